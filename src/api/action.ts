@@ -1,0 +1,23 @@
+/**
+ * The shape every DynamoDB action module has: one module per action under api/, exporting an
+ * `Action`. The server looks the action up by name (`actions.ts`) and calls `run`.
+ *
+ * `run` receives the parsed JSON body as sent (unknown shape). It validates first and completely,
+ * in DynamoDB's order (types -> SerializationException, constraints -> ValidationException,
+ * semantic checks, then table existence), and only then touches the store.
+ */
+import type { Config } from '../config.js';
+import type { TableStore } from '../partition/table-store.js';
+
+export interface ServiceContext {
+  readonly store: TableStore;
+  readonly config: Config;
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export interface Action {
+  /** The DynamoDB operation name, as in `X-Amz-Target: DynamoDB_20120810.<name>`. */
+  readonly name: string;
+  run(context: ServiceContext, body: JsonObject): Promise<JsonObject> | JsonObject;
+}

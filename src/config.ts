@@ -1,0 +1,60 @@
+/**
+ * Runtime configuration: what the CLI flags and `startDynabase(options)` set. Adjustable DynamoDB
+ * quotas live here; DynamoDB's fixed limits live in `limits.ts`.
+ */
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { DurabilityMode } from './storage/kv-store.js';
+
+export interface TableStateDelays {
+  /** CREATING -> ACTIVE after CreateTable (and index CREATING -> ACTIVE). */
+  readonly createTable_ms: number;
+  /** UPDATING -> ACTIVE after UpdateTable. */
+  readonly updateTable_ms: number;
+  /** DELETING -> gone after DeleteTable. */
+  readonly deleteTable_ms: number;
+}
+
+export interface Quotas {
+  /** Tables per account and region (DynamoDB default 2,500; adjustable up to 10,000). */
+  readonly maxTables: number;
+  /** GSIs per table (DynamoDB default 20). */
+  readonly maxGlobalSecondaryIndexes: number;
+  /** Provisioned capacity per table (DynamoDB default 40,000 each). */
+  readonly tableMaxReadCapacityUnits: number;
+  readonly tableMaxWriteCapacityUnits: number;
+  /** Provisioned capacity per account (DynamoDB default 80,000 each). */
+  readonly accountMaxReadCapacityUnits: number;
+  readonly accountMaxWriteCapacityUnits: number;
+}
+
+export interface Config {
+  readonly region: string;
+  /** The account id that appears in ARNs. */
+  readonly accountId: string;
+  /** `undefined` means in memory. */
+  readonly dataDir: string | undefined;
+  readonly durability: DurabilityMode;
+  readonly tableStateDelays: TableStateDelays;
+  readonly quotas: Quotas;
+  readonly clock: Clock;
+}
+
+export const defaultQuotas: Quotas = {
+  maxTables: 2500,
+  maxGlobalSecondaryIndexes: 20,
+  tableMaxReadCapacityUnits: 40000,
+  tableMaxWriteCapacityUnits: 40000,
+  accountMaxReadCapacityUnits: 80000,
+  accountMaxWriteCapacityUnits: 80000,
+};
+
+export const defaultConfig: Config = {
+  region: 'us-east-1',
+  accountId: '000000000000',
+  dataDir: './data',
+  durability: 'durable',
+  tableStateDelays: { createTable_ms: 0, updateTable_ms: 0, deleteTable_ms: 0 },
+  quotas: defaultQuotas,
+  clock: systemClock,
+};

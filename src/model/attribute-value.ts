@@ -1,0 +1,50 @@
+/**
+ * DynamoDB attribute values, kept in their wire form: the JSON the client sent, with binary
+ * values as base64 strings and numbers as decimal strings. Keeping the wire form means a request
+ * body becomes an item without copying, and a stored item goes back on the wire as it is.
+ *
+ * Invariant: an `AttributeValue` that reached storage has been validated (`validate-item.ts`):
+ * exactly one type member, numbers in canonical form, sets non-empty and duplicate-free.
+ */
+export type AttributeValue =
+  | { readonly S: string }
+  | { readonly N: string }
+  | { readonly B: string }
+  | { readonly SS: readonly string[] }
+  | { readonly NS: readonly string[] }
+  | { readonly BS: readonly string[] }
+  | { readonly M: AttributeMap }
+  | { readonly L: readonly AttributeValue[] }
+  | { readonly NULL: true }
+  | { readonly BOOL: boolean };
+
+export type AttributeMap = { readonly [name: string]: AttributeValue };
+
+/** An item is a map of attribute names to values; its key attributes are among them. */
+export type Item = AttributeMap;
+
+export type AttributeType = 'S' | 'N' | 'B' | 'SS' | 'NS' | 'BS' | 'M' | 'L' | 'NULL' | 'BOOL';
+
+/** The types a key attribute may have (DynamoDB: scalar S, N or B). */
+export type KeyAttributeType = 'S' | 'N' | 'B';
+
+export const attributeTypes: readonly AttributeType[] = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'];
+
+/** The type tag of a validated value. */
+export function typeOf(value: AttributeValue): AttributeType {
+  for (const key in value) return key as AttributeType;
+  throw new Error('attribute value without a type');
+}
+
+export interface KeySchemaElement {
+  readonly AttributeName: string;
+  readonly KeyType: 'HASH' | 'RANGE';
+}
+
+/** A table's or index's key shape, resolved once per table: names and types of its key parts. */
+export interface KeyShape {
+  readonly hashName: string;
+  readonly hashType: KeyAttributeType;
+  readonly rangeName?: string;
+  readonly rangeType?: KeyAttributeType;
+}

@@ -1,0 +1,101 @@
+/**
+ * The contract between the actions (api/) and the data layer (partition/ over storage/).
+ *
+ * A table's data is split by the hash of its partition key into contiguous hash ranges
+ * (partitions). Each partition owns its items and its change log. The catalog (table records and
+ * their partition maps) is persisted in the same store, so it survives restarts.
+ */
+import type { AttributeValue, Item, KeyShape } from '../model/attribute-value.js';
+
+/** One partition: the half-open range [hashStart, hashEnd) of the 64-bit key-hash space. */
+export interface PartitionRange {
+  readonly id: string;
+  /** Inclusive start, 16 lower-case hex digits. */
+  readonly hashStart: string;
+  /** Exclusive end, 16 lower-case hex digits; 'ffffffffffffffff' + 1 is written as '' (end of space). */
+  readonly hashEnd: string;
+  /** The partition this one was split from, if any. */
+  readonly parentId?: string;
+}
+
+/**
+ * A table as the catalog keeps it. `description` is DynamoDB's TableDescription in wire form
+ * (what DescribeTable returns), minus the live figures (ItemCount, TableSizeBytes, index sizes)
+ * which the store computes. Actions own its content; the store persists it as given.
+ */
+export interface TableRecord {
+  readonly name: string;
+  /** DynamoDB's TableId (a UUID); also names the table's keyspace in storage. */
+  readonly id: string;
+  readonly key: KeyShape;
+  readonly description: Readonly<Record<string, unknown>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly timeToLive?: { readonly attributeName: string; readonly enabled: boolean; readonly changedAt_ms: number };
+  readonly partitions: readonly PartitionRange[];
+}
+
+/** What a change did; appended to the partition's change log in the same transaction. */
+export type ChangeKind = 'INSERT' | 'MODIFY' | 'REMOVE';
+
+export interface ChangeRecord {
+  /** Increasing per partition, a decimal string as Streams expose it. */
+  readonly sequenceNumber: string;
+  readonly partitionId: string;
+  readonly kind: ChangeKind;
+  readonly time_ms: number;
+  readonly keys: Item;
+  readonly oldImage?: Item;
+  readonly newImage?: Item;
+  /** Set for deletions made by the service itself (TTL). */
+  readonly byService?: boolean;
+}
+
+/**
+ * A pure read-modify-write step: given the current item (or undefined), return the item to store,
+ * `undefined` to delete it, or throw a DynamoError (e.g. ConditionalCheckFailedException) to
+ * abort with nothing written. It may run again on retry, so it must not have side effects.
+ */
+export type ItemMutation = (previous: Item | undefined) => Item | undefined;
+
+export interface WriteOutcome {
+  readonly previous: Item | undefined;
+  readonly next: Item | undefined;
+}
+
+export interface TableStats {
+  readonly itemCount: number;
+  readonly sizeBytes: number;
+}
+
+export interface TableStore {
+  // The catalog.
+  getTable(name: string): TableRecord | undefined;
+  /** All tables, ordered by name (ListTables order: by UTF-8 bytes of the name). */
+  listTables(): readonly TableRecord[];
+  /** Creates or replaces a table's record; resolves once durable. */
+  saveTable(record: TableRecord): Promise<void>;
+  /** Removes the table's record and all of its data; resolves once durable. */
+  dropTable(name: string): Promise<void>;
+
+  // Items. `key` holds exactly the table's key attributes, already validated.
+  getItem(table: TableRecord, key: Item): Item | undefined;
+  /**
+   * Applies `mutation` to the item at `key` atomically, serialised with every other write to the
+   * table, appending a ChangeRecord when the item changed; resolves once durable.
+   */
+  writeItem(table: TableRecord, key: Item, mutation: ItemMutation): Promise<WriteOutcome>;
+  /** Live item count and size (DynamoDB refreshes these every ~6 hours; we are exact). */
+  stats(table: TableRecord): TableStats;
+
+  /** The change log of one partition from a sequence number on (streams, GSIs, replication). */
+  readChanges(table: TableRecord, partitionId: string, afterSequence?: string, limit?: number): readonly ChangeRecord[];
+
+  close(): Promise<void>;
+}
+
+/** Extracts the key attributes of `item` for `shape` (item assumed validated). */
+export function keyOf(shape: KeyShape, item: Item): Item {
+  const key: Record<string, AttributeValue> = { [shape.hashName]: item[shape.hashName]! };
+  if (shape.rangeName !== undefined) key[shape.rangeName] = item[shape.rangeName]!;
+  return key;
+}
