@@ -1,0 +1,198 @@
+/**
+ * Side-by-side benchmark: Dynabase and dynalite, each in its own child process on this machine,
+ * driven in one run by the same raw keep-alive HTTP client (undici). The AWS SDK is deliberately
+ * not used: it costs ~600 µs of client CPU per call and would hide the servers.
+ *
+ * For each server and scenario it reports throughput, p50/p99 latency and the server process's
+ * CPU time per operation (from /proc/<pid>/stat), plus start-up time to the first answered
+ * request and idle RSS. Usage: `npm run bench [-- --seconds 5 --concurrency 16]`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { Pool } from 'undici';
+
+interface ServerUnderTest {
+  readonly label: string;
+  readonly command: string;
+  readonly args: (port: number, dataDir: string) => string[];
+}
+
+interface Measurement {
+  readonly opsPerSecond: number;
+  readonly p50_us: number;
+  readonly p99_us: number;
+  readonly cpuPerOp_us: number;
+}
+
+const repoRoot = new URL('../..', import.meta.url).pathname;
+const args = parseArgs(process.argv.slice(2));
+const seconds = Number(args.get('seconds') ?? 5);
+const concurrency = Number(args.get('concurrency') ?? 16);
+const itemCount = 1000;
+const clockTicksPerSecond = 100;
+
+const servers: ServerUnderTest[] = [
+  { label: 'dynabase (memory)', command: process.execPath, args: (port) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--in-memory'] },
+  { label: 'dynalite (memory)', command: process.execPath, args: (port) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port)] },
+  { label: 'dynabase (disk, durable)', command: process.execPath, args: (port, dir) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--data-dir', dir] },
+  { label: 'dynalite (disk)', command: process.execPath, args: (port, dir) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port), '--path', dir] },
+];
+
+const item1k = (id: number) => ({
+  id: { S: `item-${id}` },
+  payload: { S: 'x'.repeat(1000) },
+  n: { N: String(id) },
+});
+
+async function main(): Promise<void> {
+  const rows: string[] = [];
+  for (const server of servers) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
+    const port = await freePort();
+    const started_ns = process.hrtime.bigint();
+    const child = spawn(server.command, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
+    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
+    try {
+      await waitUntilAnswering(pool);
+      const startup_ms = Number(process.hrtime.bigint() - started_ns) / 1e6;
+      const idleRss_mb = rssMegabytes(child);
+      await call(pool, 'CreateTable', {
+        TableName: 'bench',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+      await waitForActive(pool);
+      for (let i = 0; i < itemCount; i++) await call(pool, 'PutItem', { TableName: 'bench', Item: item1k(i) });
+
+      let next = 0;
+      const get = await measure(child, pool, () => ({ target: 'GetItem', body: { TableName: 'bench', Key: { id: { S: `item-${next++ % itemCount}` } } } }));
+      const put = await measure(child, pool, () => ({ target: 'PutItem', body: { TableName: 'bench', Item: item1k(next++ % itemCount) } }));
+      const update = await measure(child, pool, () => ({
+        target: 'UpdateItem',
+        body: {
+          TableName: 'bench',
+          Key: { id: { S: `item-${next++ % itemCount}` } },
+          UpdateExpression: 'SET #a = :a, #b = :b, #c = #c + :one',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeNames: { '#a': 'a', '#b': 'b', '#c': 'n' },
+          ExpressionAttributeValues: { ':a': { S: 'alpha' }, ':b': { N: '42' }, ':one': { N: '1' } },
+        },
+      }));
+      rows.push(`| ${server.label} | ${startup_ms.toFixed(0)} | ${idleRss_mb.toFixed(0)} | ${format(get)} | ${format(put)} | ${format(update)} |`);
+    } finally {
+      await pool.close();
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  console.log(`\n${seconds} s per scenario, concurrency ${concurrency}, 1 KB items, raw keep-alive HTTP (undici)\n`);
+  console.log('| server | start-up ms | idle RSS MB | GetItem ops/s · p50/p99 µs · CPU µs/op | PutItem ops/s · p50/p99 µs · CPU µs/op | cond. UpdateItem SET×3 ops/s · p50/p99 µs · CPU µs/op |');
+  console.log('|---|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+}
+
+function format(m: Measurement): string {
+  return `${m.opsPerSecond.toFixed(0)} · ${m.p50_us.toFixed(0)}/${m.p99_us.toFixed(0)} · ${m.cpuPerOp_us.toFixed(1)}`;
+}
+
+async function measure(child: ChildProcess, pool: Pool, nextRequest: () => { target: string; body: unknown }): Promise<Measurement> {
+  // Warm-up so JIT and caches settle before the timed run.
+  await drive(pool, nextRequest, Date.now() + 1000);
+  const cpuBefore = cpuTicks(child);
+  const started = Date.now();
+  const latencies_us = await drive(pool, nextRequest, started + seconds * 1000);
+  const elapsed_s = (Date.now() - started) / 1000;
+  const cpu_us = ((cpuTicks(child) - cpuBefore) / clockTicksPerSecond) * 1e6;
+  latencies_us.sort((a, b) => a - b);
+  return {
+    opsPerSecond: latencies_us.length / elapsed_s,
+    p50_us: latencies_us[Math.floor(latencies_us.length * 0.5)] ?? 0,
+    p99_us: latencies_us[Math.floor(latencies_us.length * 0.99)] ?? 0,
+    cpuPerOp_us: cpu_us / Math.max(1, latencies_us.length),
+  };
+}
+
+async function drive(pool: Pool, nextRequest: () => { target: string; body: unknown }, until_ms: number): Promise<number[]> {
+  const latencies_us: number[] = [];
+  const worker = async () => {
+    while (Date.now() < until_ms) {
+      const { target, body } = nextRequest();
+      const t0 = process.hrtime.bigint();
+      await call(pool, target, body);
+      latencies_us.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return latencies_us;
+}
+
+async function call(pool: Pool, target: string, body: unknown): Promise<unknown> {
+  const response = await pool.request({
+    path: '/',
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDB_20120810.${target}`,
+      'x-amz-date': '20260101T000000Z',
+      authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) throw new Error(`${target} answered ${response.statusCode}: ${text}`);
+  return text;
+}
+
+async function waitUntilAnswering(pool: Pool): Promise<void> {
+  for (;;) {
+    try {
+      await call(pool, 'ListTables', {});
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
+
+async function waitForActive(pool: Pool): Promise<void> {
+  for (;;) {
+    const text = (await call(pool, 'DescribeTable', { TableName: 'bench' })) as string;
+    if (JSON.parse(text).Table.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function cpuTicks(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat; after the ") " split they are 11 and 12.
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function rssMegabytes(child: ChildProcess): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function parseArgs(argv: string[]): Map<string, string> {
+  const result = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) result.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
+  return result;
+}
+
+await main();
