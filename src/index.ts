@@ -1,0 +1,119 @@
+/**
+ * The embedded API: `startDynabase(options)` runs Dynabase inside the caller's process, on a
+ * random free port by default, or with no socket at all (`listen: false`), serving the AWS SDK v3
+ * through `requestHandler`. In memory unless `dataDir` is given.
+ */
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { defaultConfig } from './config.js';
+import type { HttpListener } from './server/http-server.js';
+import { listenHttp } from './server/http-server.js';
+import type { InProcessRequestHandler } from './server/in-process-handler.js';
+import { createInProcessHandler } from './server/in-process-handler.js';
+import type { Service } from './service.js';
+import { openService } from './service.js';
+import type { DurabilityMode } from './storage/kv-store.js';
+
+export type { Clock } from './clock.js';
+export type { DurabilityMode } from './storage/kv-store.js';
+export type { InProcessRequestHandler } from './server/in-process-handler.js';
+
+export interface DynabaseOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /** Address to bind; default 127.0.0.1 (embedded use is local). */
+  readonly host?: string;
+  /** Keep everything in memory (the default unless `dataDir` is given). */
+  readonly inMemory?: boolean;
+  /** Keep the data on disk, in LMDB, in this directory (created if missing). */
+  readonly dataDir?: string;
+  /** Region shown in ARNs and the health answer; default us-east-1. */
+  readonly region?: string;
+  /** On disk: `durable` (fsync per commit, the default) or `relaxed`. */
+  readonly durability?: DurabilityMode;
+  /** How long tables stay CREATING / UPDATING / DELETING; default 0. */
+  readonly createTableMs?: number;
+  readonly updateTableMs?: number;
+  readonly deleteTableMs?: number;
+  /** `false`: open no socket; use `requestHandler`. Default true. */
+  readonly listen?: boolean;
+  /** The clock behind table state delays, TTL, streams and capacity; default the system clock. */
+  readonly clock?: Clock;
+}
+
+export interface Dynabase {
+  /** `http://host:port`, or undefined with `listen: false`. */
+  readonly endpoint: string | undefined;
+  /** The bound port, or undefined with `listen: false`. */
+  readonly port: number | undefined;
+  readonly region: string;
+  /** `new DynamoDBClient({ requestHandler })`: served in-process, no socket. */
+  readonly requestHandler: InProcessRequestHandler;
+  /** Stops listening, lets requests in flight finish, and closes the store. */
+  close(): Promise<void>;
+}
+
+const default_host = '127.0.0.1';
+
+export async function startDynabase(options: DynabaseOptions = {}): Promise<Dynabase> {
+  const config = configFrom(options);
+  const service = await openService(config);
+  let listener: HttpListener | undefined;
+  if (options.listen !== false) {
+    try {
+      listener = await listenHttp(service, options.port ?? 0, options.host ?? default_host);
+    } catch (error) {
+      await service.close();
+      throw error;
+    }
+  }
+  return {
+    endpoint: listener === undefined ? undefined : endpointOf(listener.host, listener.port),
+    port: listener?.port,
+    region: config.region,
+    requestHandler: createInProcessHandler(service),
+    close: () => closeAll(listener, service),
+  };
+}
+
+async function closeAll(listener: HttpListener | undefined, service: Service): Promise<void> {
+  if (listener !== undefined) await listener.close();
+  await service.close();
+}
+
+/** A URL a client can connect to: wildcard binds are reached through loopback. */
+export function endpointOf(host: string, port: number): string {
+  if (host === '0.0.0.0' || host === '') return `http://127.0.0.1:${port}`;
+  if (host === '::') return `http://[::1]:${port}`;
+  return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
+}
+
+function configFrom(options: DynabaseOptions): Config {
+  if (options.inMemory === true && options.dataDir !== undefined) {
+    throw new TypeError('startDynabase: inMemory and dataDir contradict each other; give one of them');
+  }
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
+    throw new RangeError(`startDynabase: port must be an integer from 0 to 65535, got ${options.port}`);
+  }
+  if (options.durability !== undefined && options.durability !== 'durable' && options.durability !== 'relaxed') {
+    throw new TypeError(`startDynabase: durability must be 'durable' or 'relaxed', got ${String(options.durability)}`);
+  }
+  return {
+    ...defaultConfig,
+    region: options.region ?? defaultConfig.region,
+    dataDir: options.inMemory === true ? undefined : options.dataDir,
+    durability: options.durability ?? defaultConfig.durability,
+    tableStateDelays: {
+      createTable_ms: delay('createTableMs', options.createTableMs),
+      updateTable_ms: delay('updateTableMs', options.updateTableMs),
+      deleteTable_ms: delay('deleteTableMs', options.deleteTableMs),
+    },
+    clock: options.clock ?? defaultConfig.clock,
+  };
+}
+
+function delay(name: string, value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`startDynabase: ${name} must be a non-negative number, got ${value}`);
+  return value;
+}

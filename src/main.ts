@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * The `dynabase` command: flags -> options -> `startDynabase`. Serves on port 8000 like DynamoDB
+ * Local, bound to every interface by default (0.0.0.0) for the same reason DynamoDB Local is: it
+ * is typically run in a container or on a CI host and reached from elsewhere. Bad flags exit 2.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DynabaseOptions } from './index.js';
+import { startDynabase } from './index.js';
+
+const usage = `Usage: dynabase [flags]
+
+  --port <n>               TCP port (default 8000; 0 picks a free one and prints it)
+  --host <addr>            address to bind (default 0.0.0.0, every interface)
+  --data-dir <dir>         where LMDB keeps the data (default ./data)
+  --in-memory              keep everything in memory; nothing is written to disk
+  --region <name>          region shown in ARNs and endpoints (default us-east-1)
+  --durability <mode>      durable (default): acknowledge writes once fsynced;
+                           relaxed: once written to the OS (survives kill -9, not power loss)
+  --create-table-ms <ms>   time a new table or index stays CREATING (default 0)
+  --update-table-ms <ms>   time an updated table stays UPDATING (default 0)
+  --delete-table-ms <ms>   time a deleted table stays DELETING (default 0)
+  --help                   print this help
+`;
+
+const exit_usage = 2;
+const exit_failure = 1;
+const default_port = 8000;
+const default_host = '0.0.0.0';
+const default_data_dir = './data';
+
+class UsageError extends Error {}
+
+interface CliSettings {
+  readonly options: DynabaseOptions;
+  readonly dataDirShown: string;
+}
+
+function parseFlags(argv: readonly string[]): CliSettings | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'in-memory': { type: 'boolean' },
+        region: { type: 'string' },
+        durability: { type: 'string' },
+        'create-table-ms': { type: 'string' },
+        'update-table-ms': { type: 'string' },
+        'delete-table-ms': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values;
+  if (values.help) return 'help';
+  const inMemory = values['in-memory'] === true;
+  if (inMemory && values['data-dir'] !== undefined) throw new UsageError('--in-memory and --data-dir contradict each other; give one of them');
+  const durability = values.durability ?? 'durable';
+  if (durability !== 'durable' && durability !== 'relaxed') throw new UsageError(`--durability must be durable or relaxed, got '${durability}'`);
+  const region = values.region ?? 'us-east-1';
+  if (region === '') throw new UsageError('--region must not be empty');
+  const host = values.host ?? default_host;
+  if (host === '') throw new UsageError('--host must not be empty');
+  const dataDir = inMemory ? undefined : resolve(values['data-dir'] ?? default_data_dir);
+  return {
+    options: {
+      port: values.port === undefined ? default_port : integerFlag('--port', values.port, 65535),
+      host,
+      inMemory,
+      dataDir,
+      region,
+      durability,
+      createTableMs: millisecondsFlag('--create-table-ms', values['create-table-ms']),
+      updateTableMs: millisecondsFlag('--update-table-ms', values['update-table-ms']),
+      deleteTableMs: millisecondsFlag('--delete-table-ms', values['delete-table-ms']),
+    },
+    dataDirShown: dataDir === undefined ? 'in memory' : `data in ${dataDir} (${durability})`,
+  };
+}
+
+function integerFlag(flag: string, text: string, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) > max) throw new UsageError(`${flag} must be an integer from 0 to ${max}, got '${text}'`);
+  return Number(text);
+}
+
+function millisecondsFlag(flag: string, text: string | undefined): number {
+  return text === undefined ? 0 : integerFlag(flag, text, Number.MAX_SAFE_INTEGER);
+}
+
+async function main(): Promise<void> {
+  let settings: CliSettings | 'help';
+  try {
+    settings = parseFlags(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`dynabase: ${error.message}\nRun 'dynabase --help' for the flags.\n`);
+    process.exit(exit_usage);
+  }
+  if (settings === 'help') {
+    process.stdout.write(usage);
+    return;
+  }
+  let dynabase;
+  try {
+    dynabase = await startDynabase(settings.options);
+  } catch (error) {
+    process.stderr.write(`dynabase: could not start: ${(error as Error).message}\n`);
+    process.exit(exit_failure);
+  }
+  process.stdout.write(`Dynabase listening on ${dynabase.endpoint} (bound to ${settings.options.host}), ${settings.dataDirShown}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      // A second signal while closing: the user insists.
+      process.stderr.write(`dynabase: ${signal} again, exiting without waiting\n`);
+      process.exit(exit_failure);
+    }
+    stopping = true;
+    dynabase.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`dynabase: error while closing: ${String(error)}\n`);
+        process.exit(exit_failure);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+await main();

@@ -1,0 +1,94 @@
+/**
+ * The authentication checks DynamoDB makes before it reads the request body: is there a SigV4
+ * `Authorization` header (or a presigned query string), and is it well formed. Signatures are not
+ * verified here (any credentials are accepted, as DynamoDB Local does); the messages are
+ * DynamoDB's own, in the order it checks them (recorded in dynalite's test/connection.js and the
+ * notes in its index.js).
+ */
+import { DynamoError } from '../errors.js';
+
+const missing_token_message = 'Request is missing Authentication Token';
+const supported_algorithm = 'AWS4-HMAC-SHA256';
+/** `X-Amz-Date` is ISO-8601 basic format, e.g. 20130609T094515Z. */
+const amz_date_pattern = /^\d{8}T\d{6}Z$/;
+const required_query_parameters = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'] as const;
+
+export type HeaderValue = string | readonly string[] | undefined;
+
+function single(value: HeaderValue): string | undefined {
+  return typeof value === 'string' ? value : value?.[0];
+}
+
+/**
+ * Returns the error DynamoDB would answer for this request's credentials, or undefined when they
+ * are acceptable. `headers` has lower-case names; `query` is the raw query string (no `?`), or
+ * '' when there is none.
+ */
+export function checkAuthentication(headers: Readonly<Record<string, HeaderValue>>, query: string): DynamoError | undefined {
+  const authorization = single(headers['authorization']);
+  const queryParameters = query === '' ? undefined : new URLSearchParams(query);
+  const hasQueryAuth = queryParameters !== undefined && queryParameters.has('X-Amz-Algorithm');
+
+  if (authorization !== undefined && authorization !== '' && hasQueryAuth) {
+    return new DynamoError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+  }
+  if (hasQueryAuth) return checkQueryAuthentication(queryParameters!);
+  // An empty header, or one that is not SigV4 at all (e.g. `AWS4` without the dash), is treated
+  // as no token.
+  if (authorization === undefined || !authorization.trim().startsWith('AWS4-')) {
+    return new DynamoError('MissingAuthenticationTokenException', missing_token_message);
+  }
+  return checkAuthorizationHeader(authorization, single(headers['x-amz-date']), single(headers['date']));
+}
+
+function checkQueryAuthentication(parameters: URLSearchParams): DynamoError | undefined {
+  let message = '';
+  for (const name of required_query_parameters) {
+    if (!parameters.get(name)) message += `AWS query-string parameters must include '${name}'. `;
+  }
+  if (message === '') return undefined;
+  return new DynamoError('IncompleteSignatureException', `${message}Re-examine the query-string parameters.`);
+}
+
+function checkAuthorizationHeader(authorization: string, amzDate: string | undefined, date: string | undefined): DynamoError | undefined {
+  // `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`: the pairs may be
+  // separated by commas, spaces or both.
+  const tokens = authorization.trim().split(/[, ]+/);
+  const algorithm = tokens[0]!;
+  let credential: string | undefined;
+  let signature: string | undefined;
+  let signedHeaders: string | undefined;
+  for (let i = 1; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const equals = token.indexOf('=');
+    if (equals < 0) continue;
+    const name = token.slice(0, equals);
+    const value = token.slice(equals + 1);
+    if (name === 'Credential') credential = value;
+    else if (name === 'Signature') signature = value;
+    else if (name === 'SignedHeaders') signedHeaders = value;
+  }
+
+  let message = '';
+  if (!credential) message += "Authorization header requires 'Credential' parameter. ";
+  if (!signature) message += "Authorization header requires 'Signature' parameter. ";
+  // DynamoDB accepts an empty SignedHeaders at this stage; the Host check below rejects it.
+  if (signedHeaders === undefined) message += "Authorization header requires 'SignedHeaders' parameter. ";
+  if (!amzDate && !date) message += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  if (message !== '') return new DynamoError('IncompleteSignatureException', `${message}Authorization=${authorization}`);
+
+  if (amzDate && !amz_date_pattern.test(amzDate)) {
+    return new DynamoError('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  }
+  if (!signedHeaders!.toLowerCase().split(';').includes('host')) {
+    return new DynamoError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  if (algorithm !== supported_algorithm) {
+    return new DynamoError('IncompleteSignatureException', `Unsupported AWS 'algorithm': '${algorithm}' (only ${supported_algorithm} for now). `);
+  }
+  // Trailing slashes are ignored: `keyid/date/region/service/term/` is accepted.
+  if (credential!.replace(/\/+$/, '').split('/').length !== 5) {
+    return new DynamoError('IncompleteSignatureException', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
+  }
+  return undefined;
+}

@@ -1,0 +1,29 @@
+/**
+ * DynamoDB request ids (`x-amzn-RequestId`): 52 characters of upper-case letters and digits,
+ * e.g. `Q688NK1IGVHT27G4MNKSO2P5ENVV4KQNSO5AEMVJF66Q9ASUAAJG`. Clients only log them, so they
+ * need to be unique, not secret: random bytes are drawn in large batches to keep the per-request
+ * cost to a few table look-ups.
+ */
+import { randomFillSync } from 'node:crypto';
+
+const request_id_length = 52;
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** Random bytes for this many ids are drawn at once. */
+const ids_per_batch = 256;
+
+const pool = new Uint8Array(request_id_length * ids_per_batch);
+let poolOffset = pool.length;
+
+export function newRequestId(): string {
+  if (poolOffset === pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  let id = '';
+  const end = poolOffset + request_id_length;
+  // 256 is not a multiple of 36, so the first 4 letters are very slightly more likely; harmless
+  // for an identifier that only has to be unique.
+  for (let i = poolOffset; i < end; i++) id += alphabet[pool[i]! % 36];
+  poolOffset = end;
+  return id;
+}

@@ -1,0 +1,41 @@
+/**
+ * Wires the layers into one running service: the key-value store (LMDB on disk, or memory), the
+ * partitioned table store over it, and the configuration the actions read. The server and the
+ * embedded API hold a `Service`; closing it closes the store cleanly.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ServiceContext } from './api/action.js';
+import type { Config } from './config.js';
+import { openTableStore } from './partition/open-table-store.js';
+import type { KvStore } from './storage/kv-store.js';
+import { openLmdbStore } from './storage/lmdb-store.js';
+import { openMemoryStore } from './storage/memory-store.js';
+
+export interface Service {
+  readonly context: ServiceContext;
+  close(): Promise<void>;
+}
+
+/** The LMDB database file inside the data directory. */
+const lmdb_file_name = 'dynabase.mdb';
+
+export async function openService(config: Config): Promise<Service> {
+  const kv = await openKvStore(config);
+  const store = await openTableStore(kv, config.clock);
+  const context: ServiceContext = { store, config };
+  let closing: Promise<void> | undefined;
+  return {
+    context,
+    close(): Promise<void> {
+      // Idempotent: a signal handler and an explicit close may race.
+      return (closing ??= store.close().then(() => kv.close()));
+    },
+  };
+}
+
+async function openKvStore(config: Config): Promise<KvStore> {
+  if (config.dataDir === undefined) return openMemoryStore();
+  await mkdir(config.dataDir, { recursive: true });
+  return openLmdbStore({ path: join(config.dataDir, lmdb_file_name), durability: config.durability });
+}
