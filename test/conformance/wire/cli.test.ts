@@ -1,0 +1,112 @@
+/**
+ * The `dynabase` command, run as a child process.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const mainJs = fileURLToPath(new URL('../../../src/main.js', import.meta.url));
+
+interface Running {
+  readonly endpoint: string;
+  readonly line: string;
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts the CLI and resolves once it prints its listening line. */
+function startCli(args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [mainJs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (data: Buffer) => {
+      stdout += data.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(stdout);
+      if (match !== null) {
+        resolve({
+          endpoint: match[1]!,
+          line: stdout.trim(),
+          stop: (signal) => {
+            child.kill(signal);
+            return exited;
+          },
+        });
+      }
+    });
+    void exited.then((code) => reject(new Error(`dynabase exited with ${code} before listening: ${stderr}`)));
+  });
+}
+
+describe('dynabase CLI', () => {
+  test('--in-memory --port 0 prints the chosen port and serves requests; SIGTERM exits 0', async () => {
+    const running = await startCli(['--in-memory', '--port', '0', '--host', '127.0.0.1']);
+    assert.match(running.line, /^Dynabase listening on http:\/\/127\.0\.0\.1:\d+ .*in memory$/);
+    assert.notEqual(new URL(running.endpoint).port, '0');
+    const health = await fetch(running.endpoint);
+    assert.equal(health.status, 200);
+    assert.equal(await health.text(), 'healthy: dynamodb.us-east-1.amazonaws.com ');
+    const unknown = await fetch(running.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.Nope' }, body: '{}' });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(await unknown.json(), { __type: 'com.amazon.coral.service#UnknownOperationException' });
+    assert.equal(await running.stop('SIGTERM'), 0);
+  });
+
+  test('--data-dir creates the directory, --region shows in the health line; SIGINT exits 0', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'dynabase-cli-'));
+    const dataDir = join(parent, 'nested', 'data');
+    try {
+      const running = await startCli(['--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--region', 'eu-west-1', '--durability', 'relaxed']);
+      assert.ok(running.line.includes(`data in ${dataDir} (relaxed)`), running.line);
+      assert.ok(existsSync(dataDir));
+      const health = await fetch(running.endpoint);
+      assert.equal(await health.text(), 'healthy: dynamodb.eu-west-1.amazonaws.com ');
+      assert.equal(await running.stop('SIGINT'), 0);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  test('--help prints the flags and exits 0', () => {
+    const result = spawnSync(process.execPath, [mainJs, '--help'], { encoding: 'utf8' });
+    assert.equal(result.status, 0);
+    for (const flag of ['--port', '--host', '--data-dir', '--in-memory', '--region', '--durability', '--create-table-ms', '--update-table-ms', '--delete-table-ms']) {
+      assert.ok(result.stdout.includes(flag), flag);
+    }
+  });
+
+  const badFlags: ReadonlyArray<readonly [string[], RegExp]> = [
+    [['--bogus'], /bogus/],
+    [['--port', 'abc'], /--port must be an integer/],
+    [['--port', '70000'], /--port must be an integer/],
+    [['--durability', 'sometimes'], /--durability must be durable or relaxed/],
+    [['--in-memory', '--data-dir', '/tmp/x'], /contradict/],
+    [['--create-table-ms', '-5'], /create-table-ms/],
+    [['--port'], /port/],
+  ];
+  for (const [args, message] of badFlags) {
+    test(`bad flags ${args.join(' ')}: a clear message and exit code 2`, () => {
+      const result = spawnSync(process.execPath, [mainJs, ...args], { encoding: 'utf8' });
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /dynabase --help/);
+    });
+  }
+
+  test('a port already in use: a message and exit code 1', async () => {
+    const first = await startCli(['--in-memory', '--port', '0', '--host', '127.0.0.1']);
+    try {
+      const port = new URL(first.endpoint).port;
+      const result = spawnSync(process.execPath, [mainJs, '--in-memory', '--port', port, '--host', '127.0.0.1'], { encoding: 'utf8' });
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /could not start.*EADDRINUSE/);
+    } finally {
+      await first.stop('SIGTERM');
+    }
+  });
+});
