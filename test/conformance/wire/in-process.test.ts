@@ -5,17 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { actionsByName } from '../../../src/api/actions.js';
 import type { Dynabase } from '../../../src/index.js';
 import { startDynabase } from '../../../src/index.js';
 import { crc32 } from '../../../src/server/crc32.js';
 import type { TestServer } from '../../helpers/test-server.js';
-import { dummyAuthorization, amzDate, startTestServer, test_credentials } from '../../helpers/test-server.js';
-
-function missingActions(...names: string[]): string | false {
-  const missing = names.filter((name) => !actionsByName.has(name));
-  return missing.length === 0 ? false : `needs actions not registered yet: ${missing.join(', ')}`;
-}
+import { amzDate, dummyAuthorization, missingActions, startTestServer, test_credentials } from '../../helpers/test-server.js';
 
 describe('startDynabase({ listen: false })', () => {
   let dynabase: Dynabase;
@@ -99,7 +93,9 @@ describe('the same request in-process and over HTTP', () => {
   ];
 
   for (const each of cases) {
-    test(each.name, async () => {
+    // Past the target check, an operation must exist for the request to reach authentication.
+    const skip = each.headers['x-amz-target'] === 'DynamoDB_20120810.ListTables' && missingActions('ListTables');
+    test(each.name, { skip }, async () => {
       const overHttp = await server.rawHttp({ method: each.method, headers: each.headers, body: each.body === '' ? undefined : each.body });
       const { response } = await server.dynabase.requestHandler.handle({ method: each.method, path: '/', headers: each.headers, body: each.body });
       assert.equal(response.statusCode, overHttp.statusCode);

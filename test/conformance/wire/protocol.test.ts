@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { max_request_body_bytes } from '../../../src/limits.js';
 import { crc32 } from '../../../src/server/crc32.js';
 import type { RawResponse, TestServer } from '../../helpers/test-server.js';
-import { startTestServer } from '../../helpers/test-server.js';
+import { missingActions, startTestServer } from '../../helpers/test-server.js';
 
 let server: TestServer;
 before(async () => {
@@ -80,8 +80,9 @@ describe('framing errors, in DynamoDB order', () => {
   });
 });
 
-describe('authentication header', () => {
-  // A real operation, so the request gets past the target check. The store is never reached.
+// Authentication is checked only for a known operation; ListTables is the one used here (the
+// store is never reached: every request below is refused before the action runs).
+describe('authentication header', { skip: missingActions('ListTables') }, () => {
   const operation = 'DynamoDB_20120810.ListTables';
 
   test('no Authorization header: MissingAuthenticationTokenException', async () => {
@@ -136,7 +137,7 @@ describe('authentication header', () => {
   });
 });
 
-describe('body shape after authentication', () => {
+describe('body shape after authentication', { skip: missingActions('ListTables') }, () => {
   test('an empty body or a JSON scalar: SerializationException without message', async () => {
     for (const body of [undefined, 'null', '"x"', '3']) {
       assertAnswer(await server.rawRequest('ListTables', body), 400, serializationText, 3948637019, amzJson);
