@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { max_request_body_bytes } from '../../../src/limits.js';
 import { crc32 } from '../../../src/server/crc32.js';
@@ -222,6 +223,24 @@ describe('request body limit', () => {
   test('a chunked body that grows over the limit is refused with 413', async () => {
     const answer = await sendOversize(true, max_request_body_bytes + (2 << 20));
     assert.match(answer, /^HTTP\/1\.1 413 /);
+  });
+
+  test('Expect: 100-continue with an oversize Content-Length gets the 413 instead of a 100', async () => {
+    const events = await new Promise<string[]>((resolve) => {
+      const seen: string[] = [];
+      const request = httpRequest(server.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': max_request_body_bytes + 1, expect: '100-continue' },
+      });
+      request.on('continue', () => seen.push('continue'));
+      request.on('response', (response) => {
+        seen.push(String(response.statusCode));
+        response.resume();
+        response.on('end', () => resolve(seen));
+      });
+      request.on('error', () => resolve(seen));
+    });
+    assert.deepEqual(events, ['413']);
   });
 
   test('the server keeps serving afterwards', async () => {
