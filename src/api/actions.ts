@@ -5,14 +5,30 @@
 import type { Action } from './action.js';
 import { createTable } from './create-table.js';
 import { deleteTable } from './delete-table.js';
+import { describeEndpoints } from './describe-endpoints.js';
+import { describeLimits } from './describe-limits.js';
 import { describeTable } from './describe-table.js';
+import { describeTimeToLive } from './describe-time-to-live.js';
 import { listTables } from './list-tables.js';
+import { listTagsOfResource } from './list-tags-of-resource.js';
+import { tagResource } from './tag-resource.js';
+import { untagResource } from './untag-resource.js';
+import { updateTable } from './update-table.js';
+import { updateTimeToLive } from './update-time-to-live.js';
 
 const allActions: readonly Action[] = [
   createTable,
   describeTable,
   listTables,
   deleteTable,
+  updateTable,
+  tagResource,
+  untagResource,
+  listTagsOfResource,
+  describeLimits,
+  describeEndpoints,
+  updateTimeToLive,
+  describeTimeToLive,
 ];
 
 export const actionsByName: ReadonlyMap<string, Action> = new Map(allActions.map((action) => [action.name, action]));

@@ -1,10 +1,13 @@
 /**
- * Tag rules shared by CreateTable and TagResource: at most 50 tags per resource, and the `aws:`
+ * Tag rules shared by CreateTable and the tagging actions: at most 50 tags per resource, and the `aws:`
  * prefix is reserved for AWS (DynamoDB developer guide, "Tagging restrictions"). Key and value
  * lengths (1-128, 0-256) are shape constraints.
  */
-import { validationError } from '../errors.js';
+import { DynamoError, validationError } from '../errors.js';
 import { max_tags_per_resource } from '../limits.js';
+import type { TableRecord } from '../partition/table-store.js';
+import type { ServiceContext } from './action.js';
+import { findTable, tableArn } from './table-description.js';
 
 const reserved_tag_prefix = 'aws:';
 
@@ -29,4 +32,34 @@ export function mergeTags(existing: Readonly<Record<string, string>>, tags: read
     throw validationError(`One or more parameter values were invalid: The number of tags exceeds the limit of ${max_tags_per_resource} tags per resource`);
   }
   return merged;
+}
+
+/**
+ * The ARN checks DynamoDB makes before looking a tagged resource up (recorded in dynalite's
+ * tests): a missing ARN, an ARN that is not even ARN-shaped (refused by authorisation), an ARN
+ * that is not a table's.
+ */
+export function checkResourceArn(context: ServiceContext, operation: string, resourceArn: string | undefined): string {
+  if (resourceArn === undefined) throw validationError('Invalid TableArn');
+  if (!arn_shape.test(resourceArn)) {
+    throw new DynamoError(
+      'AccessDeniedException',
+      `User: arn:aws:iam::${context.config.accountId}:root is not authorized to perform: dynamodb:${operation} on resource: ${resourceArn}`,
+    );
+  }
+  return resourceArn;
+}
+
+const arn_shape = /^.+:.+:.+:.+:.+:.+\/.+$/;
+const table_arn_shape = /^arn:aws:dynamodb:.+:\d+:table\/[^/]{2}[^/]+$/;
+
+export function checkTableArn(resourceArn: string): void {
+  if (!table_arn_shape.test(resourceArn)) throw validationError(`Invalid TableArn: Invalid ResourceArn provided as input ${resourceArn}`);
+}
+
+/** The table an ARN names, if it is in this region and account and exists. */
+export async function tableOfArn(context: ServiceContext, resourceArn: string): Promise<TableRecord | undefined> {
+  const prefix = tableArn(context.config, '');
+  if (!resourceArn.startsWith(prefix)) return undefined;
+  return findTable(context, resourceArn.slice(prefix.length));
 }

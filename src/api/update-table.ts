@@ -1,0 +1,317 @@
+/**
+ * UpdateTable: provisioned throughput (table and GSIs), billing mode, GSI creation and deletion
+ * (catalog side; index maintenance follows the catalog), stream specification, SSE, table class
+ * and deletion protection. Validates in DynamoDB's order (shape, request-only rules, then the table
+ * and its state), stores the new settings with the table UPDATING and answers; the table is ACTIVE
+ * again after config.tableStateDelays.updateTable_ms.
+ */
+import { limitExceeded, resourceInUse, resourceNotFound, validationError } from '../errors.js';
+import type { Action, JsonObject, ServiceContext } from './action.js';
+import { checkGlobalIndex } from './create-table.js';
+import { tableInUse } from './delete-table.js';
+import { asKeySchema, checkThroughputBounds, invalidParameters, max_capacity_units_value, storedProjection } from './index-definitions.js';
+import type { AttributeDefinition, GlobalIndexDescription, TableDescription, ThroughputDescription } from './table-description.js';
+import {
+  billingModeOf,
+  decreasesAfterOneMore,
+  descriptionOf,
+  epochSeconds,
+  indexArn,
+  liveDescription,
+  requireTable,
+  scheduleTransition,
+  withDescription,
+} from './table-description.js';
+import { checkQuotas, checkStreamSpecification, sseDescription, streamLabel } from './table-settings.js';
+import {
+  attributeDefinition,
+  billingModes,
+  controlPlaneTableName,
+  indexKeySchema,
+  indexName,
+  projection,
+  provisionedThroughput,
+  sseSpecification,
+  streamSpecification,
+  tableClasses,
+} from './validation/common-shapes.js';
+import { checkRequest } from './validation/check-request.js';
+import type { TypeOfShape } from './validation/shape.js';
+import { boolean, list, request, string, structure } from './validation/shape.js';
+
+const shape = request({
+  TableName: controlPlaneTableName(),
+  ProvisionedThroughput: provisionedThroughput(false),
+  BillingMode: string({ enum: billingModes }),
+  GlobalSecondaryIndexUpdates: list(
+    structure('GlobalSecondaryIndexUpdate', {
+      Update: structure('UpdateGlobalSecondaryIndexAction', {
+        IndexName: indexName(true),
+        ProvisionedThroughput: provisionedThroughput(true),
+      }),
+      Create: structure('CreateGlobalSecondaryIndexAction', {
+        Projection: projection(true),
+        IndexName: indexName(true),
+        ProvisionedThroughput: provisionedThroughput(false),
+        KeySchema: indexKeySchema(),
+      }),
+      Delete: structure('DeleteGlobalSecondaryIndexAction', { IndexName: indexName(true) }),
+    }),
+  ),
+  AttributeDefinitions: list(attributeDefinition),
+  StreamSpecification: streamSpecification,
+  SSESpecification: sseSpecification,
+  TableClass: string({ enum: tableClasses }),
+  DeletionProtectionEnabled: boolean(),
+});
+
+type UpdateTableRequest = TypeOfShape<typeof shape>;
+interface Throughput {
+  readonly ReadCapacityUnits: number;
+  readonly WriteCapacityUnits: number;
+}
+
+/** The checks that need only the request, made before the table is looked up. */
+function checkRequestRules(body: UpdateTableRequest): void {
+  const indexUpdates = body.GlobalSecondaryIndexUpdates;
+  if (
+    body.ProvisionedThroughput === undefined &&
+    body.BillingMode === undefined &&
+    (indexUpdates === undefined || indexUpdates.length === 0) &&
+    body.SSESpecification === undefined &&
+    body.StreamSpecification === undefined &&
+    body.TableClass === undefined &&
+    body.DeletionProtectionEnabled === undefined
+  ) {
+    throw validationError(
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
+    );
+  }
+  if (body.BillingMode === 'PROVISIONED' && body.ProvisionedThroughput === undefined) {
+    throw validationError(`${invalidParameters}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
+  }
+  if (body.ProvisionedThroughput !== undefined) checkThroughputBounds(body.ProvisionedThroughput);
+  if (indexUpdates !== undefined) {
+    const names = new Set<string>();
+    for (const update of indexUpdates) {
+      const name = update.Update?.IndexName ?? update.Create?.IndexName ?? update.Delete?.IndexName;
+      if (name === undefined) {
+        throw validationError(
+          `${invalidParameters}One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null`,
+        );
+      }
+      if (names.has(name)) {
+        throw validationError(`${invalidParameters}Only one global secondary index update per index is allowed simultaneously. Index: ${name}`);
+      }
+      names.add(name);
+    }
+  }
+  if (body.StreamSpecification !== undefined) checkStreamSpecification(body.StreamSpecification);
+}
+
+function unchangedThroughput(current: Throughput, requested: Throughput): string {
+  return (
+    'The provisioned throughput for the table will not change. The requested value equals the current value. ' +
+    `Current ReadCapacityUnits provisioned for the table: ${current.ReadCapacityUnits}. Requested ReadCapacityUnits: ${requested.ReadCapacityUnits}. ` +
+    `Current WriteCapacityUnits provisioned for the table: ${current.WriteCapacityUnits}. Requested WriteCapacityUnits: ${requested.WriteCapacityUnits}. ` +
+    'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.'
+  );
+}
+
+/** New throughput figures with DynamoDB's increase/decrease bookkeeping. */
+function changedThroughput(current: ThroughputDescription, requested: Throughput, now_ms: number): ThroughputDescription {
+  const increased = requested.ReadCapacityUnits > current.ReadCapacityUnits || requested.WriteCapacityUnits > current.WriteCapacityUnits;
+  const decreased = requested.ReadCapacityUnits < current.ReadCapacityUnits || requested.WriteCapacityUnits < current.WriteCapacityUnits;
+  return {
+    ...current,
+    ...(increased ? { LastIncreaseDateTime: epochSeconds(now_ms) } : {}),
+    ...(decreased ? { LastDecreaseDateTime: epochSeconds(now_ms), NumberOfDecreasesToday: decreasesAfterOneMore(current, now_ms) } : {}),
+    ReadCapacityUnits: requested.ReadCapacityUnits,
+    WriteCapacityUnits: requested.WriteCapacityUnits,
+  };
+}
+
+function sameThroughput(a: Throughput, b: Throughput): boolean {
+  return a.ReadCapacityUnits === b.ReadCapacityUnits && a.WriteCapacityUnits === b.WriteCapacityUnits;
+}
+
+const onDemandThroughput = (current: ThroughputDescription): ThroughputDescription => ({
+  ...current,
+  ReadCapacityUnits: 0,
+  WriteCapacityUnits: 0,
+});
+
+function updatedIndexes(
+  body: UpdateTableRequest,
+  description: TableDescription,
+  billingMode: 'PROVISIONED' | 'PAY_PER_REQUEST',
+  definitions: readonly AttributeDefinition[],
+  now_ms: number,
+): GlobalIndexDescription[] | undefined {
+  const existing = description.GlobalSecondaryIndexes ?? [];
+  let indexes: GlobalIndexDescription[] = [...existing];
+  const updates = body.GlobalSecondaryIndexUpdates ?? [];
+  const structural = updates.filter((update) => update.Create !== undefined || update.Delete !== undefined).length;
+  if (structural > 1) throw limitExceeded('Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table');
+  const updatedNames = new Set<string>();
+  for (const update of updates) {
+    if (update.Update !== undefined) {
+      const { IndexName, ProvisionedThroughput } = update.Update;
+      const position = indexes.findIndex((index) => index.IndexName === IndexName);
+      if (position < 0) {
+        if (ProvisionedThroughput.ReadCapacityUnits > max_capacity_units_value || ProvisionedThroughput.WriteCapacityUnits > max_capacity_units_value) {
+          throw validationError(
+            'This operation cannot be performed with given input values. Please contact DynamoDB service team for more info: Action Blocked: IndexUpdate',
+          );
+        }
+        throw resourceNotFound(`Requested resource not found: Index: ${IndexName} not found`);
+      }
+      checkThroughputBounds(ProvisionedThroughput);
+      if (billingMode === 'PAY_PER_REQUEST') {
+        throw validationError(
+          `${invalidParameters}ProvisionedThroughput should not be specified for index: ${IndexName} when BillingMode is PAY_PER_REQUEST`,
+        );
+      }
+      const index = indexes[position]!;
+      if (sameThroughput(index.ProvisionedThroughput, ProvisionedThroughput) && billingModeOf(description) === 'PROVISIONED') {
+        throw validationError(unchangedThroughput(index.ProvisionedThroughput, ProvisionedThroughput));
+      }
+      indexes[position] = { ...index, IndexStatus: 'UPDATING', ProvisionedThroughput: changedThroughput(index.ProvisionedThroughput, ProvisionedThroughput, now_ms) };
+      updatedNames.add(IndexName);
+    } else if (update.Create !== undefined) {
+      const create = update.Create;
+      const taken = indexes.some((index) => index.IndexName === create.IndexName) ||
+        description.LocalSecondaryIndexes?.some((index) => index.IndexName === create.IndexName) === true;
+      if (taken) throw validationError(`${invalidParameters}Index already exists: ${create.IndexName}`);
+      checkGlobalIndex(create, definitions.map((definition) => definition.AttributeName), billingMode);
+      indexes.push({
+        IndexName: create.IndexName,
+        KeySchema: asKeySchema(create.KeySchema),
+        Projection: storedProjection(create.Projection),
+        IndexStatus: 'CREATING',
+        ProvisionedThroughput: {
+          NumberOfDecreasesToday: 0,
+          ReadCapacityUnits: create.ProvisionedThroughput?.ReadCapacityUnits ?? 0,
+          WriteCapacityUnits: create.ProvisionedThroughput?.WriteCapacityUnits ?? 0,
+        },
+        IndexArn: indexArn(description.TableArn, create.IndexName),
+      });
+    } else if (update.Delete !== undefined) {
+      const name = update.Delete.IndexName;
+      const position = indexes.findIndex((index) => index.IndexName === name);
+      if (position < 0) throw resourceNotFound(`Requested resource not found: Index: ${name} not found`);
+      indexes[position] = { ...indexes[position]!, IndexStatus: 'DELETING' };
+    }
+  }
+  if (body.BillingMode === 'PAY_PER_REQUEST' && billingModeOf(description) !== 'PAY_PER_REQUEST') {
+    indexes = indexes.map((index) => ({ ...index, IndexStatus: index.IndexStatus === 'ACTIVE' ? 'UPDATING' : index.IndexStatus, ProvisionedThroughput: onDemandThroughput(index.ProvisionedThroughput) }));
+  }
+  if (body.BillingMode === 'PROVISIONED' && billingModeOf(description) === 'PAY_PER_REQUEST') {
+    const missing = existing.filter((index) => !updatedNames.has(index.IndexName)).map((index) => index.IndexName);
+    if (missing.length > 0) throw validationError(`${invalidParameters}ProvisionedThroughput must be specified for index: ${missing.join(',')}`);
+  }
+  return indexes.length === 0 && description.GlobalSecondaryIndexes === undefined ? undefined : indexes;
+}
+
+function mergedDefinitions(description: TableDescription, added: readonly AttributeDefinition[] | undefined): AttributeDefinition[] {
+  const definitions = [...description.AttributeDefinitions];
+  for (const definition of added ?? []) {
+    if (!definitions.some((existing) => existing.AttributeName === definition.AttributeName)) definitions.push({ ...definition });
+  }
+  return definitions;
+}
+
+async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonObject> {
+  const body = checkRequest(shape, rawBody);
+  checkRequestRules(body);
+  const record = await requireTable(context, body.TableName);
+  const description = descriptionOf(record);
+  const inUse = tableInUse(description);
+  if (inUse !== undefined) throw resourceInUse(inUse);
+
+  const now_ms = context.config.clock.now();
+  const currentMode = billingModeOf(description);
+  const nextMode = body.BillingMode ?? currentMode;
+  if (body.ProvisionedThroughput !== undefined && nextMode === 'PAY_PER_REQUEST') {
+    throw validationError(`${invalidParameters}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
+  }
+
+  let throughput = description.ProvisionedThroughput;
+  if (body.ProvisionedThroughput !== undefined) {
+    if (currentMode === 'PROVISIONED' && sameThroughput(throughput, body.ProvisionedThroughput) && (body.GlobalSecondaryIndexUpdates ?? []).length === 0) {
+      throw validationError(unchangedThroughput(throughput, body.ProvisionedThroughput));
+    }
+    throughput = changedThroughput(throughput, body.ProvisionedThroughput, now_ms);
+  } else if (nextMode === 'PAY_PER_REQUEST' && currentMode !== 'PAY_PER_REQUEST') {
+    throughput = onDemandThroughput(throughput);
+  }
+
+  const definitions = mergedDefinitions(description, body.AttributeDefinitions);
+  const indexes = updatedIndexes(body, description, nextMode, definitions, now_ms);
+  checkQuotas(context, nextMode === 'PROVISIONED' ? throughput : undefined, indexes, body.TableName);
+
+  let next: TableDescription = { ...description, AttributeDefinitions: definitions, ProvisionedThroughput: throughput };
+  if (indexes !== undefined) next = { ...next, GlobalSecondaryIndexes: indexes };
+  if (nextMode !== currentMode) {
+    next = {
+      ...next,
+      BillingModeSummary:
+        nextMode === 'PAY_PER_REQUEST'
+          ? { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: epochSeconds(now_ms) }
+          : { ...description.BillingModeSummary, BillingMode: 'PROVISIONED' },
+    };
+  }
+  if (body.StreamSpecification !== undefined) next = withStream(next, body.StreamSpecification, now_ms);
+  if (body.SSESpecification !== undefined) {
+    if (body.SSESpecification.Enabled === false) {
+      const { SSEDescription: _dropped, ...rest } = next;
+      next = rest;
+    } else {
+      next = { ...next, SSEDescription: sseDescription(context.config, body.SSESpecification.KMSMasterKeyId) };
+    }
+  }
+  if (body.TableClass !== undefined) next = { ...next, TableClassSummary: { TableClass: body.TableClass, LastUpdateDateTime: epochSeconds(now_ms) } };
+  if (body.DeletionProtectionEnabled !== undefined) next = { ...next, DeletionProtectionEnabled: body.DeletionProtectionEnabled };
+
+  // Changing only deletion protection or the stream takes effect at once; everything else
+  // passes through UPDATING, as in DynamoDB.
+  const updating =
+    body.ProvisionedThroughput !== undefined ||
+    body.BillingMode !== undefined ||
+    (body.GlobalSecondaryIndexUpdates ?? []).length > 0 ||
+    body.SSESpecification !== undefined ||
+    body.TableClass !== undefined;
+  if (updating) next = { ...next, TableStatus: 'UPDATING' };
+
+  const updated = withDescription(record, next);
+  await context.store.saveTable(updated);
+  const answer = liveDescription(context, updated);
+  // DynamoDB answers with the throughput still in force while the change is under way.
+  answer.ProvisionedThroughput = {
+    ...(answer.ProvisionedThroughput as ThroughputDescription),
+    ReadCapacityUnits: description.ProvisionedThroughput.ReadCapacityUnits,
+    WriteCapacityUnits: description.ProvisionedThroughput.WriteCapacityUnits,
+    NumberOfDecreasesToday: description.ProvisionedThroughput.NumberOfDecreasesToday,
+  };
+  if (updating) await scheduleTransition(context, body.TableName, context.config.tableStateDelays.updateTable_ms);
+  return { TableDescription: answer };
+}
+
+function withStream(description: TableDescription, specification: { readonly StreamEnabled: boolean; readonly StreamViewType?: string }, now_ms: number): TableDescription {
+  const enabled = description.StreamSpecification?.StreamEnabled === true;
+  if (specification.StreamEnabled) {
+    if (enabled) throw validationError(`Table already has an enabled stream: TableName: ${description.TableName}`);
+    const label = streamLabel(now_ms);
+    return {
+      ...description,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: specification.StreamViewType! },
+      LatestStreamLabel: label,
+      LatestStreamArn: `${description.TableArn}/stream/${label}`,
+    };
+  }
+  if (!enabled) throw validationError(`${invalidParameters}Table does not have a stream enabled: TableName: ${description.TableName}`);
+  // The disabled stream stays readable for 24 hours, so its label and ARN remain described.
+  return { ...description, StreamSpecification: { StreamEnabled: false } };
+}
+
+export const updateTable: Action = { name: 'UpdateTable', run };
