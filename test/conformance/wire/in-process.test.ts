@@ -55,6 +55,12 @@ describe('startDynabase({ listen: false })', () => {
     assert.equal(response.headers['x-amz-crc32'], String(crc32(response.body)));
   });
 
+  test('ListTables through the SDK', { skip: missingActions('ListTables') }, async () => {
+    const output = await client.send(new ListTablesCommand({}));
+    assert.ok(Array.isArray(output.TableNames));
+    assert.equal(output.$metadata.httpStatusCode, 200);
+  });
+
   test('PutItem then GetItem through the SDK', { skip: missingActions('CreateTable', 'PutItem', 'GetItem') }, async () => {
     await client.send(
       new CreateTableCommand({

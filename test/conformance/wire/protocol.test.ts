@@ -3,6 +3,7 @@
  * body bytes, and the x-amz-crc32 DynamoDB sent for those exact bytes).
  */
 import assert from 'node:assert/strict';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { after, before, describe, test } from 'node:test';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
@@ -150,6 +151,29 @@ describe('body shape after authentication', { skip: missingActions('ListTables')
     assert.equal(response.statusCode, 400);
     assert.equal(response.text, '{"__type":"com.amazon.coral.service#SerializationException","Message":"Start of list found where not expected"}');
     assertFramed(response);
+  });
+});
+
+describe('a successful request', { skip: missingActions('ListTables') }, () => {
+  test('raw: 200, the action\'s JSON, framed like every answer', async () => {
+    const response = await server.rawRequest('ListTables', {});
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json, { TableNames: [] });
+    assert.equal(response.headers['content-type'], amzJson);
+    assertFramed(response);
+  });
+
+  test('application/json requests are answered in application/json', async () => {
+    const response = await server.rawRequest('ListTables', {}, { 'content-type': 'application/json' });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['content-type'], 'application/json');
+  });
+
+  test('through the AWS SDK v3', async () => {
+    const output = await server.client.send(new ListTablesCommand({}));
+    assert.deepEqual(output.TableNames, []);
+    assert.equal(output.$metadata.httpStatusCode, 200);
+    assert.match(output.$metadata.requestId ?? '', /^[A-Z0-9]{52}$/);
   });
 });
 
