@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { missingActions, test_credentials } from '../../helpers/test-server.js';
 
 const mainJs = fileURLToPath(new URL('../../../src/main.js', import.meta.url));
 
@@ -54,6 +56,11 @@ describe('dynabase CLI', () => {
     const unknown = await fetch(running.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.Nope' }, body: '{}' });
     assert.equal(unknown.status, 400);
     assert.deepEqual(await unknown.json(), { __type: 'com.amazon.coral.service#UnknownOperationException' });
+    if (!missingActions('ListTables')) {
+      const client = new DynamoDBClient({ endpoint: running.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
+      assert.deepEqual((await client.send(new ListTablesCommand({}))).TableNames, []);
+      client.destroy();
+    }
     assert.equal(await running.stop('SIGTERM'), 0);
   });
 
