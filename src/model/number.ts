@@ -95,8 +95,11 @@ function readExponent(text: string, start: number, end: number, negative: boolea
   return negative ? -value : value;
 }
 
-/** Formats sign, significant digits (no leading or trailing zeros) and scientific exponent. */
-function formatCanonical(negative: boolean, digits: string, exponent: number): string {
+/**
+ * Formats sign, significant digits (no leading or trailing zeros, at least one digit) and
+ * scientific exponent (the power of ten of the first digit) as a canonical number.
+ */
+export function formatCanonical(negative: boolean, digits: string, exponent: number): string {
   const count = digits.length;
   let body: string;
   if (exponent >= count - 1) body = exponent === count - 1 ? digits : digits + '0'.repeat(exponent - count + 1);
@@ -193,6 +196,32 @@ export function canonicalNumber(text: string): string {
     digits = text.slice(startChar, endChar);
   }
   return formatCanonical(negative, digits, scientificExponent);
+}
+
+/** A non-zero canonical number taken apart: sign, significant digits, scientific exponent. */
+export interface NumberParts {
+  readonly negative: boolean;
+  /** The significant digits, no leading or trailing zeros. */
+  readonly digits: string;
+  /** The power of ten of the first significant digit ("1.5" has 0, "150" has 2, "0.015" has -2). */
+  readonly exponent: number;
+}
+
+/** Takes a canonical number apart; `undefined` for zero, which has no significant digits. */
+export function numberParts(canonical: string): NumberParts | undefined {
+  const negative = canonical.charCodeAt(0) === char_minus;
+  const start = negative ? 1 : 0;
+  const length = canonical.length;
+  let point = canonical.indexOf('.');
+  if (point === -1) point = length;
+  let first = start;
+  while (first < length && (canonical.charCodeAt(first) === char_0 || canonical.charCodeAt(first) === char_dot)) first++;
+  if (first === length) return undefined;
+  let last = length - 1;
+  while (canonical.charCodeAt(last) === char_0) last--;
+  const exponent = first < point ? point - 1 - first : point - first;
+  const digits = first < point && last > point ? canonical.slice(first, point) + canonical.slice(point + 1, last + 1) : canonical.slice(first, last + 1);
+  return { negative, digits, exponent };
 }
 
 /**

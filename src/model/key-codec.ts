@@ -1,0 +1,325 @@
+/**
+ * The binary encoding of key values for the ordered key-value store, and the partition-key hash.
+ *
+ * Order: DynamoDB orders sort keys by UTF-8 bytes (S), numerically (N) and by unsigned bytes (B).
+ * Every encoding here compares, byte by byte as unsigned with the shorter first on a shared
+ * prefix (LMDB's and the memory store's order), exactly as DynamoDB orders the values.
+ *
+ * Two layouts:
+ *   - `encodeKeyValue`: one value, order-preserving and self-delimiting, so several can follow one
+ *     another (index entries). S and B are their bytes with 0x00 escaped as 00 FF and the end
+ *     marked 00 01; N is a sign byte, an exponent byte and base-100 digits (see `encodeNumber`).
+ *   - `encodeKey`: a table item's storage key, compact enough for LMDB's 1978-byte key limit even
+ *     with a 2048-byte partition key and a 1024-byte sort key. It is the partition-key part, which
+ *     is self-delimiting (inline with a length for keys up to `inline_partition_key_max_bytes`,
+ *     else a SHA-256 digest), followed by the sort key's bytes with no terminator (it is last, so
+ *     the end of the key ends it and no escaping is needed). All items of one partition key share
+ *     the prefix `encodePartitionKeyPart(...)` and are ordered by sort key within it. Partition
+ *     keys themselves are only grouped, not ordered: DynamoDB never orders by partition key value
+ *     (Scan follows the hash). A digested partition key cannot be decoded from the storage key,
+ *     so the stored item value must always hold the full key; `decodeKey` says so by returning
+ *     `undefined`.
+ */
+import { createHash } from 'node:crypto';
+import { assert, assertNever } from '../errors.js';
+import { max_number_exponent, max_number_precision_digits, max_sort_key_bytes, min_number_exponent } from '../limits.js';
+import type { AttributeValue, Item, KeyAttributeType, KeyShape } from './attribute-value.js';
+import { formatCanonical, numberParts } from './number.js';
+
+// ---- Raw bytes of a key value -----------------------------------------------------------------
+
+/** The bytes a key value is made of: UTF-8 for S, decoded for B, the canonical text for N. */
+export function keyValueBytes(type: KeyAttributeType, value: string): Buffer {
+  switch (type) {
+    case 'S':
+    case 'N':
+      return Buffer.from(value, 'utf8');
+    case 'B':
+      return Buffer.from(value, 'base64');
+    default:
+      return assertNever(type, 'key attribute type');
+  }
+}
+
+function keyValueFromBytes(type: KeyAttributeType, bytes: Uint8Array, start: number, end: number): string {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+  switch (type) {
+    case 'S':
+    case 'N':
+      return view.toString('utf8');
+    case 'B':
+      return view.toString('base64');
+    default:
+      return assertNever(type, 'key attribute type');
+  }
+}
+
+// ---- Partition-key hash -----------------------------------------------------------------------
+
+const type_tags: { readonly [type in KeyAttributeType]: number } = { S: 0x53, N: 0x4e, B: 0x42 };
+
+/** The first 64 bits of the MD5 of `bytes`, as 16 lower-case hex digits. */
+export function hashHex16(bytes: Uint8Array): string {
+  return createHash('md5').update(bytes).digest().toString('hex', 0, 8);
+}
+
+function taggedHash(type: KeyAttributeType, raw: Uint8Array): string {
+  return createHash('md5').update(Uint8Array.of(type_tags[type])).update(raw).digest().toString('hex', 0, 8);
+}
+
+/**
+ * A 64-bit hash of a partition key value, as 16 lower-case hex digits: it places the item in a
+ * hash-range partition and orders Scan. The type is part of the hash, so S "1" and N "1" differ.
+ * Values must be validated (numbers canonical), so equal keys hash equally.
+ */
+export function partitionKeyHash(type: KeyAttributeType, value: string): string {
+  return taggedHash(type, keyValueBytes(type, value));
+}
+
+// ---- Numbers ----------------------------------------------------------------------------------
+
+const sign_negative = 0x01;
+const sign_zero = 0x02;
+const sign_positive = 0x03;
+const number_end_positive = 0x00;
+const number_end_negative = 0xff;
+/** Exponents -130..125 map to bytes 0..255. */
+const exponent_bias = -min_number_exponent;
+/** A sign byte, an exponent byte, 19 base-100 digits and an end byte. */
+export const max_encoded_number_bytes = 3 + Math.ceil(max_number_precision_digits / 2);
+
+assert(max_number_exponent + exponent_bias <= 0xff, 'a number exponent fits in one byte');
+
+/**
+ * Writes a canonical number's order-preserving encoding into `out` at `offset`; returns the end.
+ * Zero is the single byte 02. Otherwise: a sign byte (01 negative, 03 positive), the exponent of
+ * the first significant digit biased into 0..255, then the significant digits in pairs as bytes
+ * 1..100 (the last pair padded with a 0 digit), then an end byte 00 below every digit byte. For a
+ * negative number the exponent and digit bytes are inverted and the end byte is FF, so larger
+ * magnitudes sort first.
+ */
+function writeNumber(canonical: string, out: Uint8Array, offset: number): number {
+  const parts = numberParts(canonical);
+  if (parts === undefined) {
+    out[offset] = sign_zero;
+    return offset + 1;
+  }
+  const { negative, digits, exponent } = parts;
+  let at = offset;
+  out[at++] = negative ? sign_negative : sign_positive;
+  const biased = exponent + exponent_bias;
+  out[at++] = negative ? 0xff - biased : biased;
+  for (let i = 0; i < digits.length; i += 2) {
+    const high = digits.charCodeAt(i) - 48;
+    const low = i + 1 < digits.length ? digits.charCodeAt(i + 1) - 48 : 0;
+    const pair = 1 + high * 10 + low;
+    out[at++] = negative ? 101 - pair : pair;
+  }
+  out[at++] = negative ? number_end_negative : number_end_positive;
+  return at;
+}
+
+/** Reads a number written by `writeNumber`; returns the canonical text and the end offset. */
+function readNumber(bytes: Uint8Array, offset: number): { readonly value: string; readonly end: number } {
+  const sign = bytes[offset];
+  if (sign === sign_zero) return { value: '0', end: offset + 1 };
+  assert(sign === sign_negative || sign === sign_positive, 'number key sign byte');
+  const negative = sign === sign_negative;
+  const biased = negative ? 0xff - bytes[offset + 1]! : bytes[offset + 1]!;
+  const endByte = negative ? number_end_negative : number_end_positive;
+  let digits = '';
+  let at = offset + 2;
+  for (; at < bytes.length && bytes[at] !== endByte; at++) {
+    const pair = (negative ? 101 - bytes[at]! : bytes[at]!) - 1;
+    digits += pair < 10 ? `0${pair}` : String(pair);
+  }
+  assert(at < bytes.length, 'number key end byte');
+  if (digits.charCodeAt(digits.length - 1) === 48) digits = digits.slice(0, -1);
+  return { value: formatCanonical(negative, digits, biased - exponent_bias), end: at + 1 };
+}
+
+// ---- One self-delimiting value ----------------------------------------------------------------
+
+const escape_byte = 0x00;
+const escaped_zero_follower = 0xff;
+const terminator_follower = 0x01;
+
+/**
+ * The order-preserving, self-delimiting encoding of one key value (see the module comment).
+ * S and B: the bytes with 00 written as 00 FF, then 00 01. N: `writeNumber`.
+ */
+export function encodeKeyValue(type: KeyAttributeType, value: string): Uint8Array {
+  if (type === 'N') {
+    const out = Buffer.allocUnsafe(max_encoded_number_bytes);
+    return out.subarray(0, writeNumber(value, out, 0));
+  }
+  const raw = keyValueBytes(type, value);
+  let zeros = 0;
+  for (let i = 0; i < raw.length; i++) if (raw[i] === escape_byte) zeros++;
+  const out = Buffer.allocUnsafe(raw.length + zeros + 2);
+  let at = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i]!;
+    out[at++] = byte;
+    if (byte === escape_byte) out[at++] = escaped_zero_follower;
+  }
+  out[at++] = escape_byte;
+  out[at++] = terminator_follower;
+  return out;
+}
+
+/** Decodes one value written by `encodeKeyValue` at `offset`; returns it and the offset after it. */
+export function decodeKeyValue(type: KeyAttributeType, bytes: Uint8Array, offset: number): { readonly value: string; readonly end: number } {
+  if (type === 'N') return readNumber(bytes, offset);
+  const raw: number[] = [];
+  let at = offset;
+  for (;;) {
+    assert(at < bytes.length, 'key value terminator');
+    const byte = bytes[at++]!;
+    if (byte !== escape_byte) {
+      raw.push(byte);
+      continue;
+    }
+    const follower = bytes[at++];
+    if (follower === terminator_follower) break;
+    assert(follower === escaped_zero_follower, 'key value escape');
+    raw.push(escape_byte);
+  }
+  const rawBytes = Uint8Array.from(raw);
+  return { value: keyValueFromBytes(type, rawBytes, 0, rawBytes.length), end: at };
+}
+
+// ---- A table item's storage key ---------------------------------------------------------------
+
+/** Partition keys up to this many bytes are stored inline; longer ones as a digest. */
+export const inline_partition_key_max_bytes = 512;
+const partition_inline_tag = 0x01;
+const partition_digest_tag = 0x02;
+const partition_digest_bytes = 32;
+const partition_inline_header_bytes = 3;
+
+/**
+ * The longest `encodeKey` output: an inline partition key at the limit plus the longest sort key.
+ * The partition layer adds its own prefix and must keep the total within LMDB's 1978 bytes.
+ */
+export const max_encoded_key_bytes = partition_inline_header_bytes + inline_partition_key_max_bytes + max_sort_key_bytes;
+
+assert(1 + partition_digest_bytes < partition_inline_header_bytes + inline_partition_key_max_bytes, 'a digest is shorter than the longest inline key');
+assert(max_encoded_number_bytes <= max_sort_key_bytes, 'an encoded number fits the sort key budget');
+
+function partitionPartLength(raw: Uint8Array): number {
+  return raw.length <= inline_partition_key_max_bytes ? partition_inline_header_bytes + raw.length : 1 + partition_digest_bytes;
+}
+
+function writePartitionPart(type: KeyAttributeType, raw: Uint8Array, out: Buffer): number {
+  if (raw.length <= inline_partition_key_max_bytes) {
+    out[0] = partition_inline_tag;
+    out.writeUInt16BE(raw.length, 1);
+    out.set(raw, partition_inline_header_bytes);
+    return partition_inline_header_bytes + raw.length;
+  }
+  out[0] = partition_digest_tag;
+  createHash('sha256').update(Uint8Array.of(type_tags[type])).update(raw).digest().copy(out, 1);
+  return 1 + partition_digest_bytes;
+}
+
+/**
+ * The self-delimiting prefix every storage key of this partition key starts with (for a Query's
+ * range, or to list one item collection).
+ */
+export function encodePartitionKeyPart(type: KeyAttributeType, value: string): Uint8Array {
+  const raw = keyValueBytes(type, value);
+  const out = Buffer.allocUnsafe(partitionPartLength(raw));
+  writePartitionPart(type, raw, out);
+  return out;
+}
+
+/**
+ * The sort-key tail of a storage key: S as UTF-8, B as bytes, N as `writeNumber`. Appended to
+ * `encodePartitionKeyPart`, it gives a storage key or a Query bound (for begins_with on S or B,
+ * the prefix's tail is a prefix of every matching key's tail).
+ */
+export function encodeSortKeyPart(type: KeyAttributeType, value: string): Uint8Array {
+  if (type !== 'N') return keyValueBytes(type, value);
+  const out = Buffer.allocUnsafe(max_encoded_number_bytes);
+  return out.subarray(0, writeNumber(value, out, 0));
+}
+
+function keyValueOf(key: Item, name: string, type: KeyAttributeType): string {
+  const value = key[name] as { readonly [type: string]: unknown } | undefined;
+  const text = value === undefined ? undefined : value[type];
+  assert(typeof text === 'string', `key attribute ${name} of type ${type}`);
+  return text;
+}
+
+export interface EncodedKey {
+  /** `partitionKeyHash` of the partition key: 16 lower-case hex digits. */
+  readonly hash: string;
+  /** The partition-key part followed by the sort-key tail. */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The storage key of an item (or of a validated `Key`) under a table's key shape: the partition
+ * key's hash, and the bytes (partition-key part, then sort-key tail). Key attributes must be
+ * present with the shape's types (validated).
+ */
+export function encodeKey(shape: KeyShape, key: Item): EncodedKey {
+  const hashType = shape.hashType;
+  const raw = keyValueBytes(hashType, keyValueOf(key, shape.hashName, hashType));
+  const hash = taggedHash(hashType, raw);
+  const partitionLength = partitionPartLength(raw);
+  if (shape.rangeName === undefined || shape.rangeType === undefined) {
+    const out = Buffer.allocUnsafe(partitionLength);
+    writePartitionPart(hashType, raw, out);
+    return { hash, bytes: out };
+  }
+  const rangeType = shape.rangeType;
+  const rangeValue = keyValueOf(key, shape.rangeName, rangeType);
+  if (rangeType === 'N') {
+    const out = Buffer.allocUnsafe(partitionLength + max_encoded_number_bytes);
+    const end = writeNumber(rangeValue, out, writePartitionPart(hashType, raw, out));
+    return { hash, bytes: out.subarray(0, end) };
+  }
+  const tail = keyValueBytes(rangeType, rangeValue);
+  const out = Buffer.allocUnsafe(partitionLength + tail.length);
+  out.set(tail, writePartitionPart(hashType, raw, out));
+  return { hash, bytes: out };
+}
+
+/**
+ * The key attributes back from `encodeKey`'s bytes, or `undefined` when the partition key was
+ * stored as a digest (longer than `inline_partition_key_max_bytes`): then only the item value
+ * holds it.
+ */
+export function decodeKey(shape: KeyShape, bytes: Uint8Array): Item | undefined {
+  const tag = bytes[0];
+  if (tag === partition_digest_tag) return undefined;
+  assert(tag === partition_inline_tag, 'partition key part tag');
+  const length = (bytes[1]! << 8) | bytes[2]!;
+  const tailStart = partition_inline_header_bytes + length;
+  assert(tailStart <= bytes.length, 'partition key part length');
+  const hashValue = keyValueFromBytes(shape.hashType, bytes, partition_inline_header_bytes, tailStart);
+  const key: { [name: string]: AttributeValue } = { [shape.hashName]: keyAttribute(shape.hashType, hashValue) };
+  if (shape.rangeName !== undefined && shape.rangeType !== undefined) {
+    const rangeValue =
+      shape.rangeType === 'N' ? readNumber(bytes, tailStart).value : keyValueFromBytes(shape.rangeType, bytes, tailStart, bytes.length);
+    key[shape.rangeName] = keyAttribute(shape.rangeType, rangeValue);
+  } else {
+    assert(tailStart === bytes.length, 'no sort key after the partition key');
+  }
+  return key;
+}
+
+function keyAttribute(type: KeyAttributeType, value: string): AttributeValue {
+  switch (type) {
+    case 'S':
+      return { S: value };
+    case 'N':
+      return { N: value };
+    case 'B':
+      return { B: value };
+    default:
+      return assertNever(type, 'key attribute type');
+  }
+}

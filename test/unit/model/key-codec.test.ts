@@ -1,0 +1,158 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KeyAttributeType, KeyShape } from '../../../src/model/attribute-value.js';
+import { compareBinary, compareStrings } from '../../../src/model/compare.js';
+import {
+  decodeKey,
+  decodeKeyValue,
+  encodeKey,
+  encodeKeyValue,
+  encodePartitionKeyPart,
+  encodeSortKeyPart,
+  hashHex16,
+  max_encoded_key_bytes,
+  partitionKeyHash,
+} from '../../../src/model/key-codec.js';
+import { compareNumbers } from '../../../src/model/number.js';
+import { randomCanonicalNumber, randomInt, seededRandom } from './random-numbers.js';
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  return bytes.length >= prefix.length && Buffer.compare(Buffer.from(bytes.subarray(0, prefix.length)), Buffer.from(prefix)) === 0;
+}
+
+function randomText(random: () => number): string {
+  const pool = ['a', 'b', '\u0000', '\u0001', '\u00ff', 'é', '\uffff', '\u{1f600}', 'z'];
+  let text = '';
+  const length = randomInt(random, 0, 6);
+  for (let i = 0; i < length; i++) text += pool[randomInt(random, 0, pool.length - 1)];
+  return text;
+}
+
+function randomBinary(random: () => number): string {
+  return Buffer.from(Array.from({ length: randomInt(random, 0, 6) }, () => [0, 1, 255, randomInt(random, 0, 255)][randomInt(random, 0, 3)]!)).toString('base64');
+}
+
+describe('encodeKeyValue', () => {
+  test('numbers: byte order equals numeric order, and they round-trip (random)', () => {
+    const random = seededRandom(41);
+    const values = Array.from({ length: 3000 }, () => randomCanonicalNumber(random));
+    values.push('0', '1', '-1', '1' + '0'.repeat(125), '-1' + '0'.repeat(125), '0.' + '0'.repeat(129) + '1', '-0.' + '0'.repeat(129) + '1', '99999999999999999999999999999999999999', '1.2', '1.23', '1.203', '-1.2', '-1.23', '-1.203', '10', '100', '0.1', '0.01');
+    const encoded = values.map((value) => encodeKeyValue('N', value));
+    for (let i = 0; i < values.length; i++) {
+      assert.deepEqual(decodeKeyValue('N', encoded[i]!, 0), { value: values[i], end: encoded[i]!.length }, values[i]);
+      assert.ok(encoded[i]!.length <= 22);
+    }
+    for (let i = 0; i < 20000; i++) {
+      const a = randomInt(random, 0, values.length - 1);
+      const b = randomInt(random, 0, values.length - 1);
+      const expected = Math.sign(compareNumbers(values[a]!, values[b]!));
+      assert.equal(Buffer.compare(Buffer.from(encoded[a]!), Buffer.from(encoded[b]!)), expected, `${values[a]} vs ${values[b]}`);
+    }
+  });
+
+  test('strings and binaries: order preserved, self-delimiting, round-trip (random)', () => {
+    const random = seededRandom(42);
+    for (const [type, generate, compare] of [
+      ['S', randomText, compareStrings],
+      ['B', randomBinary, compareBinary],
+    ] as const) {
+      for (let i = 0; i < 5000; i++) {
+        const a = generate(random);
+        const b = generate(random);
+        const x = encodeKeyValue(type, a);
+        const y = encodeKeyValue(type, b);
+        assert.equal(Buffer.compare(Buffer.from(x), Buffer.from(y)), Math.sign(compare(a, b)), JSON.stringify([a, b]));
+        // Self-delimiting: decoding from a concatenation finds each value's end.
+        const joined = Buffer.concat([x, y]);
+        const first = decodeKeyValue(type, joined, 0);
+        assert.equal(first.value, a);
+        assert.equal(first.end, x.length);
+        const second = decodeKeyValue(type, joined, first.end);
+        assert.equal(second.value, b);
+        assert.equal(second.end, joined.length);
+      }
+    }
+  });
+});
+
+describe('partitionKeyHash', () => {
+  test('16 hex digits, stable, type-tagged', () => {
+    const hash = partitionKeyHash('S', 'abc');
+    assert.match(hash, /^[0-9a-f]{16}$/);
+    assert.equal(partitionKeyHash('S', 'abc'), hash);
+    assert.notEqual(partitionKeyHash('S', '1'), partitionKeyHash('N', '1'));
+    assert.notEqual(partitionKeyHash('S', 'abd'), hash);
+    assert.equal(partitionKeyHash('B', Buffer.from('abc').toString('base64')).length, 16);
+    assert.match(hashHex16(Buffer.from('x')), /^[0-9a-f]{16}$/);
+  });
+});
+
+describe('encodeKey and decodeKey', () => {
+  const shapes: KeyShape[] = [
+    { hashName: 'pk', hashType: 'S' },
+    { hashName: 'pk', hashType: 'N', rangeName: 'sk', rangeType: 'S' },
+    { hashName: 'pk', hashType: 'B', rangeName: 'sk', rangeType: 'N' },
+    { hashName: 'pk', hashType: 'S', rangeName: 'sk', rangeType: 'B' },
+  ];
+
+  function randomValue(random: () => number, type: KeyAttributeType): string {
+    switch (type) {
+      case 'S': return randomText(random) || 'k';
+      case 'N': return randomCanonicalNumber(random);
+      case 'B': return randomBinary(random) || 'AA==';
+    }
+  }
+
+  test('round-trips, carries the hash, groups by partition key and orders by sort key (random)', () => {
+    const random = seededRandom(43);
+    for (const shape of shapes) {
+      const pks = Array.from({ length: 6 }, () => randomValue(random, shape.hashType));
+      for (let i = 0; i < 2000; i++) {
+        const pkA = pks[randomInt(random, 0, pks.length - 1)]!;
+        const pkB = random() < 0.5 ? pkA : pks[randomInt(random, 0, pks.length - 1)]!;
+        const keyA: Record<string, any> = { pk: { [shape.hashType]: pkA } };
+        const keyB: Record<string, any> = { pk: { [shape.hashType]: pkB } };
+        let skA: string | undefined;
+        let skB: string | undefined;
+        if (shape.rangeType !== undefined) {
+          skA = randomValue(random, shape.rangeType);
+          skB = randomValue(random, shape.rangeType);
+          keyA['sk'] = { [shape.rangeType]: skA };
+          keyB['sk'] = { [shape.rangeType]: skB };
+        }
+        const a = encodeKey(shape, keyA);
+        const b = encodeKey(shape, keyB);
+        assert.equal(a.hash, partitionKeyHash(shape.hashType, pkA));
+        assert.deepEqual(decodeKey(shape, a.bytes), keyA);
+        const prefixA = encodePartitionKeyPart(shape.hashType, pkA);
+        assert.ok(startsWith(a.bytes, prefixA));
+        if (pkA === pkB) {
+          if (shape.rangeType !== undefined) {
+            const compare = shape.rangeType === 'N' ? compareNumbers : shape.rangeType === 'S' ? compareStrings : compareBinary;
+            assert.equal(Buffer.compare(Buffer.from(a.bytes), Buffer.from(b.bytes)), Math.sign(compare(skA!, skB!)));
+            assert.deepEqual(Buffer.from(a.bytes.subarray(prefixA.length)), Buffer.from(encodeSortKeyPart(shape.rangeType, skA!)));
+          }
+        } else {
+          // Distinct partition keys never share a partition-key part, nor is one a prefix of the other.
+          assert.ok(!startsWith(b.bytes, prefixA));
+        }
+      }
+    }
+  });
+
+  test('long partition keys are digested, keeping keys within the LMDB budget', () => {
+    const shape: KeyShape = { hashName: 'pk', hashType: 'S', rangeName: 'sk', rangeType: 'S' };
+    const longKey = { pk: { S: 'p'.repeat(2048) }, sk: { S: 's'.repeat(1024) } };
+    const encoded = encodeKey(shape, longKey);
+    assert.ok(encoded.bytes.length <= max_encoded_key_bytes);
+    assert.ok(max_encoded_key_bytes < 1978);
+    assert.equal(decodeKey(shape, encoded.bytes), undefined);
+    const other = encodeKey(shape, { pk: { S: 'p'.repeat(2047) + 'q' }, sk: { S: 's'.repeat(1024) } });
+    assert.notDeepEqual(Buffer.from(other.bytes), Buffer.from(encoded.bytes));
+    // Sort order holds under a digested partition key too.
+    const lower = encodeKey(shape, { pk: { S: 'p'.repeat(2048) }, sk: { S: 'a' } });
+    assert.ok(Buffer.compare(Buffer.from(lower.bytes), Buffer.from(encoded.bytes)) < 0);
+    const inline = encodeKey(shape, { pk: { S: 'p'.repeat(512) }, sk: { S: 'x' } });
+    assert.deepEqual(decodeKey(shape, inline.bytes), { pk: { S: 'p'.repeat(512) }, sk: { S: 'x' } });
+  });
+});
