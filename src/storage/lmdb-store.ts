@@ -1,0 +1,143 @@
+/**
+ * The durable KvStore engine on LMDB (the `lmdb` package, lmdb-js 3.x). The only module of
+ * Dynabase that imports `lmdb`.
+ *
+ * - Keys and values are raw bytes (`keyEncoding: 'binary'`, `encoding: 'binary'`); every value is
+ *   stored as a checksummed record (record.ts) and verified on every read.
+ * - `write(work)` runs `work` as an lmdb-js child transaction: lmdb-js queues every transaction
+ *   callback issued in one event turn and runs them, one after another on the main thread, inside
+ *   ONE LMDB write transaction that it then commits on its writer thread. That is group commit:
+ *   sixteen concurrent writes cost one commit and one fsync. The child transaction makes each
+ *   callback individually abortable: if `work` throws, only its own writes are rolled back and the
+ *   others in the batch still commit. Reads inside `work` see its own writes.
+ * - Durability. lmdb-js's `overlappingSync` (its default on Linux and macOS) commits without
+ *   waiting for the disk and syncs afterwards, outside the write lock, keeping the file
+ *   crash-consistent (a crash rolls back to the last synced commit, never to a torn one).
+ *   `durable` waits for that sync before resolving (`db.flushed`, which resolves once every
+ *   commit so far is on disk); `relaxed` resolves at commit: the data is in the OS page cache, so
+ *   it survives the process dying (kill -9) but a power loss may lose the latest commits.
+ */
+import { open } from 'lmdb';
+import type { RootDatabase } from 'lmdb';
+import { assert } from '../errors.js';
+import type { DurabilityMode, KvEntry, KvReader, KvStore, KvWriteTxn, RangeOptions } from './kv-store.js';
+import { openRecord, sealRecord } from './record.js';
+
+/**
+ * The longest key LMDB accepts with lmdb-js's default page size (lmdb-js README, "Keys": 1978
+ * bytes). The key layout above (partition/layout.ts) must keep every key within it; a longer key
+ * is a bug, caught here rather than as an opaque LMDB error.
+ */
+export const lmdb_max_key_bytes = 1978;
+
+export interface LmdbStoreOptions {
+  /** Directory holding `data.mdb` and `lock.mdb`; created if missing. */
+  readonly path: string;
+  readonly durability: DurabilityMode;
+  /** Initial size of the memory map; lmdb-js grows it as the data grows. */
+  readonly mapSize_bytes?: number;
+}
+
+type BinaryDatabase = RootDatabase<Uint8Array, Uint8Array>;
+
+function assertKey(key: Uint8Array): void {
+  assert(key.length > 0 && key.length <= lmdb_max_key_bytes, `storage key length ${key.length} outside 1..${lmdb_max_key_bytes}`);
+}
+
+function readValue(db: BinaryDatabase, key: Uint8Array): Uint8Array | undefined {
+  assertKey(key);
+  const record = db.getBinary(key);
+  return record === undefined ? undefined : openRecord(key, record);
+}
+
+function* readRange(db: BinaryDatabase, options: RangeOptions): Generator<KvEntry> {
+  const { start, end, limit } = options;
+  // lmdb-js iterates a reverse range from `start` (its upper end) down to `end`; our bounds keep
+  // their meaning in both directions, so they swap and their inclusiveness flips.
+  const entries =
+    options.reverse === true
+      ? db.getRange({ start: end, end: start, reverse: true, exclusiveStart: true, inclusiveEnd: true, limit })
+      : db.getRange({ start, end, limit });
+  for (const { key, value } of entries) {
+    yield { key, value: openRecord(key, value) };
+  }
+}
+
+/**
+ * The handle `work` receives. lmdb-js routes calls on `db` to the write transaction running at
+ * the time; outside one, `putSync` would silently commit on its own, so a handle kept past its
+ * callback is refused.
+ */
+class LmdbWriteTxn implements KvWriteTxn {
+  open = true;
+
+  constructor(private readonly db: BinaryDatabase) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    assert(this.open, 'LMDB transaction used after it ended');
+    return readValue(this.db, key);
+  }
+
+  range(options: RangeOptions): Iterable<KvEntry> {
+    assert(this.open, 'LMDB transaction used after it ended');
+    return readRange(this.db, options);
+  }
+
+  put(key: Uint8Array, value: Uint8Array): void {
+    assert(this.open, 'LMDB transaction used after it ended');
+    assertKey(key);
+    this.db.putSync(key, sealRecord(key, value));
+  }
+
+  delete(key: Uint8Array): void {
+    assert(this.open, 'LMDB transaction used after it ended');
+    assertKey(key);
+    this.db.removeSync(key);
+  }
+}
+
+class LmdbStore implements KvStore, KvReader {
+  constructor(
+    private readonly db: BinaryDatabase,
+    private readonly durability: DurabilityMode,
+  ) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return readValue(this.db, key);
+  }
+
+  range(options: RangeOptions): Iterable<KvEntry> {
+    return readRange(this.db, options);
+  }
+
+  async write<T>(work: (txn: KvWriteTxn) => T): Promise<T> {
+    const db = this.db;
+    const result = await db.childTransaction(() => {
+      const txn = new LmdbWriteTxn(db);
+      try {
+        const value = work(txn);
+        assert(!(value instanceof Promise), 'write transactions are synchronous');
+        return value;
+      } finally {
+        txn.open = false;
+      }
+    });
+    if (this.durability === 'durable') await this.db.flushed;
+    return result;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+/** Opens (creating if needed) an LMDB environment at `options.path`. */
+export async function openLmdbStore(options: LmdbStoreOptions): Promise<KvStore> {
+  const db: BinaryDatabase = open<Uint8Array, Uint8Array>({
+    path: options.path,
+    keyEncoding: 'binary',
+    encoding: 'binary',
+    ...(options.mapSize_bytes === undefined ? {} : { mapSize: options.mapSize_bytes }),
+  });
+  return new LmdbStore(db, options.durability);
+}

@@ -1,0 +1,47 @@
+/**
+ * The stored form of a value, shared by both engines so they detect corruption identically:
+ * 4 bytes of CRC32C (little-endian) followed by the value's bytes. The checksum covers the key
+ * and the value (the key's CRC seeds the value's), so a flipped bit and a value found under the
+ * wrong key are both caught on read.
+ */
+import { crc32c } from './checksum.js';
+import { CorruptRecordError } from './kv-store.js';
+
+export const record_header_bytes = 4;
+
+/** Returns a new buffer holding the checksum and a copy of `value`. */
+export function sealRecord(key: Uint8Array, value: Uint8Array): Uint8Array {
+  const record = new Uint8Array(record_header_bytes + value.length);
+  record.set(value, record_header_bytes);
+  const sum = crc32c(value, crc32c(key));
+  record[0] = sum & 0xff;
+  record[1] = (sum >>> 8) & 0xff;
+  record[2] = (sum >>> 16) & 0xff;
+  record[3] = sum >>> 24;
+  return record;
+}
+
+/**
+ * Verifies a stored record and returns its value (a view into `record`, not a copy).
+ * Throws CorruptRecordError when the checksum does not match.
+ */
+export function openRecord(key: Uint8Array, record: Uint8Array): Uint8Array {
+  if (record.length < record_header_bytes) {
+    throw new CorruptRecordError(`record of ${record.length} bytes under key ${describeKey(key)} is shorter than its header`);
+  }
+  const stored = (record[0] | (record[1] << 8) | (record[2] << 16) | (record[3] << 24)) >>> 0;
+  const actual = crc32c(record, crc32c(key), record_header_bytes, record.length);
+  if (stored !== actual) {
+    throw new CorruptRecordError(
+      `checksum mismatch under key ${describeKey(key)}: stored ${stored.toString(16)}, computed ${actual.toString(16)}`,
+    );
+  }
+  return record.subarray(record_header_bytes);
+}
+
+const max_described_key_bytes = 64;
+
+function describeKey(key: Uint8Array): string {
+  const shown = Buffer.from(key.buffer, key.byteOffset, Math.min(key.length, max_described_key_bytes)).toString('hex');
+  return key.length > max_described_key_bytes ? `${shown}… (${key.length} bytes)` : shown;
+}
