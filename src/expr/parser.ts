@@ -63,6 +63,13 @@ export interface ParseResult<T> {
 
 type Mode = 'condition' | 'update' | 'projection';
 
+/**
+ * Deepest nesting of parentheses, NOT and function calls the parser follows. DynamoDB states no
+ * limit; real expressions nest a few levels, and 4 KB of '(' must not exhaust the stack, so
+ * deeper nesting is answered as a syntax error at the token that goes too deep.
+ */
+export const max_nesting_depth = 256;
+
 const condition_keywords = new Set(['AND', 'OR', 'NOT', 'BETWEEN', 'IN']);
 const update_keywords = new Set(['SET', 'REMOVE', 'ADD', 'DELETE']);
 
@@ -70,6 +77,7 @@ class Parser {
   readonly tokens: Token[];
   pos = 0;
   redundant = false;
+  private depth = 0;
   private readonly keywords: ReadonlySet<string>;
   /** Nodes that were written directly inside a pair of parentheses. */
   private readonly parenthesized = new Set<object>();
@@ -85,6 +93,20 @@ class Parser {
 
   fail(): never {
     throw new SyntaxFailure(this.pos);
+  }
+
+  /**
+   * Runs a nested construct, refusing nesting deeper than `max_nesting_depth` so a hostile
+   * expression cannot exhaust the stack.
+   */
+  nested<T>(body: () => T): T {
+    if (this.depth >= max_nesting_depth) this.fail();
+    this.depth++;
+    try {
+      return body();
+    } finally {
+      this.depth--;
+    }
   }
 
   isPunct(text: string): boolean {
@@ -188,7 +210,7 @@ class Parser {
   conditionOperand = (): OperandNode => {
     if (this.isPunct('(')) {
       this.pos++;
-      const inner = this.conditionOperand();
+      const inner = this.nested(this.conditionOperand);
       this.expectPunct(')');
       this.wrap(inner);
       if (inner.kind === 'path' && (this.isPunct('.') || this.isPunct('['))) {
@@ -201,7 +223,7 @@ class Parser {
     }
     const t = this.peek();
     if (t.kind === 'value') return this.value();
-    if (this.isFunctionStart()) return this.functionCall(this.conditionOperand);
+    if (this.isFunctionStart()) return this.nested(() => this.functionCall(this.conditionOperand));
     return this.path();
   };
 
@@ -228,7 +250,7 @@ class Parser {
   notCondition(): ConditionNode {
     if (this.isKeyword('NOT')) {
       this.pos++;
-      return { kind: 'not', operand: this.notCondition() };
+      return { kind: 'not', operand: this.nested(() => this.notCondition()) };
     }
     return this.primaryCondition();
   }
@@ -246,7 +268,7 @@ class Parser {
     let groupFailure: SyntaxFailure | undefined;
     try {
       this.pos++;
-      const inner = this.condition();
+      const inner = this.nested(() => this.condition());
       this.expectPunct(')');
       if (!this.isComparisonNext()) return this.wrap(inner);
     } catch (error) {
@@ -300,12 +322,12 @@ class Parser {
   updateOperand = (): OperandNode => {
     if (this.isPunct('(')) {
       this.pos++;
-      const inner = this.updateOperand();
+      const inner = this.nested(this.updateOperand);
       this.expectPunct(')');
       return inner;
     }
     if (this.peek().kind === 'value') return this.value();
-    if (this.isFunctionStart()) return this.functionCall(this.updateOperand);
+    if (this.isFunctionStart()) return this.nested(() => this.functionCall(this.updateOperand));
     return this.path();
   };
 
@@ -313,7 +335,7 @@ class Parser {
   term(): [OperandNode, boolean] {
     if (this.isPunct('(')) {
       this.pos++;
-      const [inner, innerIsSum] = this.setValue();
+      const [inner, innerIsSum] = this.nested(() => this.setValue());
       this.expectPunct(')');
       return [inner, innerIsSum || inner.kind === 'arithmetic'];
     }
