@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import { assert, assertNever } from '../errors.js';
 import { max_number_exponent, max_number_precision_digits, max_sort_key_bytes, min_number_exponent } from '../limits.js';
 import type { AttributeValue, Item, KeyAttributeType, KeyShape } from './attribute-value.js';
+import { base64DecodedLength, utf8Length } from './item-size.js';
 import { formatCanonical, numberParts } from './number.js';
 
 // ---- Raw bytes of a key value -----------------------------------------------------------------
@@ -56,16 +57,82 @@ function keyValueFromBytes(type: KeyAttributeType, bytes: Uint8Array, start: num
 
 // ---- Partition-key hash -----------------------------------------------------------------------
 
+/**
+ * Two lanes of MurmurHash3's 32-bit mixing over the UTF-16 code units of a string, with different
+ * seeds, give 64 bits. No encoding and no allocation: the hash runs on every item access. Hashing
+ * the text rather than UTF-8 bytes is sound because validated key values have one spelling each
+ * (canonical numbers; the request validator admits only canonical base64).
+ *
+ * The hash is persisted (it orders storage keys and places items in partitions), so this function
+ * must never change.
+ */
+const murmur_c1 = 0xcc9e2d51;
+const murmur_c2 = 0x1b873593;
+const lane_seed_high = 0x9747b28c;
+const lane_seed_low = 0x5bd1e995;
+/** The low lane mixes blocks with other constants (MurmurHash3 x86_128's), decorrelating it. */
+const low_lane_c1 = 0x239b961b;
+const low_lane_c2 = 0xab0e9789;
+
+function mixBlock(k: number): number {
+  k = Math.imul(k, murmur_c1);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, murmur_c2);
+}
+
+function mixBlockLow(k: number): number {
+  k = Math.imul(k, low_lane_c1);
+  k = (k << 16) | (k >>> 16);
+  return Math.imul(k, low_lane_c2);
+}
+
+function mixState(h: number, k: number): number {
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finalMix(h: number, length: number): number {
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Two hex digits per byte value: an order of magnitude faster than Number#toString(16). */
+const hex_pairs: readonly string[] = Array.from({ length: 256 }, (_, byte) => (byte < 16 ? '0' : '') + byte.toString(16));
+
+function hex8(value: number): string {
+  return hex_pairs[value >>> 24]! + hex_pairs[(value >>> 16) & 0xff]! + hex_pairs[(value >>> 8) & 0xff]! + hex_pairs[value & 0xff]!;
+}
+
+function hash64Hex(text: string, tag: number): string {
+  let high = lane_seed_high ^ tag;
+  let low = lane_seed_low ^ tag;
+  const length = text.length;
+  const pairs = length & ~1;
+  for (let i = 0; i < pairs; i += 2) {
+    const block = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+    high = mixState(high, mixBlock(block));
+    low = mixState(low, mixBlockLow(block));
+  }
+  if (pairs !== length) {
+    const block = text.charCodeAt(pairs);
+    high ^= mixBlock(block);
+    low ^= mixBlockLow(block);
+  }
+  return hex8(finalMix(high, length)) + hex8(finalMix(low, length));
+}
+
+/** A fast, stable 64-bit hash of a string, as 16 lower-case hex digits. */
+export function hashHex16(text: string): string {
+  return hash64Hex(text, 0);
+}
+
 const type_tags: { readonly [type in KeyAttributeType]: number } = { S: 0x53, N: 0x4e, B: 0x42 };
-
-/** The first 64 bits of the MD5 of `bytes`, as 16 lower-case hex digits. */
-export function hashHex16(bytes: Uint8Array): string {
-  return createHash('md5').update(bytes).digest().toString('hex', 0, 8);
-}
-
-function taggedHash(type: KeyAttributeType, raw: Uint8Array): string {
-  return createHash('md5').update(Uint8Array.of(type_tags[type])).update(raw).digest().toString('hex', 0, 8);
-}
 
 /**
  * A 64-bit hash of a partition key value, as 16 lower-case hex digits: it places the item in a
@@ -73,7 +140,7 @@ function taggedHash(type: KeyAttributeType, raw: Uint8Array): string {
  * Values must be validated (numbers canonical), so equal keys hash equally.
  */
 export function partitionKeyHash(type: KeyAttributeType, value: string): string {
-  return taggedHash(type, keyValueBytes(type, value));
+  return hash64Hex(value, type_tags[type]);
 }
 
 // ---- Numbers ----------------------------------------------------------------------------------
@@ -207,19 +274,40 @@ export const max_encoded_key_bytes = partition_inline_header_bytes + inline_part
 assert(1 + partition_digest_bytes < partition_inline_header_bytes + inline_partition_key_max_bytes, 'a digest is shorter than the longest inline key');
 assert(max_encoded_number_bytes <= max_sort_key_bytes, 'an encoded number fits the sort key budget');
 
-function partitionPartLength(raw: Uint8Array): number {
-  return raw.length <= inline_partition_key_max_bytes ? partition_inline_header_bytes + raw.length : 1 + partition_digest_bytes;
+/** The byte length of a key value's raw bytes, without encoding it. */
+function rawLength(type: KeyAttributeType, value: string): number {
+  switch (type) {
+    case 'S':
+      return utf8Length(value);
+    case 'N':
+      return value.length;
+    case 'B':
+      return base64DecodedLength(value);
+    default:
+      return assertNever(type, 'key attribute type');
+  }
 }
 
-function writePartitionPart(type: KeyAttributeType, raw: Uint8Array, out: Buffer): number {
-  if (raw.length <= inline_partition_key_max_bytes) {
+/** Writes a key value's raw bytes (`rawBytes` of them, from `rawLength`) into `out` at `offset`. */
+function writeRaw(type: KeyAttributeType, value: string, rawBytes: number, out: Buffer, offset: number): number {
+  const written = out.write(value, offset, type === 'B' ? 'base64' : type === 'N' ? 'latin1' : 'utf8');
+  assert(written === rawBytes, 'key value wrote its computed length');
+  return offset + written;
+}
+
+function partitionPartLength(rawBytes: number): number {
+  return rawBytes <= inline_partition_key_max_bytes ? partition_inline_header_bytes + rawBytes : 1 + partition_digest_bytes;
+}
+
+/** Writes the partition-key part at the start of `out`; returns its length. */
+function writePartitionPart(type: KeyAttributeType, value: string, rawBytes: number, out: Buffer): number {
+  if (rawBytes <= inline_partition_key_max_bytes) {
     out[0] = partition_inline_tag;
-    out.writeUInt16BE(raw.length, 1);
-    out.set(raw, partition_inline_header_bytes);
-    return partition_inline_header_bytes + raw.length;
+    out.writeUInt16BE(rawBytes, 1);
+    return writeRaw(type, value, rawBytes, out, partition_inline_header_bytes);
   }
   out[0] = partition_digest_tag;
-  createHash('sha256').update(Uint8Array.of(type_tags[type])).update(raw).digest().copy(out, 1);
+  createHash('sha256').update(Uint8Array.of(type_tags[type])).update(keyValueBytes(type, value)).digest().copy(out, 1);
   return 1 + partition_digest_bytes;
 }
 
@@ -228,9 +316,9 @@ function writePartitionPart(type: KeyAttributeType, raw: Uint8Array, out: Buffer
  * range, or to list one item collection).
  */
 export function encodePartitionKeyPart(type: KeyAttributeType, value: string): Uint8Array {
-  const raw = keyValueBytes(type, value);
-  const out = Buffer.allocUnsafe(partitionPartLength(raw));
-  writePartitionPart(type, raw, out);
+  const rawBytes = rawLength(type, value);
+  const out = Buffer.allocUnsafe(partitionPartLength(rawBytes));
+  writePartitionPart(type, value, rawBytes, out);
   return out;
 }
 
@@ -266,25 +354,22 @@ export interface EncodedKey {
  */
 export function encodeKey(shape: KeyShape, key: Item): EncodedKey {
   const hashType = shape.hashType;
-  const raw = keyValueBytes(hashType, keyValueOf(key, shape.hashName, hashType));
-  const hash = taggedHash(hashType, raw);
-  const partitionLength = partitionPartLength(raw);
-  if (shape.rangeName === undefined || shape.rangeType === undefined) {
+  const hashValue = keyValueOf(key, shape.hashName, hashType);
+  const hash = partitionKeyHash(hashType, hashValue);
+  const hashBytes = rawLength(hashType, hashValue);
+  const partitionLength = partitionPartLength(hashBytes);
+  const rangeType = shape.rangeType;
+  if (shape.rangeName === undefined || rangeType === undefined) {
     const out = Buffer.allocUnsafe(partitionLength);
-    writePartitionPart(hashType, raw, out);
+    writePartitionPart(hashType, hashValue, hashBytes, out);
     return { hash, bytes: out };
   }
-  const rangeType = shape.rangeType;
   const rangeValue = keyValueOf(key, shape.rangeName, rangeType);
-  if (rangeType === 'N') {
-    const out = Buffer.allocUnsafe(partitionLength + max_encoded_number_bytes);
-    const end = writeNumber(rangeValue, out, writePartitionPart(hashType, raw, out));
-    return { hash, bytes: out.subarray(0, end) };
-  }
-  const tail = keyValueBytes(rangeType, rangeValue);
-  const out = Buffer.allocUnsafe(partitionLength + tail.length);
-  out.set(tail, writePartitionPart(hashType, raw, out));
-  return { hash, bytes: out };
+  const tailBytes = rangeType === 'N' ? max_encoded_number_bytes : rawLength(rangeType, rangeValue);
+  const out = Buffer.allocUnsafe(partitionLength + tailBytes);
+  const tailStart = writePartitionPart(hashType, hashValue, hashBytes, out);
+  const end = rangeType === 'N' ? writeNumber(rangeValue, out, tailStart) : writeRaw(rangeType, rangeValue, tailBytes, out, tailStart);
+  return { hash, bytes: end === out.length ? out : out.subarray(0, end) };
 }
 
 /**

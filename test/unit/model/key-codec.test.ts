@@ -83,7 +83,26 @@ describe('partitionKeyHash', () => {
     assert.notEqual(partitionKeyHash('S', '1'), partitionKeyHash('N', '1'));
     assert.notEqual(partitionKeyHash('S', 'abd'), hash);
     assert.equal(partitionKeyHash('B', Buffer.from('abc').toString('base64')).length, 16);
-    assert.match(hashHex16(Buffer.from('x')), /^[0-9a-f]{16}$/);
+    assert.match(hashHex16('x'), /^[0-9a-f]{16}$/);
+    assert.equal(hashHex16(''), hashHex16(''));
+    assert.notEqual(hashHex16('ab'), hashHex16('ba'));
+  });
+
+  test('is pinned: stored keys and partition maps depend on these exact values', () => {
+    assert.equal(partitionKeyHash('S', 'abc'), 'a479761d90b93925');
+    assert.equal(partitionKeyHash('N', '1'), '407bb2077d3371b0');
+    assert.equal(partitionKeyHash('B', 'AQI='), '9aeabc26281c2e54');
+    assert.equal(hashHex16(''), 'ebb6c228d9aaf7d3');
+  });
+
+  test('spreads similar keys evenly over the hash space', () => {
+    const buckets = new Array<number>(16).fill(0);
+    const keys = 16000;
+    for (let i = 0; i < keys; i++) buckets[parseInt(partitionKeyHash('S', `user#${i}`)[0]!, 16)]!++;
+    for (const count of buckets) assert.ok(count > 800 && count < 1200, `bucket count ${count}`);
+    const low = new Array<number>(16).fill(0);
+    for (let i = 0; i < keys; i++) low[parseInt(partitionKeyHash('N', String(i))[15]!, 16)]!++;
+    for (const count of low) assert.ok(count > 800 && count < 1200, `low bucket count ${count}`);
   });
 });
 
