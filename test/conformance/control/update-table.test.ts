@@ -1,0 +1,92 @@
+/** UpdateTable through the AWS SDK v3. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { TestServer } from '../../helpers/test-server.js';
+import { startTestServer } from '../../helpers/test-server.js';
+import { expectError, hashTable, invalid, tableName } from './control-helpers.js';
+
+describe('UpdateTable', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  test('throughput increase then decrease', async () => {
+    const name = tableName();
+    await server.client.send(new CreateTableCommand(hashTable(name)));
+    const { TableDescription: updating } = await server.client.send(
+      new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 15, WriteCapacityUnits: 15 } }),
+    );
+    assert.equal(updating?.TableStatus, 'UPDATING');
+    assert.equal(updating?.ProvisionedThroughput?.ReadCapacityUnits, 5);
+    assert.ok(updating?.ProvisionedThroughput?.LastIncreaseDateTime instanceof Date);
+    await server.client.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 15 } }));
+    const { Table } = await server.client.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(Table?.TableStatus, 'ACTIVE');
+    assert.equal(Table?.ProvisionedThroughput?.ReadCapacityUnits, 1);
+    assert.equal(Table?.ProvisionedThroughput?.WriteCapacityUnits, 15);
+    assert.equal(Table?.ProvisionedThroughput?.NumberOfDecreasesToday, 1);
+    assert.ok(Table?.ProvisionedThroughput?.LastDecreaseDateTime instanceof Date);
+  });
+
+  test('no change', async () => {
+    const name = tableName();
+    await server.client.send(new CreateTableCommand(hashTable(name)));
+    await expectError(
+      server.client.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } })),
+      'ValidationException',
+      'The provisioned throughput for the table will not change. The requested value equals the current value. ' +
+        'Current ReadCapacityUnits provisioned for the table: 5. Requested ReadCapacityUnits: 5. ' +
+        'Current WriteCapacityUnits provisioned for the table: 5. Requested WriteCapacityUnits: 5. ' +
+        'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.',
+    );
+    await expectError(server.client.send(new UpdateTableCommand({ TableName: name })), 'ValidationException',
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
+  });
+
+  test('switch to on-demand and back', async () => {
+    const name = tableName();
+    await server.client.send(new CreateTableCommand(hashTable(name)));
+    const { TableDescription } = await server.client.send(new UpdateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST' }));
+    assert.equal(TableDescription?.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
+    assert.ok(TableDescription?.BillingModeSummary?.LastUpdateToPayPerRequestDateTime instanceof Date);
+    const { Table } = await server.client.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(Table?.ProvisionedThroughput?.ReadCapacityUnits, 0);
+    await expectError(
+      server.client.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })),
+      'ValidationException',
+      `${invalid}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`,
+    );
+    await expectError(server.client.send(new UpdateTableCommand({ TableName: name, BillingMode: 'PROVISIONED' })), 'ValidationException',
+      `${invalid}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
+    await server.client.send(new UpdateTableCommand({ TableName: name, BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } }));
+    const { Table: back } = await server.client.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(back?.BillingModeSummary?.BillingMode, 'PROVISIONED');
+    assert.equal(back?.ProvisionedThroughput?.ReadCapacityUnits, 2);
+  });
+
+  test('a missing table', async () => {
+    await expectError(
+      server.client.send(new UpdateTableCommand({ TableName: 'missing-table', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })),
+      'ResourceNotFoundException',
+      'Requested resource not found: Table: missing-table not found',
+    );
+  });
+
+  test('stream, table class and deletion protection', async () => {
+    const name = tableName();
+    await server.client.send(new CreateTableCommand(hashTable(name)));
+    const { TableDescription: streamed } = await server.client.send(
+      new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }),
+    );
+    assert.equal(streamed?.StreamSpecification?.StreamEnabled, true);
+    assert.ok(streamed?.LatestStreamLabel);
+    await server.client.send(new UpdateTableCommand({ TableName: name, TableClass: 'STANDARD_INFREQUENT_ACCESS' }));
+    await server.client.send(new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: true }));
+    const { Table } = await server.client.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(Table?.TableClassSummary?.TableClass, 'STANDARD_INFREQUENT_ACCESS');
+    assert.equal(Table?.DeletionProtectionEnabled, true);
+  });
+});
