@@ -4,13 +4,16 @@
  */
 import type { Action } from './action.js';
 import { createTable } from './create-table.js';
+import { deleteItem } from './delete-item.js';
 import { deleteTable } from './delete-table.js';
 import { describeEndpoints } from './describe-endpoints.js';
 import { describeLimits } from './describe-limits.js';
 import { describeTable } from './describe-table.js';
 import { describeTimeToLive } from './describe-time-to-live.js';
+import { getItem } from './get-item.js';
 import { listTables } from './list-tables.js';
 import { listTagsOfResource } from './list-tags-of-resource.js';
+import { putItem } from './put-item.js';
 import { tagResource } from './tag-resource.js';
 import { untagResource } from './untag-resource.js';
 import { updateTable } from './update-table.js';
@@ -29,6 +32,9 @@ const allActions: readonly Action[] = [
   describeEndpoints,
   updateTimeToLive,
   describeTimeToLive,
+  putItem,
+  getItem,
+  deleteItem,
 ];
 
 export const actionsByName: ReadonlyMap<string, Action> = new Map(allActions.map((action) => [action.name, action]));

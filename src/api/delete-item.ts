@@ -1,0 +1,67 @@
+/**
+ * DeleteItem: remove one item by its full primary key, optionally only if a condition holds.
+ * Order of checks (DynamoDB's): request shape; expression/non-expression mixing; key attribute
+ * values; ReturnValues (only NONE or ALL_OLD); legacy Expected; condition expression; then the
+ * table; then the key against the table's schema.
+ */
+import { writeCapacityUnits } from '../model/capacity.js';
+import { itemSize } from '../model/item-size.js';
+import { validateAttributeMap, validateKey } from '../model/validate-item.js';
+import { validationError } from '../errors.js';
+import type { Action, JsonObject } from './action.js';
+import { consumedCapacity } from './consumed-capacity.js';
+import { tableForDataPlane } from './data-plane-table.js';
+import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
+import { checkRequest } from './validation/check-request.js';
+import {
+  conditionalOperator,
+  expressionAttributeNames,
+  expressionAttributeValues,
+  returnConsumedCapacity,
+  returnItemCollectionMetrics,
+  returnValues,
+  tableName,
+} from './validation/common-shapes.js';
+import { expectedAttributeValues, returnValuesOnConditionCheckFailure } from './validation/item-shapes.js';
+import { attributeMap, request, string } from './validation/shape.js';
+
+const deleteItemShape = request({
+  ReturnConsumedCapacity: returnConsumedCapacity(),
+  TableName: tableName(),
+  ReturnValues: returnValues(),
+  ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
+  Key: attributeMap({ notNull: true }),
+  ConditionalOperator: conditionalOperator(),
+  Expected: expectedAttributeValues(),
+  ConditionExpression: string(),
+  ExpressionAttributeValues: expressionAttributeValues(),
+  ExpressionAttributeNames: expressionAttributeNames(),
+  ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure(),
+});
+
+export const deleteItem: Action = {
+  name: 'DeleteItem',
+  async run(context, rawBody) {
+    const body = checkRequest(deleteItemShape, rawBody);
+    checkExpressionParameters(body, ['ConditionExpression'], ['Expected']);
+    const key = validateAttributeMap(body.Key);
+    if (body.ReturnValues !== undefined && body.ReturnValues !== 'ALL_OLD' && body.ReturnValues !== 'NONE') {
+      throw validationError('ReturnValues can only be ALL_OLD or NONE');
+    }
+    const condition = prepareCondition(body);
+
+    const table = tableForDataPlane(context.store, body.TableName);
+    validateKey(table.key, key);
+
+    const outcome = await context.store.writeItem(table, key, (previous) => {
+      enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+      return undefined;
+    });
+
+    const response: JsonObject = {};
+    if (body.ReturnValues === 'ALL_OLD' && outcome.previous !== undefined) response['Attributes'] = outcome.previous;
+    const capacity = consumedCapacity(body.ReturnConsumedCapacity, body.TableName, writeCapacityUnits(outcome.previous === undefined ? 0 : itemSize(outcome.previous)));
+    if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+    return response;
+  },
+};

@@ -1,0 +1,73 @@
+/**
+ * PutItem: create or replace one item, optionally only if a condition holds.
+ * Order of checks (DynamoDB's): request shape; expression/non-expression mixing; attribute values;
+ * ReturnValues (only NONE or ALL_OLD); item size; legacy Expected; condition expression; then the
+ * table; then the item's key attributes against the table's schema. The condition is evaluated
+ * inside the write transaction against the current item.
+ */
+import { max_item_size_bytes } from '../limits.js';
+import { writeCapacityUnits } from '../model/capacity.js';
+import { itemSize } from '../model/item-size.js';
+import { validateAttributeMap, validateItemKeyAttributes } from '../model/validate-item.js';
+import { keyOf } from '../partition/table-store.js';
+import { validationError } from '../errors.js';
+import type { Action, JsonObject } from './action.js';
+import { consumedCapacity } from './consumed-capacity.js';
+import { tableForDataPlane } from './data-plane-table.js';
+import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
+import { checkRequest } from './validation/check-request.js';
+import {
+  conditionalOperator,
+  expressionAttributeNames,
+  expressionAttributeValues,
+  returnConsumedCapacity,
+  returnItemCollectionMetrics,
+  returnValues,
+  tableName,
+} from './validation/common-shapes.js';
+import { expectedAttributeValues, returnValuesOnConditionCheckFailure } from './validation/item-shapes.js';
+import { attributeMap, request, string } from './validation/shape.js';
+
+const putItemShape = request({
+  ReturnConsumedCapacity: returnConsumedCapacity(),
+  TableName: tableName(),
+  Item: attributeMap({ notNull: true }),
+  ConditionalOperator: conditionalOperator(),
+  Expected: expectedAttributeValues(),
+  ReturnValues: returnValues(),
+  ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
+  ConditionExpression: string(),
+  ExpressionAttributeValues: expressionAttributeValues(),
+  ExpressionAttributeNames: expressionAttributeNames(),
+  ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure(),
+});
+
+export const putItem: Action = {
+  name: 'PutItem',
+  async run(context, rawBody) {
+    const body = checkRequest(putItemShape, rawBody);
+    checkExpressionParameters(body, ['ConditionExpression'], ['Expected']);
+    const item = validateAttributeMap(body.Item);
+    if (body.ReturnValues !== undefined && body.ReturnValues !== 'ALL_OLD' && body.ReturnValues !== 'NONE') {
+      throw validationError('ReturnValues can only be ALL_OLD or NONE');
+    }
+    const newSize_bytes = itemSize(item);
+    if (newSize_bytes > max_item_size_bytes) throw validationError('Item size has exceeded the maximum allowed size');
+    const condition = prepareCondition(body);
+
+    const table = tableForDataPlane(context.store, body.TableName);
+    validateItemKeyAttributes(table.key, item);
+
+    const outcome = await context.store.writeItem(table, keyOf(table.key, item), (previous) => {
+      enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+      return item;
+    });
+
+    const response: JsonObject = {};
+    if (body.ReturnValues === 'ALL_OLD' && outcome.previous !== undefined) response['Attributes'] = outcome.previous;
+    const size_bytes = Math.max(newSize_bytes, outcome.previous === undefined ? 0 : itemSize(outcome.previous));
+    const capacity = consumedCapacity(body.ReturnConsumedCapacity, body.TableName, writeCapacityUnits(size_bytes));
+    if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+    return response;
+  },
+};
