@@ -17,8 +17,8 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** The LMDB database file inside the data directory. */
-const lmdb_file_name = 'dynabase.mdb';
+/** The LMDB environment's directory inside the data directory (room for other files beside it). */
+const lmdb_directory_name = 'lmdb';
 
 export async function openService(config: Config): Promise<Service> {
   const kv = await openKvStore(config);
@@ -37,5 +37,5 @@ export async function openService(config: Config): Promise<Service> {
 async function openKvStore(config: Config): Promise<KvStore> {
   if (config.dataDir === undefined) return openMemoryStore();
   await mkdir(config.dataDir, { recursive: true });
-  return openLmdbStore({ path: join(config.dataDir, lmdb_file_name), durability: config.durability });
+  return openLmdbStore({ path: join(config.dataDir, lmdb_directory_name), durability: config.durability });
 }
