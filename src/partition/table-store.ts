@@ -38,7 +38,10 @@ export interface TableRecord {
 export type ChangeKind = 'INSERT' | 'MODIFY' | 'REMOVE';
 
 export interface ChangeRecord {
-  /** Increasing per partition, a decimal string as Streams expose it. */
+  /**
+   * Increasing per partition, a decimal string as Streams expose it: 21 digits, zero-padded, so
+   * string order is numeric order (DynamoDB's SequenceNumber is 21 to 40 characters).
+   */
   readonly sequenceNumber: string;
   readonly partitionId: string;
   readonly kind: ChangeKind;
@@ -62,6 +65,12 @@ export interface WriteOutcome {
   readonly next: Item | undefined;
 }
 
+/** Options of one item write. */
+export interface WriteOptions {
+  /** The service itself deletes the item (TTL expiry): the ChangeRecord says `byService`. */
+  readonly byService?: boolean;
+}
+
 export interface TableStats {
   readonly itemCount: number;
   readonly sizeBytes: number;
@@ -72,18 +81,34 @@ export interface TableStore {
   getTable(name: string): TableRecord | undefined;
   /** All tables, ordered by name (ListTables order: by UTF-8 bytes of the name). */
   listTables(): readonly TableRecord[];
-  /** Creates or replaces a table's record; resolves once durable. */
+  /**
+   * Creates or replaces a table's record; resolves once durable. A new table (an id the store
+   * has not seen) takes `record.partitions` as its partition map (see partition-map.ts
+   * `initialPartitions`). Replacing a record keeps the store's own partition map: the store owns
+   * splits, so a stale copy held by an action cannot undo one. Throws ResourceInUseException if
+   * another table of that name exists, ResourceNotFoundException if the table was dropped.
+   */
   saveTable(record: TableRecord): Promise<void>;
-  /** Removes the table's record and all of its data; resolves once durable. */
+  /**
+   * Removes the table's record and all of its data in one transaction; resolves once durable.
+   * Throws ResourceNotFoundException if there is no such table.
+   */
   dropTable(name: string): Promise<void>;
 
   // Items. `key` holds exactly the table's key attributes, already validated.
   getItem(table: TableRecord, key: Item): Item | undefined;
+  /** The stored item as its JSON text (wire form), to splice into a response without re-serialising. */
+  getItemJson(table: TableRecord, key: Item): string | undefined;
   /**
    * Applies `mutation` to the item at `key` atomically, serialised with every other write to the
-   * table, appending a ChangeRecord when the item changed; resolves once durable.
+   * table, appending a ChangeRecord when the item changed; resolves once durable. A mutation
+   * that leaves the item as it was (same attributes, equal values) writes nothing and appends no
+   * ChangeRecord: DynamoDB Streams writes no stream record for a PutItem or UpdateItem that does
+   * not change the item (developer guide, "Change data capture for DynamoDB Streams").
+   * The mutation must keep the key attributes. Operations on a table that is not (or no longer)
+   * in the catalog throw ResourceNotFoundException.
    */
-  writeItem(table: TableRecord, key: Item, mutation: ItemMutation): Promise<WriteOutcome>;
+  writeItem(table: TableRecord, key: Item, mutation: ItemMutation, options?: WriteOptions): Promise<WriteOutcome>;
   /** Live item count and size (DynamoDB refreshes these every ~6 hours; we are exact). */
   stats(table: TableRecord): TableStats;
 

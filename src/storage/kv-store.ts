@@ -8,6 +8,13 @@
  * every read; a mismatch throws `CorruptRecordError` (an internal error, never client data).
  */
 
+/**
+ * The longest key either engine accepts: LMDB's limit with lmdb-js's default page size
+ * (lmdb-js README, "Keys": 1978 bytes). The memory engine enforces it too, so a layout that
+ * outgrows it fails in tests, not first in production. Keys are also never empty.
+ */
+export const max_key_bytes = 1978;
+
 export interface KvEntry {
   readonly key: Uint8Array;
   readonly value: Uint8Array;

@@ -23,15 +23,13 @@
 import { open } from 'lmdb';
 import type { RootDatabase } from 'lmdb';
 import { assert } from '../errors.js';
+import { max_key_bytes } from './kv-store.js';
 import type { DurabilityMode, KvEntry, KvReader, KvStore, KvWriteTxn, RangeOptions } from './kv-store.js';
 import { openRecord, sealRecord } from './record.js';
 
-/**
- * The longest key LMDB accepts with lmdb-js's default page size (lmdb-js README, "Keys": 1978
- * bytes). The key layout above (partition/layout.ts) must keep every key within it; a longer key
- * is a bug, caught here rather than as an opaque LMDB error.
- */
+/** LMDB's key size limit with the default page size; `max_key_bytes` is defined by it. */
 export const lmdb_max_key_bytes = 1978;
+assert(max_key_bytes === lmdb_max_key_bytes, 'the storage key limit is LMDB\'s');
 
 export interface LmdbStoreOptions {
   /** Directory holding `data.mdb` and `lock.mdb`; created if missing. */

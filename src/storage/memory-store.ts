@@ -14,6 +14,7 @@
  */
 import { AssertionFailure, assert } from '../errors.js';
 import { compareBytes } from './bytes.js';
+import { max_key_bytes } from './kv-store.js';
 import type { KvEntry, KvStore, KvWriteTxn, RangeOptions } from './kv-store.js';
 import { openRecord, sealRecord } from './record.js';
 
@@ -182,7 +183,12 @@ function readRange(list: SkipList, options: RangeOptions): Iterable<KvEntry> {
   return options.reverse === true ? reverseRange(list, options) : forwardRange(list, options);
 }
 
+function assertKey(key: Uint8Array): void {
+  assert(key.length > 0 && key.length <= max_key_bytes, `storage key length ${key.length} outside 1..${max_key_bytes}`);
+}
+
 function readValue(list: SkipList, key: Uint8Array): Uint8Array | undefined {
+  assertKey(key);
   const node = list.get(key);
   return node === undefined ? undefined : openRecord(node.key, node.record);
 }
@@ -211,13 +217,14 @@ class MemoryWriteTxn implements KvWriteTxn {
 
   put(key: Uint8Array, value: Uint8Array): void {
     assert(this.open, 'memory transaction used after it ended');
-    assert(key.length > 0, 'storage keys are not empty');
+    assertKey(key);
     const previous = this.list.set(key, sealRecord(key, value));
     this.undo.push({ key: key.slice(), previous });
   }
 
   delete(key: Uint8Array): void {
     assert(this.open, 'memory transaction used after it ended');
+    assertKey(key);
     const previous = this.list.delete(key);
     if (previous !== undefined) this.undo.push({ key: key.slice(), previous });
   }

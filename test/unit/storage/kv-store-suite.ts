@@ -4,7 +4,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CorruptRecordError } from '../../../src/storage/kv-store.js';
+import { CorruptRecordError, max_key_bytes } from '../../../src/storage/kv-store.js';
+import { AssertionFailure } from '../../../src/errors.js';
 import type { KvEntry, KvStore } from '../../../src/storage/kv-store.js';
 import { compareBytes } from '../../../src/storage/bytes.js';
 
@@ -79,6 +80,19 @@ export function kvStoreSuite(harness: EngineHarness): void {
         await store.write((txn) => txn.put(text('k'), value));
         value[0] = 0x7a;
         assert.equal(str(store.get(text('k'))!), 'abc');
+      }));
+
+    test('keys longer than max_key_bytes, or empty, are refused as an internal assertion', () =>
+      withStore(harness, async (store) => {
+        const longest = new Uint8Array(max_key_bytes).fill(7);
+        await store.write((txn) => txn.put(longest, text('fits')));
+        assert.equal(str(store.get(longest)!), 'fits');
+        const tooLong = new Uint8Array(max_key_bytes + 1).fill(7);
+        await assert.rejects(store.write((txn) => txn.put(tooLong, text('no'))), AssertionFailure);
+        assert.throws(() => store.get(tooLong), AssertionFailure);
+        await assert.rejects(store.write((txn) => txn.put(new Uint8Array(0), text('no'))), AssertionFailure);
+        assert.throws(() => store.get(new Uint8Array(0)), AssertionFailure);
+        assert.equal([...store.range({})].length, 1);
       }));
 
     test('write resolves with the result of work', () =>

@@ -1,0 +1,236 @@
+/**
+ * The keyspace layout: how tables, items, change logs and statistics map onto the ordered byte
+ * keys of one KvStore. Every key starts with a one-byte section tag.
+ *
+ *   0x00 meta      0x00 + ASCII name                         → format version, next ordinal
+ *   0x01 catalog   0x01 + UTF-8 table name                   → JSON { ordinal, record: TableRecord }
+ *   0x02 items     0x02 + ordinal (u32 BE) + key hash (8 bytes) + encodeKey bytes
+ *                                                            → the item as UTF-8 JSON (wire form)
+ *   0x03 logs      0x03 + ordinal + partition id (u8 length + ASCII) + sequence number (u64 BE)
+ *                                                            → the ChangeRecord as UTF-8 JSON
+ *   0x04 stats     0x04 + ordinal                            → item count, size bytes (2 × f64 BE)
+ *   0x05 log heads 0x05 + ordinal + partition id             → last sequence number used (u64 BE)
+ *
+ * Why this shape:
+ * - Tables are named in keys by a 4-byte ordinal (allocated from meta, never reused), not by their
+ *   36-character TableId, so item keys stay short. The catalog maps name → ordinal.
+ * - An item key is (table, partition-key hash, partition-key part, sort-key tail). So a partition,
+ *   being a contiguous range of the hash space, is a contiguous range of keys; all items of one
+ *   partition key are adjacent and ordered by sort key (the model's key codec makes the sort-key
+ *   tail order-preserving); a full table scan walks hash order, then sort-key order. Splitting a
+ *   partition therefore moves no item: only the partition map changes.
+ * - Item values are the item's JSON as DynamoDB sends it, so GetItem can splice the stored text
+ *   into a response without parsing and re-serialising it.
+ * - A change log is per partition, ordered by sequence number, so a Streams shard (= partition) is
+ *   one contiguous range read from any position.
+ * - Statistics are exact: the stats record is rewritten in the same transaction as the item.
+ *   Its presence also marks the table as live: a write that finds it gone lost a race with
+ *   DeleteTable.
+ * - Log heads keep the last sequence number even when old log records are trimmed (24-hour
+ *   retention), so sequence numbers never go back.
+ *
+ * Key lengths: the longest item key is 13 bytes of prefix plus the key codec's
+ * `max_encoded_key_bytes` (partition keys longer than 512 bytes are stored as a digest); asserted
+ * below against the KvStore's key limit.
+ */
+import { assert } from '../errors.js';
+import { max_encoded_key_bytes } from '../model/key-codec.js';
+import { max_key_bytes } from '../storage/kv-store.js';
+
+const meta_tag = 0x00;
+const catalog_tag = 0x01;
+const item_tag = 0x02;
+const log_tag = 0x03;
+const stats_tag = 0x04;
+const log_head_tag = 0x05;
+
+const ordinal_bytes = 4;
+const hash_bytes = 8;
+const sequence_bytes = 8;
+/** Partition ids are length-prefixed by one byte. */
+export const max_partition_id_bytes = 255;
+/** Tag + ordinal + hash: the bytes an item key adds before the key codec's bytes. */
+export const item_key_prefix_bytes = 1 + ordinal_bytes + hash_bytes;
+/** Table ordinals are u32; 0 is never allocated. */
+export const max_table_ordinal = 0xffffffff;
+/** Stored sequence numbers are u64 in keys but kept within exact JavaScript integers. */
+export const max_sequence_number = Number.MAX_SAFE_INTEGER;
+
+assert(item_key_prefix_bytes + max_encoded_key_bytes <= max_key_bytes, 'the longest item key fits the storage key limit');
+assert(1 + ordinal_bytes + 1 + max_partition_id_bytes + sequence_bytes <= max_key_bytes, 'the longest log key fits the storage key limit');
+
+const encoder = new TextEncoder();
+
+function tagged(tag: number, length: number): Uint8Array {
+  const key = new Uint8Array(length);
+  key[0] = tag;
+  return key;
+}
+
+function writeU32(target: Uint8Array, at: number, value: number): void {
+  target[at] = value >>> 24;
+  target[at + 1] = (value >>> 16) & 0xff;
+  target[at + 2] = (value >>> 8) & 0xff;
+  target[at + 3] = value & 0xff;
+}
+
+function readU32(source: Uint8Array, at: number): number {
+  return ((source[at]! << 24) | (source[at + 1]! << 16) | (source[at + 2]! << 8) | source[at + 3]!) >>> 0;
+}
+
+/** Writes a non-negative safe integer as 8 bytes big-endian. */
+export function writeU64(target: Uint8Array, at: number, value: number): void {
+  assert(Number.isSafeInteger(value) && value >= 0, 'u64 value is a non-negative safe integer');
+  writeU32(target, at, Math.floor(value / 0x100000000));
+  writeU32(target, at + 4, value >>> 0);
+}
+
+export function readU64(source: Uint8Array, at: number): number {
+  return readU32(source, at) * 0x100000000 + readU32(source, at + 4);
+}
+
+// ---- meta ----------------------------------------------------------------------------------
+
+export function metaKey(name: 'format' | 'next-ordinal'): Uint8Array {
+  const bytes = encoder.encode(name);
+  const key = tagged(meta_tag, 1 + bytes.length);
+  key.set(bytes, 1);
+  return key;
+}
+
+// ---- catalog -------------------------------------------------------------------------------
+
+export function catalogKey(tableName: string): Uint8Array {
+  const name = encoder.encode(tableName);
+  const key = tagged(catalog_tag, 1 + name.length);
+  key.set(name, 1);
+  return key;
+}
+
+/** The [start, end) range of every catalog record. */
+export const catalogRange = { start: Uint8Array.of(catalog_tag), end: Uint8Array.of(catalog_tag + 1) } as const;
+
+// ---- items ---------------------------------------------------------------------------------
+
+/** Writes the 16 hex digits of a partition-key hash as 8 bytes at `at`. */
+function writeHash(target: Uint8Array, at: number, hash: string): void {
+  assert(hash.length === 2 * hash_bytes, 'a key hash has 16 hex digits');
+  for (let i = 0; i < hash_bytes; i++) {
+    const byte = parseInt(hash.substring(2 * i, 2 * i + 2), 16);
+    assert(byte >= 0 && byte <= 0xff, 'a key hash is hexadecimal');
+    target[at + i] = byte;
+  }
+}
+
+/** The storage key of an item: table ordinal, partition-key hash, then the key codec's bytes. */
+export function itemKey(ordinal: number, hash: string, encodedKey: Uint8Array): Uint8Array {
+  const key = tagged(item_tag, item_key_prefix_bytes + encodedKey.length);
+  writeU32(key, 1, ordinal);
+  writeHash(key, 1 + ordinal_bytes, hash);
+  key.set(encodedKey, item_key_prefix_bytes);
+  return key;
+}
+
+function ordinalPrefix(tag: number, ordinal: number): Uint8Array {
+  const key = tagged(tag, 1 + ordinal_bytes);
+  writeU32(key, 1, ordinal);
+  return key;
+}
+
+function ordinalRange(tag: number, ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  const start = ordinalPrefix(tag, ordinal);
+  // Ordinals are at most u32 max, and the next ordinal's prefix (or the next tag) ends the range.
+  const end = ordinal === max_table_ordinal ? Uint8Array.of(tag + 1) : ordinalPrefix(tag, ordinal + 1);
+  return { start, end };
+}
+
+/** The [start, end) range of all of a table's items, in hash then sort-key order. */
+export function itemRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  return ordinalRange(item_tag, ordinal);
+}
+
+/** The encodeKey bytes of an item key (after the table and hash prefix). */
+export function encodedKeyOf(itemStorageKey: Uint8Array): Uint8Array {
+  return itemStorageKey.subarray(item_key_prefix_bytes);
+}
+
+// ---- change logs ---------------------------------------------------------------------------
+
+function partitionIdBytes(partitionId: string): Uint8Array {
+  const bytes = encoder.encode(partitionId);
+  assert(bytes.length > 0 && bytes.length <= max_partition_id_bytes, `partition id length ${bytes.length}`);
+  return bytes;
+}
+
+function partitionKeyOf(tag: number, ordinal: number, partitionId: string, extra: number): Uint8Array {
+  const id = partitionIdBytes(partitionId);
+  const key = tagged(tag, 1 + ordinal_bytes + 1 + id.length + extra);
+  writeU32(key, 1, ordinal);
+  key[1 + ordinal_bytes] = id.length;
+  key.set(id, 1 + ordinal_bytes + 1);
+  return key;
+}
+
+/** The key of one change-log record. */
+export function logKey(ordinal: number, partitionId: string, sequence: number): Uint8Array {
+  const key = partitionKeyOf(log_tag, ordinal, partitionId, sequence_bytes);
+  writeU64(key, key.length - sequence_bytes, sequence);
+  return key;
+}
+
+/** The [start, end) range of one partition's change log from sequence number `first` on. */
+export function logRange(ordinal: number, partitionId: string, first: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  const start = logKey(ordinal, partitionId, first);
+  // Sequence numbers stay below 2^53, so all-0xff sequence bytes end the partition's log.
+  const end = start.slice();
+  end.fill(0xff, end.length - sequence_bytes);
+  return { start, end };
+}
+
+/** The [start, end) range of every change log of a table. */
+export function tableLogRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  return ordinalRange(log_tag, ordinal);
+}
+
+export function logHeadKey(ordinal: number, partitionId: string): Uint8Array {
+  return partitionKeyOf(log_head_tag, ordinal, partitionId, 0);
+}
+
+/** The [start, end) range of every log head of a table. */
+export function tableLogHeadRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  return ordinalRange(log_head_tag, ordinal);
+}
+
+// ---- stats ---------------------------------------------------------------------------------
+
+export function statsKey(ordinal: number): Uint8Array {
+  return ordinalPrefix(stats_tag, ordinal);
+}
+
+const stats_value_bytes = 16;
+
+export function encodeStats(itemCount: number, sizeBytes: number): Uint8Array {
+  const value = new Uint8Array(stats_value_bytes);
+  const view = new DataView(value.buffer);
+  view.setFloat64(0, itemCount);
+  view.setFloat64(8, sizeBytes);
+  return value;
+}
+
+export function decodeStats(value: Uint8Array): { readonly itemCount: number; readonly sizeBytes: number } {
+  assert(value.length === stats_value_bytes, 'stats record length');
+  const view = new DataView(value.buffer, value.byteOffset, value.length);
+  return { itemCount: view.getFloat64(0), sizeBytes: view.getFloat64(8) };
+}
+
+/** A u64 counter value (log heads, the next ordinal). */
+export function encodeCounter(value: number): Uint8Array {
+  const bytes = new Uint8Array(8);
+  writeU64(bytes, 0, value);
+  return bytes;
+}
+
+export function decodeCounter(value: Uint8Array): number {
+  assert(value.length === 8, 'counter record length');
+  return readU64(value, 0);
+}
