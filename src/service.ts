@@ -22,7 +22,14 @@ const lmdb_directory_name = 'lmdb';
 
 export async function openService(config: Config): Promise<Service> {
   const kv = await openKvStore(config);
-  const store = await openTableStore(kv, config.clock);
+  let store;
+  try {
+    store = await openTableStore(kv, config.clock);
+  } catch (error) {
+    // E.g. a data directory written by an incompatible layout version: release the files.
+    await kv.close();
+    throw error;
+  }
   const context: ServiceContext = { store, config };
   let closing: Promise<void> | undefined;
   return {
