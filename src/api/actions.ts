@@ -17,6 +17,7 @@ import { putItem } from './put-item.js';
 import { tagResource } from './tag-resource.js';
 import { untagResource } from './untag-resource.js';
 import { updateTable } from './update-table.js';
+import { updateItem } from './update-item.js';
 import { updateTimeToLive } from './update-time-to-live.js';
 
 const allActions: readonly Action[] = [
@@ -35,6 +36,7 @@ const allActions: readonly Action[] = [
   putItem,
   getItem,
   deleteItem,
+  updateItem,
 ];
 
 export const actionsByName: ReadonlyMap<string, Action> = new Map(allActions.map((action) => [action.name, action]));

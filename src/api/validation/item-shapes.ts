@@ -16,3 +16,10 @@ const expectedAttributeValue = structure('ExpectedAttributeValue', {
 
 export const expectedAttributeValues = () => map(expectedAttributeValue);
 export const returnValuesOnConditionCheckFailure = () => string({ enum: ['ALL_OLD', 'NONE'] });
+
+const attributeValueUpdate = structure('AttributeValueUpdate', {
+  Action: string({ enum: ['ADD', 'PUT', 'DELETE'] }),
+  Value: attributeValue(),
+});
+
+export const attributeValueUpdates = () => map(attributeValueUpdate);

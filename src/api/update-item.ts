@@ -1,0 +1,127 @@
+/**
+ * UpdateItem: edit an item's attributes with an UpdateExpression (or the legacy
+ * AttributeUpdates), creating the item when it does not exist, optionally only if a condition
+ * holds.
+ * Order of checks (DynamoDB's): request shape; expression/non-expression mixing; key attribute
+ * values; AttributeUpdates; Expected; the update and condition expressions together (names and
+ * values unused by both are refused); then the table; the key against the schema; key
+ * attributes that the update would write. The condition and the update run inside the write
+ * transaction against the current item; the update is pure, so a retry is safe.
+ */
+import { writeCapacityUnits } from '../model/capacity.js';
+import type { Item } from '../model/attribute-value.js';
+import { itemSize } from '../model/item-size.js';
+import { validateAttributeMap, validateKey } from '../model/validate-item.js';
+import { attributeUpdatesToUpdate, expectedCondition, type ConditionalOperator } from '../expr/legacy.js';
+import { project } from '../expr/projection.js';
+import type { DocumentPath, ResolvedCondition, ResolvedUpdate } from '../expr/resolved.js';
+import { resolveExpressions } from '../expr/resolve.js';
+import { applyUpdate, checkKeyAttributesNotUpdated } from '../expr/update.js';
+import type { Action, JsonObject } from './action.js';
+import { consumedCapacity } from './consumed-capacity.js';
+import { tableForDataPlane } from './data-plane-table.js';
+import { checkExpressionParameters, enforceCondition } from './item-expressions.js';
+import { checkRequest } from './validation/check-request.js';
+import {
+  conditionalOperator,
+  expressionAttributeNames,
+  expressionAttributeValues,
+  returnConsumedCapacity,
+  returnItemCollectionMetrics,
+  returnValues,
+  tableName,
+} from './validation/common-shapes.js';
+import { attributeValueUpdates, expectedAttributeValues, returnValuesOnConditionCheckFailure } from './validation/item-shapes.js';
+import { attributeMap, request, string } from './validation/shape.js';
+
+const updateItemShape = request({
+  ReturnConsumedCapacity: returnConsumedCapacity(),
+  TableName: tableName(),
+  ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
+  ReturnValues: returnValues(),
+  Key: attributeMap({ notNull: true }),
+  ConditionalOperator: conditionalOperator(),
+  Expected: expectedAttributeValues(),
+  AttributeUpdates: attributeValueUpdates(),
+  ConditionExpression: string(),
+  UpdateExpression: string(),
+  ExpressionAttributeValues: expressionAttributeValues(),
+  ExpressionAttributeNames: expressionAttributeNames(),
+  ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure(),
+});
+
+const no_update: ResolvedUpdate = { actions: [], source: 'expression' };
+
+export const updateItem: Action = {
+  name: 'UpdateItem',
+  async run(context, rawBody) {
+    const body = checkRequest(updateItemShape, rawBody);
+    checkExpressionParameters(body, ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected']);
+    const key = validateAttributeMap(body.Key);
+    let update: ResolvedUpdate = no_update;
+    let condition: ResolvedCondition | undefined;
+    if (body.AttributeUpdates !== undefined) update = attributeUpdatesToUpdate(body.AttributeUpdates);
+    if (body.Expected !== undefined) condition = expectedCondition(body.Expected, body.ConditionalOperator as ConditionalOperator | undefined);
+    if (body.UpdateExpression !== undefined || body.ConditionExpression !== undefined) {
+      const resolved = resolveExpressions(
+        { UpdateExpression: body.UpdateExpression, ConditionExpression: body.ConditionExpression },
+        body.ExpressionAttributeNames,
+        body.ExpressionAttributeValues,
+      );
+      if (resolved.update !== undefined) update = resolved.update;
+      condition = resolved.condition;
+    }
+
+    const table = tableForDataPlane(context.store, body.TableName);
+    validateKey(table.key, key);
+    checkKeyAttributesNotUpdated(update, keyNamesOf(table.key));
+
+    let updatedPaths: readonly DocumentPath[] = [];
+    const outcome = await context.store.writeItem(table, key, (previous) => {
+      enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+      const result = applyUpdate(update, previous ?? key);
+      updatedPaths = result.updatedPaths;
+      // An update made only of REMOVE and DELETE actions does not bring a missing item into
+      // existence; one with no actions at all creates the item with just its key.
+      if (previous === undefined && update.actions.length > 0 && update.actions.every(removesOnly)) return undefined;
+      return result.item;
+    });
+
+    const response: JsonObject = {};
+    const attributes = returnedAttributes(body.ReturnValues, outcome.previous, outcome.next, updatedPaths);
+    if (attributes !== undefined && Object.keys(attributes).length > 0) response['Attributes'] = attributes;
+    const size_bytes = Math.max(outcome.previous === undefined ? 0 : itemSize(outcome.previous), outcome.next === undefined ? 0 : itemSize(outcome.next));
+    const capacity = consumedCapacity(body.ReturnConsumedCapacity, body.TableName, writeCapacityUnits(size_bytes));
+    if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+    return response;
+  },
+};
+
+function removesOnly(action: ResolvedUpdate['actions'][number]): boolean {
+  return action.kind === 'remove' || action.kind === 'delete';
+}
+
+function keyNamesOf(shape: { readonly hashName: string; readonly rangeName?: string }): readonly string[] {
+  return shape.rangeName === undefined ? [shape.hashName] : [shape.hashName, shape.rangeName];
+}
+
+/** ReturnValues: ALL_OLD/ALL_NEW whole images; UPDATED_OLD/UPDATED_NEW only the updated paths. */
+function returnedAttributes(
+  returnValues: string | undefined,
+  previous: Item | undefined,
+  next: Item | undefined,
+  updatedPaths: readonly DocumentPath[],
+): Item | undefined {
+  switch (returnValues) {
+    case 'ALL_OLD':
+      return previous;
+    case 'ALL_NEW':
+      return next;
+    case 'UPDATED_OLD':
+      return previous === undefined ? undefined : project(updatedPaths, previous);
+    case 'UPDATED_NEW':
+      return next === undefined ? undefined : project(updatedPaths, next);
+    default:
+      return undefined;
+  }
+}
