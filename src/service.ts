@@ -9,7 +9,6 @@ import type { ServiceContext } from './api/action.js';
 import type { Config } from './config.js';
 import { openTableStore } from './partition/open-table-store.js';
 import type { KvStore } from './storage/kv-store.js';
-import { openLmdbStore } from './storage/lmdb-store.js';
 import { openMemoryStore } from './storage/memory-store.js';
 
 export interface Service {
@@ -44,5 +43,8 @@ export async function openService(config: Config): Promise<Service> {
 async function openKvStore(config: Config): Promise<KvStore> {
   if (config.dataDir === undefined) return openMemoryStore();
   await mkdir(config.dataDir, { recursive: true });
+  // Loaded on demand: in-memory runs (tests, the common embedded case) never pay for loading
+  // LMDB's native module (about 50 ms).
+  const { openLmdbStore } = await import('./storage/lmdb-store.js');
   return openLmdbStore({ path: join(config.dataDir, lmdb_directory_name), durability: config.durability });
 }
