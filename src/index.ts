@@ -67,12 +67,14 @@ export async function startDynabase(options: DynabaseOptions = {}): Promise<Dyna
       throw error;
     }
   }
+  let closing: Promise<void> | undefined;
   return {
     endpoint: listener === undefined ? undefined : endpointOf(listener.host, listener.port),
     port: listener?.port,
     region: config.region,
     requestHandler: createInProcessHandler(service),
-    close: () => closeAll(listener, service),
+    // Idempotent, so `after(() => db.close())` and an explicit close can both run.
+    close: () => (closing ??= closeAll(listener, service)),
   };
 }
 
