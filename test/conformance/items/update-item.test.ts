@@ -56,15 +56,15 @@ describe('UpdateItem', () => {
     await put({ id: { S: 'doc' }, n: { N: '10' }, l: { L: [{ S: 'a' }, { S: 'b' }, { S: 'c' }] }, m: { M: { x: { N: '1' } } }, s: { SS: ['p', 'q'] } });
     await server.client.send(new UpdateItemCommand({
       TableName, Key: { id: { S: 'doc' } },
-      UpdateExpression: 'SET n = n - :d, l = list_append(l, :more), m.y = :y REMOVE m.x ADD s :r, c :one DELETE s :p',
-      ExpressionAttributeValues: { ':d': { N: '0.5' }, ':more': { L: [{ S: 'd' }] }, ':y': { BOOL: true }, ':r': { SS: ['r'] }, ':one': { N: '1' }, ':p': { SS: ['p'] } },
+      UpdateExpression: 'SET n = n - :d, l = list_append(l, :more), m.y = :y REMOVE m.x ADD s :r, c :one',
+      ExpressionAttributeValues: { ':d': { N: '0.5' }, ':more': { L: [{ S: 'd' }] }, ':y': { BOOL: true }, ':r': { SS: ['r'] }, ':one': { N: '1' } },
     }));
     assert.deepEqual(await get('doc'), {
-      id: { S: 'doc' }, n: { N: '9.5' }, l: { L: [{ S: 'a' }, { S: 'b' }, { S: 'c' }, { S: 'd' }] }, m: { M: { y: { BOOL: true } } }, s: { SS: ['q', 'r'] }, c: { N: '1' },
+      id: { S: 'doc' }, n: { N: '9.5' }, l: { L: [{ S: 'a' }, { S: 'b' }, { S: 'c' }, { S: 'd' }] }, m: { M: { y: { BOOL: true } } }, s: { SS: ['p', 'q', 'r'] }, c: { N: '1' },
     });
     await server.client.send(new UpdateItemCommand({ TableName, Key: { id: { S: 'doc' } }, UpdateExpression: 'REMOVE l[0], l[2]' }));
     assert.deepEqual((await get('doc'))?.['l'], { L: [{ S: 'b' }, { S: 'd' }] });
-    await server.client.send(new UpdateItemCommand({ TableName, Key: { id: { S: 'doc' } }, UpdateExpression: 'DELETE s :all', ExpressionAttributeValues: { ':all': { SS: ['q', 'r'] } } }));
+    await server.client.send(new UpdateItemCommand({ TableName, Key: { id: { S: 'doc' } }, UpdateExpression: 'DELETE s :all', ExpressionAttributeValues: { ':all': { SS: ['p', 'q', 'r'] } } }));
     assert.equal((await get('doc'))?.['s'], undefined, 'a set emptied by DELETE is removed');
   });
 

@@ -4,9 +4,9 @@ import type { Action, JsonObject } from '../../../src/api/action.js';
 import { actionsByName } from '../../../src/api/actions.js';
 import { DynamoError } from '../../../src/errors.js';
 import { defaultQuotas } from '../../../src/config.js';
-import { testContext } from './catalog-double.js';
+import { testContext } from './test-context.js';
 
-type Context = ReturnType<typeof testContext>;
+type Context = Awaited<ReturnType<typeof testContext>>;
 
 function action(name: string): Action {
   const found = actionsByName.get(name);
@@ -45,7 +45,7 @@ const invalid = 'One or more parameter values were invalid: ';
 
 describe('CreateTable', () => {
   test('answers CREATING, and the table is ACTIVE at once with a zero delay', async () => {
-    const context = testContext();
+    const context = await testContext();
     const answer = (await call(context, 'CreateTable', hashTable)).TableDescription as JsonObject;
     assert.equal(answer.TableStatus, 'CREATING');
     assert.equal(answer.TableArn, 'arn:aws:dynamodb:us-east-1:000000000000:table/hash-table');
@@ -62,7 +62,7 @@ describe('CreateTable', () => {
   });
 
   test('stays CREATING until the configured delay has passed', async () => {
-    const context = testContext({ tableStateDelays: { createTable_ms: 30, updateTable_ms: 0, deleteTable_ms: 0 } });
+    const context = await testContext({ tableStateDelays: { createTable_ms: 30, updateTable_ms: 0, deleteTable_ms: 0 } });
     await call(context, 'CreateTable', hashTable);
     const early = (await call(context, 'DescribeTable', { TableName: 'hash-table' })).Table as JsonObject;
     assert.equal(early.TableStatus, 'CREATING');
@@ -74,7 +74,7 @@ describe('CreateTable', () => {
   });
 
   test('on-demand tables, indexes, streams and tags', async () => {
-    const context = testContext();
+    const context = await testContext();
     const answer = (await call(context, 'CreateTable', {
       TableName: 'full',
       BillingMode: 'PAY_PER_REQUEST',
@@ -110,7 +110,7 @@ describe('CreateTable', () => {
   });
 
   test('semantic checks, in DynamoDB order and words', async () => {
-    const context = testContext();
+    const context = await testContext();
     const base = { TableName: 'abc', AttributeDefinitions: [], KeySchema: [{ KeyType: 'HASH', AttributeName: 'a' }] };
     const twoDefs = [{ AttributeName: 'a', AttributeType: 'S' }, { AttributeName: 'b', AttributeType: 'S' }];
     const throughput = { ReadCapacityUnits: 1, WriteCapacityUnits: 1 };
@@ -141,16 +141,16 @@ describe('CreateTable', () => {
     await expectError(context, 'CreateTable', { ...rangeBase, LocalSecondaryIndexes: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((name) => lsi(`ab${name}`)) }, 'ValidationException', `${invalid}Number of LocalSecondaryIndexes exceeds per-table limit of 5`);
     await expectError(context, 'CreateTable', { ...rangeBase, LocalSecondaryIndexes: [{ ...lsi('abc'), KeySchema: [{ AttributeName: 'b', KeyType: 'HASH' }, { AttributeName: 'a', KeyType: 'RANGE' }] }] }, 'ValidationException',
       `${invalid}Index KeySchema does not have the same leading hash key as table KeySchema for index: abc. index hash key: b, table hash key: a`);
-    assert.equal(context.store.tables.size, 0, 'a rejected request creates nothing');
+    assert.equal(context.store.listTables().length, 0, 'a rejected request creates nothing');
   });
 
   test('existing names and quotas', async () => {
-    const context = testContext({ quotas: { ...defaultQuotas, maxTables: 1, tableMaxReadCapacityUnits: 100 } });
+    const context = await testContext({ quotas: { ...defaultQuotas, maxTables: 1, tableMaxReadCapacityUnits: 100 } });
     await call(context, 'CreateTable', hashTable);
     await expectError(context, 'CreateTable', hashTable, 'ResourceInUseException', 'Table already exists: hash-table');
     await expectError(context, 'CreateTable', { ...hashTable, TableName: 'other' }, 'LimitExceededException',
       'Subscriber limit exceeded: There is a limit of 1 tables per subscriber');
-    const roomy = testContext({ quotas: { ...defaultQuotas, tableMaxReadCapacityUnits: 100 } });
+    const roomy = await testContext({ quotas: { ...defaultQuotas, tableMaxReadCapacityUnits: 100 } });
     const error = await failure(roomy, 'CreateTable', { ...hashTable, ProvisionedThroughput: { ReadCapacityUnits: 101, WriteCapacityUnits: 1 } });
     assert.equal(error.errorName, 'LimitExceededException');
   });
@@ -158,14 +158,14 @@ describe('CreateTable', () => {
 
 describe('DescribeTable, ListTables, DeleteTable', () => {
   test('missing tables', async () => {
-    const context = testContext();
+    const context = await testContext();
     await expectError(context, 'DescribeTable', { TableName: 'nope' }, 'ResourceNotFoundException', 'Requested resource not found: Table: nope not found');
     await expectError(context, 'DeleteTable', { TableName: 'nope' }, 'ResourceNotFoundException', 'Requested resource not found: Table: nope not found');
     await expectError(context, 'DescribeTable', {}, 'ValidationException', "The parameter 'TableName' is required but was not present in the request");
   });
 
   test('ListTables pages by name', async () => {
-    const context = testContext();
+    const context = await testContext();
     for (const name of ['ccc', 'aaa', 'bbb', 'ddd']) await call(context, 'CreateTable', { ...hashTable, TableName: name });
     assert.deepEqual(await call(context, 'ListTables', {}), { TableNames: ['aaa', 'bbb', 'ccc', 'ddd'] });
     assert.deepEqual(await call(context, 'ListTables', { Limit: 2 }), { TableNames: ['aaa', 'bbb'], LastEvaluatedTableName: 'bbb' });
@@ -176,7 +176,7 @@ describe('DescribeTable, ListTables, DeleteTable', () => {
   });
 
   test('DeleteTable answers DELETING and the table goes', async () => {
-    const context = testContext();
+    const context = await testContext();
     await call(context, 'CreateTable', hashTable);
     const answer = (await call(context, 'DeleteTable', { TableName: 'hash-table' })).TableDescription as JsonObject;
     assert.equal(answer.TableStatus, 'DELETING');
@@ -186,7 +186,7 @@ describe('DescribeTable, ListTables, DeleteTable', () => {
 
 describe('UpdateTable', () => {
   test('throughput changes and their bookkeeping', async () => {
-    const context = testContext();
+    const context = await testContext();
     await call(context, 'CreateTable', hashTable);
     const start_s = context.clock.time_ms / 1000;
     const up = (await call(context, 'UpdateTable', { TableName: 'hash-table', ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 10 } })).TableDescription as JsonObject;
@@ -207,7 +207,7 @@ describe('UpdateTable', () => {
   });
 
   test('request rules come before the table lookup', async () => {
-    const context = testContext();
+    const context = await testContext();
     await expectError(context, 'UpdateTable', { TableName: 'nope' }, 'ValidationException',
       'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
     await expectError(context, 'UpdateTable', { TableName: 'nope', BillingMode: 'PROVISIONED' }, 'ValidationException',
@@ -221,7 +221,7 @@ describe('UpdateTable', () => {
   });
 
   test('billing mode switches, deletion protection, streams', async () => {
-    const context = testContext();
+    const context = await testContext();
     await call(context, 'CreateTable', hashTable);
     const onDemand = (await call(context, 'UpdateTable', { TableName: 'hash-table', BillingMode: 'PAY_PER_REQUEST' })).TableDescription as JsonObject;
     assert.deepEqual(onDemand.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: context.clock.time_ms / 1000 });
@@ -238,7 +238,7 @@ describe('UpdateTable', () => {
   });
 
   test('GSI creation and deletion go through the catalog', async () => {
-    const context = testContext();
+    const context = await testContext();
     await call(context, 'CreateTable', hashTable);
     await call(context, 'UpdateTable', {
       TableName: 'hash-table',
@@ -256,7 +256,7 @@ describe('UpdateTable', () => {
 
 describe('tags', () => {
   test('TagResource, UntagResource, ListTagsOfResource', async () => {
-    const context = testContext();
+    const context = await testContext();
     await call(context, 'CreateTable', hashTable);
     const arn = 'arn:aws:dynamodb:us-east-1:000000000000:table/hash-table';
     const tags = Array.from({ length: 12 }, (_, i) => ({ Key: `k${i}`, Value: `v${i}` }));
@@ -280,7 +280,7 @@ describe('tags', () => {
 
 describe('TTL, limits, endpoints', () => {
   test('UpdateTimeToLive and DescribeTimeToLive', async () => {
-    const context = testContext();
+    const context = await testContext();
     await call(context, 'CreateTable', hashTable);
     assert.deepEqual(await call(context, 'DescribeTimeToLive', { TableName: 'hash-table' }), { TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
     await expectError(context, 'UpdateTimeToLive', { TableName: 'hash-table', TimeToLiveSpecification: { Enabled: false, AttributeName: 'exp' } }, 'ValidationException', 'TimeToLive is already disabled');
@@ -299,7 +299,7 @@ describe('TTL, limits, endpoints', () => {
   });
 
   test('DescribeLimits and DescribeEndpoints', async () => {
-    const context = testContext({ region: 'eu-west-1' });
+    const context = await testContext({ region: 'eu-west-1' });
     assert.deepEqual(await call(context, 'DescribeLimits', {}), {
       AccountMaxReadCapacityUnits: 80000, AccountMaxWriteCapacityUnits: 80000, TableMaxReadCapacityUnits: 40000, TableMaxWriteCapacityUnits: 40000,
     });

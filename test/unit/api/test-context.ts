@@ -1,0 +1,22 @@
+/**
+ * A ServiceContext for action tests without a server: the real table store over the in-memory
+ * engine, and a clock the test moves by hand.
+ */
+import type { ServiceContext } from '../../../src/api/action.js';
+import type { Clock } from '../../../src/clock.js';
+import { defaultConfig, type Config } from '../../../src/config.js';
+import { openTableStore } from '../../../src/partition/open-table-store.js';
+import { openMemoryStore } from '../../../src/storage/memory-store.js';
+
+export class ManualClock implements Clock {
+  constructor(public time_ms: number) {}
+  now(): number {
+    return this.time_ms;
+  }
+}
+
+export async function testContext(overrides: Partial<Config> = {}): Promise<ServiceContext & { clock: ManualClock }> {
+  const clock = new ManualClock(Date.UTC(2024, 0, 15, 12));
+  const store = await openTableStore(openMemoryStore(), clock);
+  return { store, clock, config: { ...defaultConfig, dataDir: undefined, clock, ...overrides } };
+}
