@@ -33,12 +33,15 @@ import {
   tableLogHeadRange,
   tableLogRange,
 } from './layout.js';
+import { queryKeyRange, readItems, scanKeyRange } from './item-ranges.js';
 import { assertPartitionMap, routePartition } from './partition-map.js';
 import { keyOf } from './table-store.js';
 import type {
   ChangeKind,
   ChangeRecord,
   ItemMutation,
+  QueryRange,
+  ScanRange,
   TableRecord,
   TableStats,
   TableStore,
@@ -62,6 +65,13 @@ export function parseSequenceNumber(text: string): number {
   assert(sequence <= max_sequence_number, `sequence number ${text} is within range`);
   return sequence;
 }
+
+/**
+ * How many dropped table ids the store remembers, so that a late saveTable carrying a dropped
+ * table's record (an UpdateTable racing a DeleteTable) fails instead of re-creating the table.
+ * The race lasts milliseconds; the bound keeps a long-lived server's memory flat.
+ */
+const remembered_dropped_tables = 4096;
 
 /** A table as the store knows it: its record and its keyspace ordinal. */
 interface CatalogEntry {
@@ -127,6 +137,8 @@ class KvTableStore implements TableStore {
   private readonly byName = new Map<string, CatalogEntry>();
   private readonly byId = new Map<string, CatalogEntry>();
   private sorted: readonly TableRecord[] = [];
+  /** Ids of recently dropped tables, oldest first (a Set iterates in insertion order). */
+  private readonly dropped = new Set<string>();
   private closed = false;
 
   constructor(
@@ -155,7 +167,7 @@ class KvTableStore implements TableStore {
 
   async saveTable(record: TableRecord): Promise<void> {
     this.assertOpen();
-    const known = this.byId.get(record.id);
+    const known = this.byId.get(record.id) ?? (this.dropped.has(record.id) ? 'dropped' : undefined);
     const entry = await this.kv.write((txn): CatalogEntry => {
       const storedBytes = txn.get(catalogKey(record.name));
       const stored = storedBytes === undefined ? undefined : parseCatalogEntry(storedBytes);
@@ -196,6 +208,8 @@ class KvTableStore implements TableStore {
       deleteRange(txn, tableLogHeadRange(ordinal));
     });
     this.forget(entry);
+    this.dropped.add(entry.record.id);
+    if (this.dropped.size > remembered_dropped_tables) this.dropped.delete(this.dropped.values().next().value!);
   }
 
   // ---- items ---------------------------------------------------------------------------------
@@ -212,7 +226,7 @@ class KvTableStore implements TableStore {
     return value === undefined ? undefined : utf8(value);
   }
 
-  writeItem(table: TableRecord, key: Item, mutation: ItemMutation, options?: WriteOptions): Promise<WriteOutcome> {
+  async writeItem(table: TableRecord, key: Item, mutation: ItemMutation, options?: WriteOptions): Promise<WriteOutcome> {
     const entry = this.entryOf(table);
     const shape = entry.record.key;
     const { ordinal } = entry;
@@ -265,6 +279,16 @@ class KvTableStore implements TableStore {
       txn.put(logKey(ordinal, partition.id, sequence), toJsonBytes(change));
       return { previous, next };
     });
+  }
+
+  queryItems(table: TableRecord, range: QueryRange): Iterable<Item> {
+    const entry = this.entryOf(table);
+    return readItems(this.kv, queryKeyRange(entry.ordinal, entry.record.key, range));
+  }
+
+  scanItems(table: TableRecord, range: ScanRange): Iterable<Item> {
+    const entry = this.entryOf(table);
+    return readItems(this.kv, scanKeyRange(entry.ordinal, entry.record.key, range));
   }
 
   stats(table: TableRecord): TableStats {

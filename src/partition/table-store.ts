@@ -71,6 +71,42 @@ export interface WriteOptions {
   readonly byService?: boolean;
 }
 
+/** One end of a Query's sort-key range. */
+export interface SortKeyBound {
+  /** A value of the table's sort-key type (validated). */
+  readonly value: AttributeValue;
+  readonly inclusive: boolean;
+}
+
+/**
+ * The items of one partition key, in sort-key order (S by UTF-8 bytes, N numerically, B by
+ * unsigned bytes), optionally narrowed to a sort-key range: what a Query reads.
+ */
+export interface QueryRange {
+  /** The partition key's value (validated, of the table's partition-key type). */
+  readonly partitionKey: AttributeValue;
+  readonly lower?: SortKeyBound;
+  readonly upper?: SortKeyBound;
+  /** begins_with: only sort keys (S or B) whose bytes start with this value's bytes. */
+  readonly prefix?: AttributeValue;
+  /** ScanIndexForward: ascending when true, descending when false. */
+  readonly forward: boolean;
+  /** ExclusiveStartKey: resume strictly after this table key, in the direction of the read. */
+  readonly after?: Item;
+}
+
+/**
+ * A slice [hashStart, hashEnd) of the partition-key hash space (16 lower-case hex digits; '' as
+ * hashEnd is the end of the space), in hash order then sort-key order: what a Scan segment reads,
+ * whatever the partitions are.
+ */
+export interface ScanRange {
+  readonly hashStart: string;
+  readonly hashEnd: string;
+  /** ExclusiveStartKey: resume strictly after this table key (which must lie in the slice). */
+  readonly after?: Item;
+}
+
 export interface TableStats {
   readonly itemCount: number;
   readonly sizeBytes: number;
@@ -109,6 +145,13 @@ export interface TableStore {
    * in the catalog throw ResourceNotFoundException.
    */
   writeItem(table: TableRecord, key: Item, mutation: ItemMutation, options?: WriteOptions): Promise<WriteOutcome>;
+  /**
+   * The items of a Query's range over committed state, lazily: the caller stops iterating at its
+   * Limit or page size and nothing further is read.
+   */
+  queryItems(table: TableRecord, range: QueryRange): Iterable<Item>;
+  /** The items of a Scan's hash slice over committed state, lazily (see `queryItems`). */
+  scanItems(table: TableRecord, range: ScanRange): Iterable<Item>;
   /** Live item count and size (DynamoDB refreshes these every ~6 hours; we are exact). */
   stats(table: TableRecord): TableStats;
 
