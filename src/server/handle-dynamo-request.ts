@@ -19,6 +19,7 @@ import { checkAuthentication } from './check-authentication.js';
 import { crc32 } from './crc32.js';
 import { errorEnvelopeJson, errorStatus } from './error-envelope.js';
 import { newRequestId } from './request-id.js';
+import { responseJson } from './response-json.js';
 
 export interface DynamoHttpRequest {
   readonly method: string;
@@ -103,7 +104,7 @@ async function route(service: Service, request: DynamoHttpRequest, headers: Reco
   if (Array.isArray(parsed)) return errorResponse(new DynamoError('SerializationException', 'Start of list found where not expected'), headers);
 
   const result = await action.run(service.context, parsed as JsonObject);
-  return jsonResponse(200, JSON.stringify(result), headers);
+  return jsonResponse(200, responseJson(result), headers);
 }
 
 /**

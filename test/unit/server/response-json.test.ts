@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { javaDouble, responseJson } from '../../../src/server/response-json.js';
+
+describe('javaDouble', () => {
+  test('prints like Java Double.toString', () => {
+    const cases: ReadonlyArray<readonly [number, string]> = [
+      [1, '1.0'],
+      [0.5, '0.5'],
+      [2.5, '2.5'],
+      [0, '0.0'],
+      [10, '10.0'],
+      [1234567, '1234567.0'],
+      [1e7, '1.0E7'],
+      [12345678, '1.2345678E7'],
+      [0.001, '0.001'],
+      [0.0001, '1.0E-4'],
+      [0.00015, '1.5E-4'],
+      [-3, '-3.0'],
+      [1e21, '1.0E21'],
+    ];
+    for (const [n, text] of cases) assert.equal(javaDouble(n), text, String(n));
+  });
+
+  test('round-trips', () => {
+    for (const n of [0.1, 1 / 3, 123.456, 9.999e-4, 5e-324, 1.7976931348623157e308]) assert.equal(Number(javaDouble(n)), n);
+  });
+});
+
+describe('responseJson', () => {
+  test('plain JSON when there are no Double members', () => {
+    const result = { TableNames: ['a'], LastEvaluatedTableName: 'a', Count: 1 };
+    assert.equal(responseJson(result), JSON.stringify(result));
+  });
+
+  test('ConsumedCapacity numbers are Doubles, other numbers are not', () => {
+    const json = responseJson({
+      Count: 2,
+      Items: [{ n: { N: '1' } }],
+      ConsumedCapacity: { TableName: 't', CapacityUnits: 1, Table: { CapacityUnits: 0.5 }, GlobalSecondaryIndexes: { g: { CapacityUnits: 3 } } },
+    });
+    assert.equal(
+      json,
+      '{"Count":2,"Items":[{"n":{"N":"1"}}],"ConsumedCapacity":{"TableName":"t","CapacityUnits":1.0,"Table":{"CapacityUnits":0.5},"GlobalSecondaryIndexes":{"g":{"CapacityUnits":3.0}}}}',
+    );
+    assert.deepEqual(JSON.parse(json).ConsumedCapacity.GlobalSecondaryIndexes, { g: { CapacityUnits: 3 } });
+  });
+
+  test('arrays of ConsumedCapacity and ItemCollectionMetrics maps', () => {
+    const json = responseJson({
+      UnprocessedItems: {},
+      ItemCollectionMetrics: { t: [{ ItemCollectionKey: { pk: { S: 'x' } }, SizeEstimateRangeGB: [0, 1] }] },
+      ConsumedCapacity: [{ TableName: 't', CapacityUnits: 2 }],
+    });
+    assert.equal(
+      json,
+      '{"UnprocessedItems":{},"ConsumedCapacity":[{"TableName":"t","CapacityUnits":2.0}],"ItemCollectionMetrics":{"t":[{"ItemCollectionKey":{"pk":{"S":"x"}},"SizeEstimateRangeGB":[0.0,1.0]}]}}',
+    );
+  });
+
+  test('a result holding only a Double member', () => {
+    assert.equal(responseJson({ ConsumedCapacity: { TableName: 't', CapacityUnits: 1 } }), '{"ConsumedCapacity":{"TableName":"t","CapacityUnits":1.0}}');
+  });
+
+  test('undefined members are left out, as JSON.stringify does', () => {
+    assert.equal(responseJson({ Attributes: undefined, ConsumedCapacity: { TableName: 't', CapacityUnits: 1, Table: undefined } }), '{"ConsumedCapacity":{"TableName":"t","CapacityUnits":1.0}}');
+  });
+});
