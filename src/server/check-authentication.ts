@@ -27,12 +27,12 @@ function single(value: HeaderValue): string | undefined {
 export function checkAuthentication(headers: Readonly<Record<string, HeaderValue>>, query: string): DynamoError | undefined {
   const authorization = single(headers['authorization']);
   const queryParameters = query === '' ? undefined : new URLSearchParams(query);
-  const hasQueryAuth = queryParameters !== undefined && queryParameters.has('X-Amz-Algorithm');
-
-  if (authorization !== undefined && authorization !== '' && hasQueryAuth) {
-    return new DynamoError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+  if (queryParameters !== undefined && queryParameters.has('X-Amz-Algorithm')) {
+    if (authorization) {
+      return new DynamoError('InvalidSignatureException', "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+    }
+    return checkQueryAuthentication(queryParameters);
   }
-  if (hasQueryAuth) return checkQueryAuthentication(queryParameters!);
   // An empty header, or one that is not SigV4 at all (e.g. `AWS4` without the dash), is treated
   // as no token.
   if (authorization === undefined || !authorization.trim().startsWith('AWS4-')) {
