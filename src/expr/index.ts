@@ -15,8 +15,10 @@
  *       applyUpdate(update, itemOrKey): { item, updatedPaths }   (pure)
  *       project(paths, item): Item   (ProjectionExpression, AttributesToGet, UPDATED_OLD/NEW)
  *       checkKeyAttributesNotUpdated(update, keyNames)
- *  4. query keys (`key-condition.ts`): keyConditionTerms(resolvedKeyCondition),
- *     legacyKeyConditionTerms(KeyConditions) -> one term per key attribute.
+ *  4. keys (`key-condition.ts`, `key-paths.ts`): keyConditionTerms(resolvedKeyCondition),
+ *     legacyKeyConditionTerms(KeyConditions) -> one term per key attribute;
+ *     checkScalarKeyPaths(conditionPaths(c) | updatePaths(u) | projection, keyNames, 'Key' |
+ *     'IndexKey') refuses paths that look inside a key attribute.
  *  5. legacy parameters (`legacy.ts`): checkExpressionParameters, expectedCondition,
  *     legacyFilterCondition (QueryFilter/ScanFilter), attributeUpdatesToUpdate,
  *     attributesToGetProjection; they produce the same resolved forms as expressions.
@@ -59,6 +61,7 @@ export { evaluateCondition, evaluateLegacy, valueAtPath } from './evaluate.js';
 export { applyUpdate, checkKeyAttributesNotUpdated, type UpdateResult } from './update.js';
 export { project } from './projection.js';
 export { keyConditionTerms, legacyKeyConditionTerms, type KeyConditionTerm } from './key-condition.js';
+export { checkScalarKeyPaths, conditionPaths, updatePaths } from './key-paths.js';
 export {
   attributesToGetProjection,
   attributeUpdatesToUpdate,

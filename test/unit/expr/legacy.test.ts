@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { evaluateCondition } from '../../../src/expr/evaluate.js';
 import { keyConditionTerms, legacyKeyConditionTerms } from '../../../src/expr/key-condition.js';
+import { checkScalarKeyPaths, conditionPaths, updatePaths } from '../../../src/expr/key-paths.js';
 import {
   attributesToGetProjection,
   attributeUpdatesToUpdate,
@@ -168,5 +169,24 @@ describe('AttributesToGet and parameter mixing', () => {
         ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
       ),
     );
+  });
+});
+
+describe('checkScalarKeyPaths', () => {
+  const message = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: a";
+  for (const text of ['attribute_exists(a.b.c) and #a = b', 'attribute_exists(#a.b.c)', 'attribute_exists(#a[0])']) {
+    test(text, () => {
+      const names = text.includes('#a') ? { '#a': 'a' } : undefined;
+      const condition = resolveExpressions({ FilterExpression: text }, names, undefined).filter!;
+      assert.equal(validationMessage(() => checkScalarKeyPaths(conditionPaths(condition), ['a'], 'Key')), message);
+    });
+  }
+  test('index keys read inside an update', () => {
+    const update = resolveExpressions({ UpdateExpression: 'set e = list_append(a, b), f = d[1]' }, undefined, undefined).update!;
+    assert.equal(
+      validationMessage(() => checkScalarKeyPaths(updatePaths(update), ['c', 'd'], 'IndexKey')),
+      "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: d",
+    );
+    assert.doesNotThrow(() => checkScalarKeyPaths(updatePaths(update), ['a'], 'Key'));
   });
 });
