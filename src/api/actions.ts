@@ -14,6 +14,8 @@ import { getItem } from './get-item.js';
 import { listTables } from './list-tables.js';
 import { listTagsOfResource } from './list-tags-of-resource.js';
 import { putItem } from './put-item.js';
+import { query } from './query.js';
+import { scan } from './scan.js';
 import { tagResource } from './tag-resource.js';
 import { untagResource } from './untag-resource.js';
 import { updateTable } from './update-table.js';
@@ -36,6 +38,8 @@ const allActions: readonly Action[] = [
   putItem,
   getItem,
   deleteItem,
+  query,
+  scan,
   updateItem,
 ];
 

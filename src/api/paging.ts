@@ -1,0 +1,167 @@
+/**
+ * What Query and Scan share: reading one page from an ordered source of items, the response it
+ * makes, Select's rules and the ExclusiveStartKey value checks.
+ *
+ * A page, as DynamoDB pages (developer guide, "Paginating table query results" and "Scan"):
+ *  - items are read in order until Limit items have been READ or 1 MB of data has been read, both
+ *    counted before the filter; the item that reaches 1 MB is still part of the page;
+ *  - the filter then keeps some of them: ScannedCount counts items read, Count items kept;
+ *  - LastEvaluatedKey, the table key of the last item read, is returned when and only when the
+ *    page ended on Limit or on 1 MB, even if no item follows (DynamoDB does not look ahead); a
+ *    read that reached the end of its range has none;
+ *  - the page's read capacity is the size of all items read, rounded up to 4 KB once.
+ */
+import { assertNever, DynamoError, validationError } from '../errors.js';
+import { max_page_read_bytes } from '../limits.js';
+import type { AttributeMap, Item, KeyShape } from '../model/attribute-value.js';
+import { readCapacityUnits } from '../model/capacity.js';
+import { itemSize } from '../model/item-size.js';
+import { validateAttributeValue } from '../model/validate-item.js';
+import { evaluateCondition } from '../expr/evaluate.js';
+import { project } from '../expr/projection.js';
+import type { ResolvedCondition, ResolvedProjection } from '../expr/resolved.js';
+import { keyOf } from '../partition/table-store.js';
+import type { JsonObject } from './action.js';
+import { consumedCapacity } from './consumed-capacity.js';
+import { comparisonOperators } from './validation/item-shapes.js';
+import { attributeValue, list, map, string, structure } from './validation/shape.js';
+
+export interface PageOptions {
+  /** Limit: the most items to read (before the filter). */
+  readonly limit: number | undefined;
+  readonly filter: ResolvedCondition | undefined;
+  readonly projection: ResolvedProjection | undefined;
+  /** Select COUNT: count, keep no items. */
+  readonly countOnly: boolean;
+  /** The key LastEvaluatedKey is made of. */
+  readonly keyShape: KeyShape;
+}
+
+export interface Page {
+  readonly items: Item[];
+  readonly count: number;
+  readonly scannedCount: number;
+  readonly lastEvaluatedKey: Item | undefined;
+  /** Bytes of every item read, for capacity. */
+  readonly readBytes: number;
+}
+
+/** Reads one page from `source`; stops pulling from it at Limit or 1 MB. */
+export function readPage(source: Iterable<Item>, options: PageOptions): Page {
+  const { limit, filter, projection, countOnly } = options;
+  const items: Item[] = [];
+  let count = 0;
+  let scannedCount = 0;
+  let readBytes = 0;
+  let lastEvaluatedKey: Item | undefined;
+  for (const item of source) {
+    scannedCount++;
+    readBytes += itemSize(item);
+    if (filter === undefined || evaluateCondition(filter, item)) {
+      count++;
+      if (!countOnly) items.push(projection === undefined ? item : project(projection, item));
+    }
+    if (scannedCount === limit || readBytes >= max_page_read_bytes) {
+      lastEvaluatedKey = keyOf(options.keyShape, item);
+      break;
+    }
+  }
+  return { items, count, scannedCount, lastEvaluatedKey, readBytes };
+}
+
+/** The Query/Scan response for a page; Select COUNT leaves Items out. */
+export function pageResponse(
+  page: Page,
+  countOnly: boolean,
+  returnConsumedCapacity: string | undefined,
+  tableName: string,
+  consistent: boolean,
+): JsonObject {
+  const response: JsonObject = {};
+  if (!countOnly) response['Items'] = page.items;
+  response['Count'] = page.count;
+  response['ScannedCount'] = page.scannedCount;
+  if (page.lastEvaluatedKey !== undefined) response['LastEvaluatedKey'] = page.lastEvaluatedKey;
+  const capacity = consumedCapacity(returnConsumedCapacity, tableName, readCapacityUnits(page.readBytes, { consistent }));
+  if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+  return response;
+}
+
+interface SelectParameters {
+  readonly Select?: 'SPECIFIC_ATTRIBUTES' | 'COUNT' | 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | undefined;
+  readonly IndexName?: string | undefined;
+  readonly AttributesToGet?: readonly string[] | undefined;
+  readonly ProjectionExpression?: string | undefined;
+}
+
+/**
+ * Select against the projection parameters, with DynamoDB's messages; returns whether only the
+ * count is wanted. `specificPrefix`: Query wraps the SPECIFIC_ATTRIBUTES message in a
+ * "1 validation error detected: " envelope, Scan does not.
+ */
+export function checkSelect(body: SelectParameters, specificPrefix: string): boolean {
+  const projectionParameter =
+    body.AttributesToGet !== undefined ? 'AttributesToGet' : body.ProjectionExpression !== undefined ? 'ProjectionExpression' : undefined;
+  switch (body.Select) {
+    case undefined:
+      return false;
+    case 'COUNT':
+      if (projectionParameter !== undefined) throw validationError(`Cannot specify the ${projectionParameter} when choosing to get only the Count`);
+      return true;
+    case 'ALL_ATTRIBUTES':
+      if (projectionParameter !== undefined) throw validationError(`Cannot specify the ${projectionParameter} when choosing to get ALL_ATTRIBUTES`);
+      return false;
+    case 'ALL_PROJECTED_ATTRIBUTES':
+      if (body.IndexName === undefined) throw validationError('ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName');
+      if (projectionParameter !== undefined) {
+        throw validationError(`Cannot specify the ${projectionParameter} when choosing to get ALL_PROJECTED_ATTRIBUTES`);
+      }
+      return false;
+    case 'SPECIFIC_ATTRIBUTES':
+      if (projectionParameter === undefined) {
+        throw validationError(`${specificPrefix}Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES`);
+      }
+      return false;
+    default:
+      return assertNever(body.Select, 'Select');
+  }
+}
+
+/** Messages DynamoDB reports for a bad ExclusiveStartKey value without the starting-key prefix. */
+const unprefixed_start_key_messages = /contains duplicates|number set|numeric value|significant digits|number with magnitude/;
+
+/**
+ * The values of an ExclusiveStartKey, before the table is looked up: each must be a valid
+ * attribute value. DynamoDB prefixes most messages with "The provided starting key is invalid: ",
+ * but not those about numbers and duplicates.
+ */
+export function validateStartKeyValues(startKey: AttributeMap | undefined): Item | undefined {
+  if (startKey === undefined) return undefined;
+  const validated: Record<string, ReturnType<typeof validateAttributeValue>> = {};
+  for (const name in startKey) {
+    try {
+      validated[name] = validateAttributeValue(startKey[name]);
+    } catch (error) {
+      if (error instanceof DynamoError && error.errorName === 'ValidationException' && !unprefixed_start_key_messages.test(error.message)) {
+        throw validationError(`The provided starting key is invalid: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+  return validated;
+}
+
+/**
+ * QueryFilter, ScanFilter and KeyConditions: maps of legacy conditions. DynamoDB's model lists a
+ * filter Condition's members as AttributeValueList, ComparisonOperator, but a key Condition's the
+ * other way round, which orders their constraint messages.
+ */
+export function legacyConditions(order: 'filter' | 'key') {
+  const comparisonOperator = string({ notNull: true, enum: comparisonOperators });
+  const attributeValueList = list(attributeValue());
+  const condition =
+    order === 'filter'
+      ? structure('Condition', { AttributeValueList: attributeValueList, ComparisonOperator: comparisonOperator })
+      : structure('Condition', { ComparisonOperator: comparisonOperator, AttributeValueList: attributeValueList });
+  return map(condition);
+}

@@ -1,0 +1,265 @@
+/**
+ * Query: the items of one partition key, in sort-key order (forwards or backwards), narrowed by a
+ * sort-key condition, filtered, projected and paged as DynamoDB pages (see paging.ts).
+ *
+ * Order of checks (DynamoDB's; dynalite's tests record them): request shape; expression /
+ * non-expression mixing; QueryFilter; duplicate AttributesToGet; ExclusiveStartKey values; a key
+ * condition is present; the expressions (names, values, syntax, unused keys); the key conditions'
+ * structure and values; Select; then the table and index; then, key attribute by key attribute
+ * (partition key first), the ExclusiveStartKey's part and the condition on it; then the
+ * ExclusiveStartKey against the conditions; projections into key attributes; filters on keys.
+ */
+import { assertNever, validationError } from '../errors.js';
+import type { AttributeValue, Item, KeyAttributeType, KeyShape } from '../model/attribute-value.js';
+import { validateKey } from '../model/validate-item.js';
+import { evaluateLegacy } from '../expr/evaluate.js';
+import { keyConditionTerms, legacyKeyConditionTerms, type KeyConditionTerm } from '../expr/key-condition.js';
+import { attributesToGetProjection, legacyFilterCondition, type ConditionalOperator } from '../expr/legacy.js';
+import type { ResolvedCondition, ResolvedOperand, ResolvedProjection } from '../expr/resolved.js';
+import { resolveExpressions } from '../expr/resolve.js';
+import type { QueryRange, TableRecord } from '../partition/table-store.js';
+import type { Action } from './action.js';
+import { tableForDataPlane } from './data-plane-table.js';
+import { checkExpressionParameters, checkProjectionKeyPaths } from './item-expressions.js';
+import { checkSelect, legacyConditions, pageResponse, readPage, validateStartKeyValues } from './paging.js';
+import { checkRequest } from './validation/check-request.js';
+import {
+  conditionalOperator,
+  expressionAttributeNames,
+  expressionAttributeValues,
+  indexName,
+  returnConsumedCapacity,
+  select,
+  tableName,
+} from './validation/common-shapes.js';
+import { attributeMap, boolean, integer, list, request, string } from './validation/shape.js';
+
+const queryShape = request({
+  Select: select(),
+  IndexName: indexName(false),
+  ReturnConsumedCapacity: returnConsumedCapacity(),
+  QueryFilter: legacyConditions('filter'),
+  TableName: tableName(),
+  ConditionalOperator: conditionalOperator(),
+  AttributesToGet: list(string(), { minLength: 1, maxLength: 255 }),
+  Limit: integer({ min: 1 }),
+  KeyConditions: legacyConditions('key'),
+  ExclusiveStartKey: attributeMap(),
+  ConsistentRead: boolean(),
+  ScanIndexForward: boolean(),
+  KeyConditionExpression: string(),
+  FilterExpression: string(),
+  ProjectionExpression: string(),
+  ExpressionAttributeValues: expressionAttributeValues(),
+  ExpressionAttributeNames: expressionAttributeNames(),
+});
+
+const starting_key_invalid = 'The provided starting key is invalid';
+
+/** Operators a key condition cannot use: they select no contiguous range of the index. */
+const non_indexable: ReadonlySet<string> = new Set(['NULL', 'NOT_NULL', 'NE', 'CONTAINS', 'NOT_CONTAINS', 'IN']);
+
+function valueOfType(value: AttributeValue, type: KeyAttributeType): boolean {
+  return (value as { readonly [type: string]: unknown })[type] !== undefined;
+}
+
+/** The ExclusiveStartKey's part for one key attribute: present, of the schema's type, valid. */
+function checkStartKeyPart(startKey: Item, shape: KeyShape, name: string): void {
+  if (startKey[name] === undefined) throw validationError(starting_key_invalid);
+  // validateKey checks both parts; reaching here for the partition key first keeps DynamoDB's order.
+  const partial: KeyShape = name === shape.hashName ? { hashName: name, hashType: shape.hashType } : shape;
+  validateKey(partial, name === shape.hashName ? { [name]: startKey[name]! } : startKey);
+}
+
+/** The key conditions against the table's key schema, partition key first (dynalite records the messages). */
+function checkKeyConditions(shape: KeyShape, terms: readonly KeyConditionTerm[], startKey: Item | undefined): void {
+  if (startKey !== undefined) {
+    let count = 0;
+    for (const _ in startKey) count++;
+    if (count !== (shape.rangeName === undefined ? 1 : 2)) throw validationError(starting_key_invalid);
+  }
+  const parts: [string, KeyAttributeType, boolean][] = [[shape.hashName, shape.hashType, true]];
+  if (shape.rangeName !== undefined && shape.rangeType !== undefined) parts.push([shape.rangeName, shape.rangeType, false]);
+  for (const [name, type, isHash] of parts) {
+    if (startKey !== undefined) checkStartKeyPart(startKey, shape, name);
+    if (isHash && parts.length === 1 && terms.length > 1) throw validationError('Query key condition not supported');
+    const term = terms.find((candidate) => candidate.attribute === name);
+    if (term === undefined) {
+      if (isHash || terms.length > 1) throw validationError(`Query condition missed key schema element: ${name}`);
+      continue;
+    }
+    if (non_indexable.has(term.operator)) throw validationError('Attempted conditional constraint is not an indexable operation');
+    if (!term.values.every((value) => valueOfType(value, type))) {
+      throw validationError('One or more parameter values were invalid: Condition parameter type does not match schema type');
+    }
+    if (isHash && term.operator !== 'EQ') throw validationError('Query key condition not supported');
+  }
+}
+
+/** The sort-key condition as a store range (the partition key's term is always EQ). */
+function queryRange(shape: KeyShape, terms: readonly KeyConditionTerm[], forward: boolean, after: Item | undefined): QueryRange {
+  const partitionKey = terms.find((term) => term.attribute === shape.hashName)!.values[0]!;
+  const sortTerm = terms.find((term) => term.attribute !== shape.hashName);
+  const base = after === undefined ? { partitionKey, forward } : { partitionKey, forward, after };
+  if (sortTerm === undefined) return base;
+  const [first, second] = sortTerm.values as [AttributeValue, AttributeValue | undefined];
+  switch (sortTerm.operator) {
+    case 'EQ':
+      return { ...base, lower: { value: first, inclusive: true }, upper: { value: first, inclusive: true } };
+    case 'LT':
+      return { ...base, upper: { value: first, inclusive: false } };
+    case 'LE':
+      return { ...base, upper: { value: first, inclusive: true } };
+    case 'GT':
+      return { ...base, lower: { value: first, inclusive: false } };
+    case 'GE':
+      return { ...base, lower: { value: first, inclusive: true } };
+    case 'BETWEEN':
+      return { ...base, lower: { value: first, inclusive: true }, upper: { value: second!, inclusive: true } };
+    case 'BEGINS_WITH':
+      return { ...base, prefix: first };
+    case 'NE':
+    case 'NULL':
+    case 'NOT_NULL':
+    case 'CONTAINS':
+    case 'NOT_CONTAINS':
+    case 'IN':
+      throw validationError('Attempted conditional constraint is not an indexable operation');
+    default:
+      return assertNever(sortTerm.operator, 'key condition operator');
+  }
+}
+
+/** An ExclusiveStartKey must lie inside the range the conditions select. */
+function checkStartKeyInRange(shape: KeyShape, terms: readonly KeyConditionTerm[], startKey: Item): void {
+  const hashTerm = terms.find((term) => term.attribute === shape.hashName)!;
+  const sameHash = evaluateLegacy('EQ', startKey[shape.hashName], hashTerm.values);
+  const sortTerm = shape.rangeName === undefined ? undefined : terms.find((term) => term.attribute === shape.rangeName);
+  if (sortTerm === undefined) {
+    if (!sameHash) throw validationError('The provided starting key is outside query boundaries based on provided conditions');
+    return;
+  }
+  if (!evaluateLegacy(sortTerm.operator, startKey[sortTerm.attribute], sortTerm.values)) {
+    throw validationError('The provided starting key does not match the range key predicate');
+  }
+  if (!sameHash) throw validationError('The query can return at most one row and cannot be restarted');
+}
+
+function collectOperandHeads(operand: ResolvedOperand, heads: Set<string | number>): void {
+  switch (operand.kind) {
+    case 'path':
+      heads.add(operand.path[0]!);
+      return;
+    case 'size':
+      collectOperandHeads(operand.operand, heads);
+      return;
+    case 'value':
+      return;
+    default:
+      assertNever(operand, 'operand');
+  }
+}
+
+/** The top-level attributes a filter reads. */
+function collectHeads(condition: ResolvedCondition, heads: Set<string | number>): void {
+  switch (condition.kind) {
+    case 'compare':
+      collectOperandHeads(condition.left, heads);
+      collectOperandHeads(condition.right, heads);
+      return;
+    case 'between':
+      collectOperandHeads(condition.operand, heads);
+      collectOperandHeads(condition.lower, heads);
+      collectOperandHeads(condition.upper, heads);
+      return;
+    case 'in':
+      collectOperandHeads(condition.operand, heads);
+      for (const operand of condition.list) collectOperandHeads(operand, heads);
+      return;
+    case 'attribute_exists':
+    case 'attribute_not_exists':
+      heads.add(condition.path[0]!);
+      return;
+    case 'attribute_type':
+      collectOperandHeads(condition.operand, heads);
+      return;
+    case 'begins_with':
+      collectOperandHeads(condition.operand, heads);
+      collectOperandHeads(condition.prefix, heads);
+      return;
+    case 'contains':
+      collectOperandHeads(condition.operand, heads);
+      collectOperandHeads(condition.element, heads);
+      return;
+    case 'and':
+    case 'or':
+      collectHeads(condition.left, heads);
+      collectHeads(condition.right, heads);
+      return;
+    case 'not':
+      collectHeads(condition.operand, heads);
+      return;
+    case 'legacy':
+      heads.add(condition.attribute);
+      return;
+    case 'true':
+      return;
+    default:
+      assertNever(condition, 'condition');
+  }
+}
+
+/** DynamoDB refuses a Query filter on the key attributes: the key condition is the place for them. */
+function checkFilterKeys(shape: KeyShape, filter: ResolvedCondition | undefined, parameter: string): void {
+  if (filter === undefined) return;
+  const heads = new Set<string | number>();
+  collectHeads(filter, heads);
+  for (const name of shape.rangeName === undefined ? [shape.hashName] : [shape.hashName, shape.rangeName]) {
+    if (heads.has(name)) throw validationError(`${parameter} can only contain non-primary key attributes: Primary key attribute: ${name}`);
+  }
+}
+
+function tableWithIndex(table: TableRecord, indexName: string | undefined): TableRecord {
+  // Secondary indexes are not served yet: DynamoDB's answer for an index the table lacks.
+  if (indexName !== undefined) throw validationError(`The table does not have the specified index: ${indexName}`);
+  return table;
+}
+
+export const query: Action = {
+  name: 'Query',
+  run(context, rawBody) {
+    const body = checkRequest(queryShape, rawBody);
+    checkExpressionParameters(
+      body,
+      ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
+      ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
+    );
+    let filter: ResolvedCondition | undefined =
+      body.QueryFilter === undefined ? undefined : legacyFilterCondition(body.QueryFilter, body.ConditionalOperator as ConditionalOperator | undefined);
+    let projection: ResolvedProjection | undefined = body.AttributesToGet === undefined ? undefined : attributesToGetProjection(body.AttributesToGet);
+    const startKey = validateStartKeyValues(body.ExclusiveStartKey);
+    if (body.KeyConditions === undefined && body.KeyConditionExpression === undefined) {
+      throw validationError('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+    }
+    const resolved = resolveExpressions(
+      { KeyConditionExpression: body.KeyConditionExpression, FilterExpression: body.FilterExpression, ProjectionExpression: body.ProjectionExpression },
+      body.ExpressionAttributeNames,
+      body.ExpressionAttributeValues,
+    );
+    if (resolved.filter !== undefined) filter = resolved.filter;
+    if (resolved.projection !== undefined) projection = resolved.projection;
+    const terms = resolved.keyCondition !== undefined ? keyConditionTerms(resolved.keyCondition) : legacyKeyConditionTerms(body.KeyConditions);
+    const countOnly = checkSelect(body, '1 validation error detected: ');
+
+    const table = tableWithIndex(tableForDataPlane(context.store, body.TableName), body.IndexName);
+    const shape = table.key;
+    checkKeyConditions(shape, terms, startKey);
+    if (startKey !== undefined) checkStartKeyInRange(shape, terms, startKey);
+    checkProjectionKeyPaths(projection, table);
+    checkFilterKeys(shape, filter, body.QueryFilter !== undefined ? 'QueryFilter' : 'Filter Expression');
+
+    const source = context.store.queryItems(table, queryRange(shape, terms, body.ScanIndexForward !== false, startKey));
+    const page = readPage(source, { limit: body.Limit, filter, projection, countOnly, keyShape: shape });
+    return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true);
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * Scan: every item of a table, in partition-key-hash order then sort-key order, filtered,
+ * projected and paged as DynamoDB pages (see paging.ts).
+ *
+ * A parallel scan's Segment N of TotalSegments T reads the slice [ceil(N * 2^64 / T),
+ * ceil((N + 1) * 2^64 / T)) of the 64-bit hash space: contiguous, disjoint, together the whole
+ * space, and independent of how the table is partitioned; so the segments return every item
+ * exactly once.
+ *
+ * Order of checks (DynamoDB's; dynalite's tests record them): request shape; expression /
+ * non-expression mixing; duplicate AttributesToGet; ScanFilter; ExclusiveStartKey values;
+ * Segment with TotalSegments; the expressions; Select; then the table and index; then the
+ * ExclusiveStartKey against the schema and the segment; projections into key attributes.
+ */
+import { validationError, DynamoError } from '../errors.js';
+import type { Item, KeyShape } from '../model/attribute-value.js';
+import { partitionKeyHash } from '../model/key-codec.js';
+import { validateKey } from '../model/validate-item.js';
+import { attributesToGetProjection, legacyFilterCondition, type ConditionalOperator } from '../expr/legacy.js';
+import type { ResolvedCondition, ResolvedProjection } from '../expr/resolved.js';
+import { resolveExpressions } from '../expr/resolve.js';
+import { hash_space_end, hash_space_start } from '../partition/partition-map.js';
+import type { ScanRange } from '../partition/table-store.js';
+import type { Action } from './action.js';
+import { tableForDataPlane } from './data-plane-table.js';
+import { checkExpressionParameters, checkProjectionKeyPaths } from './item-expressions.js';
+import { checkSelect, legacyConditions, pageResponse, readPage, validateStartKeyValues } from './paging.js';
+import { checkRequest } from './validation/check-request.js';
+import {
+  conditionalOperator,
+  expressionAttributeNames,
+  expressionAttributeValues,
+  indexName,
+  returnConsumedCapacity,
+  select,
+  tableName,
+} from './validation/common-shapes.js';
+import { attributeMap, boolean, integer, list, request, string } from './validation/shape.js';
+
+/** TotalSegments is 1 to 1,000,000 (API reference, Scan). */
+const max_total_segments = 1_000_000;
+
+const scanShape = request({
+  Select: select(),
+  IndexName: indexName(false),
+  TotalSegments: integer({ min: 1, max: max_total_segments }),
+  ReturnConsumedCapacity: returnConsumedCapacity(),
+  TableName: tableName(),
+  ConditionalOperator: conditionalOperator(),
+  ScanFilter: legacyConditions('filter'),
+  Segment: integer({ min: 0, max: max_total_segments - 1 }),
+  Limit: integer({ min: 1 }),
+  AttributesToGet: list(string(), { minLength: 1, maxLength: 255 }),
+  ExclusiveStartKey: attributeMap(),
+  FilterExpression: string(),
+  ProjectionExpression: string(),
+  ExpressionAttributeValues: expressionAttributeValues(),
+  ExpressionAttributeNames: expressionAttributeNames(),
+  ConsistentRead: boolean(),
+});
+
+const hash_space_size = 1n << 64n;
+
+/** The first hash of segment `segment` of `total`: ceil(segment * 2^64 / total), 16 hex digits. */
+function segmentStart(segment: number, total: number): string {
+  if (segment === total) return hash_space_end;
+  const start = (BigInt(segment) * hash_space_size + BigInt(total) - 1n) / BigInt(total);
+  return start.toString(16).padStart(16, '0');
+}
+
+/** The hash slice a (possibly parallel) Scan reads. */
+export function segmentRange(segment: number | undefined, total: number | undefined): { readonly hashStart: string; readonly hashEnd: string } {
+  if (total === undefined || segment === undefined) return { hashStart: hash_space_start, hashEnd: hash_space_end };
+  return { hashStart: segmentStart(segment, total), hashEnd: segmentStart(segment + 1, total) };
+}
+
+function checkSegments(segment: number | undefined, total: number | undefined): void {
+  // DynamoDB (as dynalite's tests record) lets Segment 0 stand alone: it is the whole table.
+  if (segment !== undefined && segment !== 0 && total === undefined) {
+    throw validationError('The TotalSegments parameter is required but was not present in the request when Segment parameter is present');
+  }
+  if (total === undefined) return;
+  if (segment === undefined) {
+    throw validationError('The Segment parameter is required but was not present in the request when parameter TotalSegments is present');
+  }
+  if (segment >= total) {
+    throw validationError(
+      `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${segment} is not less than TotalSegments: ${total}`,
+    );
+  }
+}
+
+/** The ExclusiveStartKey against the table's key schema and the segment's slice. */
+function checkStartKey(shape: KeyShape, startKey: Item, range: ScanRange, segment: number | undefined, total: number | undefined): void {
+  let count = 0;
+  for (const _ in startKey) count++;
+  if (count !== (shape.rangeName === undefined ? 1 : 2)) {
+    throw validationError('The provided starting key is invalid: The provided key element does not match the schema');
+  }
+  try {
+    validateKey(shape, startKey);
+  } catch (error) {
+    if (error instanceof DynamoError && error.errorName === 'ValidationException') {
+      throw validationError(`The provided starting key is invalid: ${error.message}`);
+    }
+    throw error;
+  }
+  const hashValue = (startKey[shape.hashName] as { readonly [type: string]: string })[shape.hashType]!;
+  const hash = partitionKeyHash(shape.hashType, hashValue);
+  if (hash < range.hashStart || (range.hashEnd !== hash_space_end && hash >= range.hashEnd)) {
+    throw validationError(
+      'The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. ' +
+        `TotalSegments: ${total} Segment: ${segment}`,
+    );
+  }
+}
+
+export const scan: Action = {
+  name: 'Scan',
+  run(context, rawBody) {
+    const body = checkRequest(scanShape, rawBody);
+    checkExpressionParameters(body, ['ProjectionExpression', 'FilterExpression'], ['AttributesToGet', 'ScanFilter', 'ConditionalOperator']);
+    let projection: ResolvedProjection | undefined = body.AttributesToGet === undefined ? undefined : attributesToGetProjection(body.AttributesToGet);
+    let filter: ResolvedCondition | undefined =
+      body.ScanFilter === undefined ? undefined : legacyFilterCondition(body.ScanFilter, body.ConditionalOperator as ConditionalOperator | undefined);
+    const startKey = validateStartKeyValues(body.ExclusiveStartKey);
+    checkSegments(body.Segment, body.TotalSegments);
+    const resolved = resolveExpressions(
+      { FilterExpression: body.FilterExpression, ProjectionExpression: body.ProjectionExpression },
+      body.ExpressionAttributeNames,
+      body.ExpressionAttributeValues,
+    );
+    if (resolved.filter !== undefined) filter = resolved.filter;
+    if (resolved.projection !== undefined) projection = resolved.projection;
+    const countOnly = checkSelect(body, '');
+
+    const table = tableForDataPlane(context.store, body.TableName);
+    // Secondary indexes are not served yet: DynamoDB's answer for an index the table lacks.
+    if (body.IndexName !== undefined) throw validationError(`The table does not have the specified index: ${body.IndexName}`);
+    const slice = segmentRange(body.Segment, body.TotalSegments);
+    const range: ScanRange = startKey === undefined ? slice : { ...slice, after: startKey };
+    if (startKey !== undefined) checkStartKey(table.key, startKey, range, body.Segment, body.TotalSegments);
+    checkProjectionKeyPaths(projection, table);
+
+    const page = readPage(context.store.scanItems(table, range), { limit: body.Limit, filter, projection, countOnly, keyShape: table.key });
+    return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true);
+  },
+};
