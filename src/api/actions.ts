@@ -3,6 +3,8 @@
  * when an action module lands. The server routes `X-Amz-Target: DynamoDB_20120810.<name>` here.
  */
 import type { Action } from './action.js';
+import { batchGetItem } from './batch-get-item.js';
+import { batchWriteItem } from './batch-write-item.js';
 import { createTable } from './create-table.js';
 import { deleteItem } from './delete-item.js';
 import { deleteTable } from './delete-table.js';
@@ -40,6 +42,8 @@ const allActions: readonly Action[] = [
   deleteItem,
   query,
   scan,
+  batchGetItem,
+  batchWriteItem,
   updateItem,
 ];
 

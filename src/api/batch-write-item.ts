@@ -1,0 +1,123 @@
+/**
+ * BatchWriteItem: up to 25 puts and deletes over one or more tables. Each write is atomic on its
+ * own; the batch is not a transaction. But every request is validated before any is applied, so
+ * a bad request writes nothing (DynamoDB: "the entire batch write operation is rejected").
+ *
+ * Order of checks (DynamoDB's; dynalite's tests record them): request shape (1 to 25 requests
+ * per table); an empty WriteRequest; each item's values and size (as PutItem) or each key's
+ * values; the 25-request total; then table by table: the table exists, each item's key
+ * attributes or each key against the schema, duplicate keys.
+ *
+ * Capacity is per table, each write rounded up to 1 KB on its own (the larger of the old and new
+ * item). UnprocessedItems is empty: admission control does not turn writes away yet.
+ */
+import { DynamoError, validationError } from '../errors.js';
+import { max_batch_write_requests, max_table_name_length, min_table_name_length } from '../limits.js';
+import type { Item } from '../model/attribute-value.js';
+import { writeCapacityUnits } from '../model/capacity.js';
+import { itemSize } from '../model/item-size.js';
+import { encodeKey } from '../model/key-codec.js';
+import { key_schema_mismatch_message, validateAttributeMap, validateItem, validateItemKeyAttributes, validateKey } from '../model/validate-item.js';
+import { keyOf, type TableRecord } from '../partition/table-store.js';
+import type { Action, JsonObject } from './action.js';
+import { consumedCapacity } from './consumed-capacity.js';
+import { tableForDataPlane } from './data-plane-table.js';
+import { checkRequest } from './validation/check-request.js';
+import { returnConsumedCapacity, returnItemCollectionMetrics, table_name_pattern_source } from './validation/common-shapes.js';
+import { attributeMap, list, map, request, structure } from './validation/shape.js';
+
+const writeRequest = structure('WriteRequest', {
+  DeleteRequest: structure('DeleteRequest', { Key: attributeMap({ notNull: true }) }),
+  PutRequest: structure('PutRequest', { Item: attributeMap({ notNull: true }) }),
+});
+
+const batchWriteItemShape = request({
+  ReturnConsumedCapacity: returnConsumedCapacity(),
+  ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
+  RequestItems: map(list(writeRequest), {
+    notNull: true,
+    minLength: 1,
+    keys: { maxLength: max_table_name_length, minLength: min_table_name_length, pattern: table_name_pattern_source },
+    values: { maxLength: max_batch_write_requests, minLength: 1 },
+  }),
+});
+
+/** One validated write: a put carries the item, a delete only the key. */
+type PlannedWrite = { readonly kind: 'put'; readonly item: Item; readonly key: Item } | { readonly kind: 'delete'; readonly key: Item };
+
+const one_datatype_message =
+  'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes';
+
+/**
+ * Inside a batch, DynamoDB reports an item without its key attributes, or with the wrong type,
+ * as a key mismatch rather than with PutItem's "Missing the key" / "Type mismatch" texts.
+ */
+function checkPutKey(table: TableRecord, item: Item): void {
+  try {
+    validateItemKeyAttributes(table.key, item);
+  } catch (error) {
+    if (error instanceof DynamoError && /Missing the key|Type mismatch for key/.test(error.message)) throw validationError(key_schema_mismatch_message);
+    throw error;
+  }
+}
+
+export const batchWriteItem: Action = {
+  name: 'BatchWriteItem',
+  async run(context, rawBody) {
+    const body = checkRequest(batchWriteItemShape, rawBody);
+    const validated: { tableName: string; writes: { put?: Item; key?: Item }[] }[] = [];
+    let total = 0;
+    for (const tableName in body.RequestItems) {
+      const requests = body.RequestItems[tableName]!;
+      for (const each of requests) {
+        if ((each.PutRequest === undefined) === (each.DeleteRequest === undefined)) throw validationError(one_datatype_message);
+      }
+      const writes: { put?: Item; key?: Item }[] = [];
+      for (const each of requests) {
+        writes.push(each.PutRequest !== undefined ? { put: validateItem(each.PutRequest.Item) } : { key: validateAttributeMap(each.DeleteRequest!.Key) });
+      }
+      total += requests.length;
+      validated.push({ tableName, writes });
+    }
+    if (total > max_batch_write_requests) throw validationError('Too many items requested for the BatchWriteItem call');
+
+    const plan: { table: TableRecord; tableName: string; writes: PlannedWrite[] }[] = [];
+    for (const { tableName, writes } of validated) {
+      const table = tableForDataPlane(context.store, tableName);
+      const seen = new Set<string>();
+      const planned: PlannedWrite[] = [];
+      for (const write of writes) {
+        let next: PlannedWrite;
+        if (write.put !== undefined) {
+          checkPutKey(table, write.put);
+          next = { kind: 'put', item: write.put, key: keyOf(table.key, write.put) };
+        } else {
+          next = { kind: 'delete', key: validateKey(table.key, write.key!) };
+        }
+        const encoded = encodeKey(table.key, next.key);
+        const identity = `${encoded.hash}:${Buffer.from(encoded.bytes).toString('base64')}`;
+        if (seen.has(identity)) throw validationError('Provided list of item keys contains duplicates');
+        seen.add(identity);
+        planned.push(next);
+      }
+      plan.push({ table, tableName, writes: planned });
+    }
+
+    const capacities: JsonObject[] = [];
+    for (const { table, tableName, writes } of plan) {
+      const outcomes = await Promise.all(
+        writes.map((write) => context.store.writeItem(table, write.key, () => (write.kind === 'put' ? write.item : undefined))),
+      );
+      let units = 0;
+      for (const outcome of outcomes) {
+        const size_bytes = Math.max(outcome.next === undefined ? 0 : itemSize(outcome.next), outcome.previous === undefined ? 0 : itemSize(outcome.previous));
+        units += writeCapacityUnits(size_bytes);
+      }
+      const capacity = consumedCapacity(body.ReturnConsumedCapacity, tableName, units);
+      if (capacity !== undefined) capacities.push(capacity);
+    }
+    const response: JsonObject = { UnprocessedItems: {} };
+    if (body.ReturnConsumedCapacity === 'TOTAL' || body.ReturnConsumedCapacity === 'INDEXES') response['ConsumedCapacity'] = capacities;
+    return response;
+  },
+};
