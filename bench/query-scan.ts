@@ -1,0 +1,205 @@
+/**
+ * Side-by-side Query and Scan benchmark: Dynabase and dynalite (both in memory), each in its own
+ * child process, driven by the same raw keep-alive HTTP client (undici), as bench/run.ts does.
+ *
+ *  - Query: one partition key's 10 items of 1 KB per call, at the given concurrency; throughput,
+ *    p50/p99 latency and the server's CPU time per query (from /proc/<pid>/stat).
+ *  - Scan: a full table scan of `--scan-items` items (default 100,000, ~100 bytes each), page by
+ *    page with LastEvaluatedKey; items per second and server CPU per item.
+ *
+ * Usage: `npx tsc -p tsconfig.json && node dist/bench/query-scan.js [--seconds 5 --concurrency 16 --scan-items 100000]`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+
+interface ServerUnderTest {
+  readonly label: string;
+  readonly args: (port: number) => string[];
+}
+
+const repoRoot = new URL('../..', import.meta.url).pathname;
+const options = parseArgs(process.argv.slice(2));
+const seconds = Number(options.get('seconds') ?? 5);
+const concurrency = Number(options.get('concurrency') ?? 16);
+const scanItems = Number(options.get('scan-items') ?? 100_000);
+const queryPartitions = 200;
+const itemsPerPartition = 10;
+const batch_write_requests = 25;
+const clock_ticks_per_second = 100;
+
+const servers: ServerUnderTest[] = [
+  { label: 'dynabase (memory)', args: (port) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--in-memory'] },
+  { label: 'dynalite (memory)', args: (port) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port)] },
+];
+
+async function main(): Promise<void> {
+  const rows: string[] = [];
+  for (const server of servers) {
+    const port = await freePort();
+    const child = spawn(process.execPath, server.args(port), { stdio: ['ignore', 'ignore', 'inherit'] });
+    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
+    try {
+      await waitUntilAnswering(pool);
+      await createTable(pool, 'queried');
+      await createTable(pool, 'scanned');
+      await load(pool, 'queried', queryPartitions * itemsPerPartition, (i) => ({
+        pk: { S: `p${i % queryPartitions}` },
+        sk: { N: String(Math.floor(i / queryPartitions)) },
+        payload: { S: 'x'.repeat(1000) },
+      }));
+      await load(pool, 'scanned', scanItems, (i) => ({ pk: { S: `item-${i}` }, sk: { N: '0' }, payload: { S: 'y'.repeat(80) } }));
+
+      let next = 0;
+      const query = await measure(child, pool, () => ({
+        TableName: 'queried',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `p${next++ % queryPartitions}` } },
+      }));
+      const scan = await fullScan(child, pool);
+      rows.push(
+        `| ${server.label} | ${query.opsPerSecond.toFixed(0)} · ${query.p50_us.toFixed(0)}/${query.p99_us.toFixed(0)} · ${query.cpuPerOp_us.toFixed(0)} ` +
+          `| ${scan.itemsPerSecond.toFixed(0)} · ${scan.cpuPerItem_us.toFixed(2)} |`,
+      );
+    } finally {
+      await pool.close();
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }
+  console.log(`\nQuery: ${seconds} s, concurrency ${concurrency}, 10 items of 1 KB per query. Scan: ${scanItems} items of ~100 bytes, one client, 1 MB pages.\n`);
+  console.log('| server | Query ops/s · p50/p99 µs · server CPU µs/query | full Scan items/s · server CPU µs/item |');
+  console.log('|---|---|---|');
+  for (const row of rows) console.log(row);
+}
+
+async function createTable(pool: Pool, name: string): Promise<void> {
+  await call(pool, 'CreateTable', {
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  for (;;) {
+    const text = await call(pool, 'DescribeTable', { TableName: name });
+    if (JSON.parse(text).Table.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Writes `count` items with BatchWriteItem, `concurrency` batches in flight. */
+async function load(pool: Pool, table: string, count: number, itemAt: (i: number) => unknown): Promise<void> {
+  let at = 0;
+  const worker = async () => {
+    while (at < count) {
+      const start = at;
+      at = Math.min(count, at + batch_write_requests);
+      const requests = [];
+      for (let i = start; i < at; i++) requests.push({ PutRequest: { Item: itemAt(i) } });
+      await call(pool, 'BatchWriteItem', { RequestItems: { [table]: requests } });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+async function measure(child: ChildProcess, pool: Pool, nextBody: () => unknown) {
+  await drive(pool, nextBody, Date.now() + 1000);
+  const cpuBefore = cpuTicks(child);
+  const started = Date.now();
+  const latencies_us = await drive(pool, nextBody, started + seconds * 1000);
+  const elapsed_s = (Date.now() - started) / 1000;
+  const cpu_us = ((cpuTicks(child) - cpuBefore) / clock_ticks_per_second) * 1e6;
+  latencies_us.sort((a, b) => a - b);
+  return {
+    opsPerSecond: latencies_us.length / elapsed_s,
+    p50_us: latencies_us[Math.floor(latencies_us.length * 0.5)] ?? 0,
+    p99_us: latencies_us[Math.floor(latencies_us.length * 0.99)] ?? 0,
+    cpuPerOp_us: cpu_us / Math.max(1, latencies_us.length),
+  };
+}
+
+async function drive(pool: Pool, nextBody: () => unknown, until_ms: number): Promise<number[]> {
+  const latencies_us: number[] = [];
+  const worker = async () => {
+    while (Date.now() < until_ms) {
+      const body = nextBody();
+      const t0 = process.hrtime.bigint();
+      const text = await call(pool, 'Query', body);
+      if (!text.includes('"Count":10')) throw new Error(`a query returned the wrong items: ${text.slice(0, 200)}`);
+      latencies_us.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return latencies_us;
+}
+
+async function fullScan(child: ChildProcess, pool: Pool) {
+  const cpuBefore = cpuTicks(child);
+  const started = process.hrtime.bigint();
+  let items = 0;
+  let startKey: unknown;
+  do {
+    const page = JSON.parse(await call(pool, 'Scan', { TableName: 'scanned', ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    items += page.Count;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  const elapsed_s = Number(process.hrtime.bigint() - started) / 1e9;
+  if (items !== scanItems) throw new Error(`the scan returned ${items} of ${scanItems} items`);
+  const cpu_us = ((cpuTicks(child) - cpuBefore) / clock_ticks_per_second) * 1e6;
+  return { itemsPerSecond: items / elapsed_s, cpuPerItem_us: cpu_us / items };
+}
+
+async function call(pool: Pool, target: string, body: unknown): Promise<string> {
+  const response = await pool.request({
+    path: '/',
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDB_20120810.${target}`,
+      'x-amz-date': '20260101T000000Z',
+      authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) throw new Error(`${target} answered ${response.statusCode}: ${text}`);
+  return text;
+}
+
+async function waitUntilAnswering(pool: Pool): Promise<void> {
+  for (;;) {
+    try {
+      await call(pool, 'ListTables', {});
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
+
+function cpuTicks(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat; after the ") " split they are 11 and 12.
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function parseArgs(argv: string[]): Map<string, string> {
+  const result = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) result.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
+  return result;
+}
+
+await main();
