@@ -112,13 +112,21 @@ export const catalogRange = { start: Uint8Array.of(catalog_tag), end: Uint8Array
 
 // ---- items ---------------------------------------------------------------------------------
 
-/** Writes the 16 hex digits of a partition-key hash as 8 bytes at `at`. */
+/** The value of one lower-case hex digit's char code, or -1. */
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x61 && code <= 0x66) return code - 0x61 + 10;
+  return -1;
+}
+
+/** Writes the 16 lower-case hex digits of a partition-key hash as 8 bytes at `at`. */
 function writeHash(target: Uint8Array, at: number, hash: string): void {
   assert(hash.length === 2 * hash_bytes, 'a key hash has 16 hex digits');
   for (let i = 0; i < hash_bytes; i++) {
-    const byte = parseInt(hash.substring(2 * i, 2 * i + 2), 16);
-    assert(byte >= 0 && byte <= 0xff, 'a key hash is hexadecimal');
-    target[at + i] = byte;
+    const high = hexValue(hash.charCodeAt(2 * i));
+    const low = hexValue(hash.charCodeAt(2 * i + 1));
+    assert(high >= 0 && low >= 0, 'a key hash is lower-case hexadecimal');
+    target[at + i] = (high << 4) | low;
   }
 }
 
