@@ -15,8 +15,9 @@
  *   the meta page are fsynced. `relaxed` opens with `noSync`: a commit is written to the OS page
  *   cache and not flushed, so it survives the process dying (kill -9) but an OS crash or power
  *   loss can lose the latest commits (LMDB's documentation warns it can also damage the file).
- *   Measured (1 KB puts, this repo's CI VM): `durable` ~400 µs per lone write, ~37 µs per write
- *   with 16 concurrent writers (group commit); `relaxed` ~115 µs and ~14 µs.
+ *   Measured (1 KB puts, wall time, a VM with a fast virtual disk): `durable` ~500 µs per lone
+ *   write, ~38 µs per write with 16 concurrent writers (group commit: one fdatasync per batch,
+ *   checked with strace); `relaxed` ~115 µs and ~16 µs.
  *   lmdb-js's default `overlappingSync` (commit, then sync off the write lock) measured slower
  *   for both a lone writer and 16 concurrent ones, so it is not used.
  */
@@ -108,16 +109,22 @@ class LmdbStore implements KvStore, KvReader {
     return readRange(this.db, options);
   }
 
+  /** Set while a `work` callback runs: lmdb-js would run a nested write inline; refuse it as the memory engine does. */
+  private writing = false;
+
   async write<T>(work: (txn: KvWriteTxn) => T): Promise<T> {
+    assert(!this.writing, 'write transactions do not nest');
     const db = this.db;
     const result = await db.childTransaction(() => {
       const txn = new LmdbWriteTxn(db);
+      this.writing = true;
       try {
         const value = work(txn);
         assert(!(value instanceof Promise), 'write transactions are synchronous');
         return value;
       } finally {
         txn.open = false;
+        this.writing = false;
       }
     });
     return result;

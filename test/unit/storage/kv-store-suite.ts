@@ -95,6 +95,23 @@ export function kvStoreSuite(harness: EngineHarness): void {
         assert.equal([...store.range({})].length, 1);
       }));
 
+    test('a write started inside another write is refused and the outer one rolls back', () =>
+      withStore(harness, async (store) => {
+        let inner: Promise<unknown> | undefined;
+        await assert.rejects(
+          store.write((txn) => {
+            txn.put(text('outer'), text('1'));
+            inner = store.write((t) => t.put(text('inner'), text('2')));
+            inner.catch(() => undefined);
+            throw new Error('outer gives up');
+          }),
+          /outer gives up/,
+        );
+        await assert.rejects(inner!, AssertionFailure);
+        assert.equal(store.get(text('outer')), undefined);
+        assert.equal(store.get(text('inner')), undefined);
+      }));
+
     test('write resolves with the result of work', () =>
       withStore(harness, async (store) => {
         assert.equal(await store.write(() => 42), 42);
