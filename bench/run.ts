@@ -5,7 +5,14 @@
  *
  * For each server and scenario it reports throughput, p50/p99 latency and the server process's
  * CPU time per operation (from /proc/<pid>/stat), plus start-up time to the first answered
- * request and idle RSS. Usage: `npm run bench [-- --seconds 5 --concurrency 16]`.
+ * request and idle RSS. Usage: `npm run bench [-- --seconds 5 --concurrency 16 --servers dynabase]`
+ * (`--servers` keeps the servers whose label contains one of the comma-separated words).
+ *
+ * Each PutItem writes a new version of its item (a changed `v`): rewriting an identical item is a
+ * no-op for Dynabase (no change record, no commit), so it would not measure a write.
+ * The client's own CPU time per operation is printed too: the client shares the machine's cores,
+ * and when server and client together use every core, throughput is bounded by the machine, not
+ * by the server alone; the server CPU µs/op is the figure that compares servers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +32,7 @@ interface Measurement {
   readonly p50_us: number;
   readonly p99_us: number;
   readonly cpuPerOp_us: number;
+  readonly clientCpuPerOp_us: number;
 }
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
@@ -34,21 +42,26 @@ const concurrency = Number(args.get('concurrency') ?? 16);
 const itemCount = 1000;
 const clockTicksPerSecond = 100;
 
-const servers: ServerUnderTest[] = [
+const allServers: ServerUnderTest[] = [
   { label: 'dynabase (memory)', command: process.execPath, args: (port) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--in-memory'] },
   { label: 'dynalite (memory)', command: process.execPath, args: (port) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port)] },
   { label: 'dynabase (disk, durable)', command: process.execPath, args: (port, dir) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--data-dir', dir] },
   { label: 'dynalite (disk)', command: process.execPath, args: (port, dir) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port), '--path', dir] },
 ];
 
-const item1k = (id: number) => ({
+const serverFilter = (args.get('servers') ?? '').split(',').filter((word) => word !== '');
+const servers = allServers.filter((server) => serverFilter.length === 0 || serverFilter.some((word) => server.label.includes(word)));
+
+const item1k = (id: number, version: number) => ({
   id: { S: `item-${id}` },
   payload: { S: 'x'.repeat(1000) },
   n: { N: String(id) },
+  v: { N: String(version) },
 });
 
 async function main(): Promise<void> {
   const rows: string[] = [];
+  const clientRows: string[] = [];
   for (const server of servers) {
     const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
     const port = await freePort();
@@ -66,11 +79,11 @@ async function main(): Promise<void> {
         BillingMode: 'PAY_PER_REQUEST',
       });
       await waitForActive(pool);
-      for (let i = 0; i < itemCount; i++) await call(pool, 'PutItem', { TableName: 'bench', Item: item1k(i) });
+      for (let i = 0; i < itemCount; i++) await call(pool, 'PutItem', { TableName: 'bench', Item: item1k(i, 0) });
 
       let next = 0;
       const get = await measure(child, pool, () => ({ target: 'GetItem', body: { TableName: 'bench', Key: { id: { S: `item-${next++ % itemCount}` } } } }));
-      const put = await measure(child, pool, () => ({ target: 'PutItem', body: { TableName: 'bench', Item: item1k(next++ % itemCount) } }));
+      const put = await measure(child, pool, () => ({ target: 'PutItem', body: { TableName: 'bench', Item: item1k(next % itemCount, next++) } }));
       const update = await measure(child, pool, () => ({
         target: 'UpdateItem',
         body: {
@@ -83,6 +96,7 @@ async function main(): Promise<void> {
         },
       }));
       rows.push(`| ${server.label} | ${startup_ms.toFixed(0)} | ${idleRss_mb.toFixed(0)} | ${format(get)} | ${format(put)} | ${format(update)} |`);
+      clientRows.push(`| ${server.label} | ${[get, put, update].map((m) => m.clientCpuPerOp_us.toFixed(1)).join(' | ')} |`);
     } finally {
       await pool.close();
       child.kill('SIGTERM');
@@ -94,6 +108,10 @@ async function main(): Promise<void> {
   console.log('| server | start-up ms | idle RSS MB | GetItem ops/s · p50/p99 µs · CPU µs/op | PutItem ops/s · p50/p99 µs · CPU µs/op | cond. UpdateItem SET×3 ops/s · p50/p99 µs · CPU µs/op |');
   console.log('|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
+  console.log('\nClient (load generator) CPU µs/op, same runs:\n');
+  console.log('| server | GetItem | PutItem | cond. UpdateItem |');
+  console.log('|---|---|---|---|');
+  for (const row of clientRows) console.log(row);
 }
 
 function format(m: Measurement): string {
@@ -104,16 +122,19 @@ async function measure(child: ChildProcess, pool: Pool, nextRequest: () => { tar
   // Warm-up so JIT and caches settle before the timed run.
   await drive(pool, nextRequest, Date.now() + 1000);
   const cpuBefore = cpuTicks(child);
+  const clientBefore = process.cpuUsage();
   const started = Date.now();
   const latencies_us = await drive(pool, nextRequest, started + seconds * 1000);
   const elapsed_s = (Date.now() - started) / 1000;
   const cpu_us = ((cpuTicks(child) - cpuBefore) / clockTicksPerSecond) * 1e6;
+  const client = process.cpuUsage(clientBefore);
   latencies_us.sort((a, b) => a - b);
   return {
     opsPerSecond: latencies_us.length / elapsed_s,
     p50_us: latencies_us[Math.floor(latencies_us.length * 0.5)] ?? 0,
     p99_us: latencies_us[Math.floor(latencies_us.length * 0.99)] ?? 0,
     cpuPerOp_us: cpu_us / Math.max(1, latencies_us.length),
+    clientCpuPerOp_us: (client.user + client.system) / Math.max(1, latencies_us.length),
   };
 }
 

@@ -21,3 +21,18 @@ export interface Action {
   readonly name: string;
   run(context: ServiceContext, body: JsonObject): Promise<JsonObject> | JsonObject;
 }
+
+/**
+ * A response member that is already JSON text, such as a stored item read as the bytes it was
+ * stored as: the server writes `text` into the response as is, sparing a parse and a stringify
+ * of a stored item. `text` must be the exact JSON `JSON.stringify` would write for the value
+ * (stored items are written by `JSON.stringify`, and re-serialising parsed JSON reproduces it).
+ * Anywhere else (nested, or serialised by other code) it turns back into its value.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}

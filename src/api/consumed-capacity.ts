@@ -10,3 +10,8 @@ export function consumedCapacity(returnConsumedCapacity: string | undefined, tab
   if (returnConsumedCapacity === 'INDEXES') return { TableName: tableName, CapacityUnits: capacityUnits, Table: { CapacityUnits: capacityUnits } };
   return undefined;
 }
+
+/** Whether the response carries ConsumedCapacity (TOTAL or INDEXES), so its item sizes are needed. */
+export function wantsConsumedCapacity(returnConsumedCapacity: string | undefined): boolean {
+  return returnConsumedCapacity === 'TOTAL' || returnConsumedCapacity === 'INDEXES';
+}

@@ -7,8 +7,8 @@
 import { readCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
-import type { Action, JsonObject } from './action.js';
-import { consumedCapacity } from './consumed-capacity.js';
+import { JsonText, type Action, type JsonObject } from './action.js';
+import { consumedCapacity, wantsConsumedCapacity } from './consumed-capacity.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { applyProjection, checkExpressionParameters, checkProjectionKeyPaths, prepareProjection } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
@@ -37,8 +37,14 @@ export const getItem: Action = {
     validateKey(table.key, key);
     checkProjectionKeyPaths(projection, table);
 
-    const item = context.store.getItem(table, key);
     const response: JsonObject = {};
+    if (projection === undefined && !wantsConsumedCapacity(body.ReturnConsumedCapacity)) {
+      // The common case: the whole item, no sizes needed; its stored JSON goes out as it is.
+      const json = context.store.getItemJson(table, key);
+      if (json !== undefined) response['Item'] = new JsonText(json);
+      return response;
+    }
+    const item = context.store.getItem(table, key);
     if (item !== undefined) response['Item'] = applyProjection(projection, item);
     const consistent = body.ConsistentRead === true;
     const capacity = consumedCapacity(body.ReturnConsumedCapacity, body.TableName, readCapacityUnits(item === undefined ? 0 : itemSize(item), { consistent }));

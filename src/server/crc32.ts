@@ -5,7 +5,17 @@
  *
  * Slicing-by-8: eight 256-entry tables let the loop consume eight bytes per iteration, which
  * matters because every response body passes through here.
+ *
+ * Node 20.15+ has a native CRC-32 (`zlib.crc32`, same polynomial): measured ~3.5x faster on a
+ * 1 KB body (0.34 vs 1.2 µs) and 6x on 11 KB, but slower below ~64 bytes (65 vs 37 ns: the call
+ * into C++ costs more than the loop), so short bodies keep the JS loop, as do older Node 20s.
  */
+import * as zlib from 'node:zlib';
+
+type Crc32Function = (data: Uint8Array) => number;
+const nativeCrc32 = (zlib as { readonly crc32?: Crc32Function }).crc32;
+/** Below this many bytes the JS loop beats the native call (see above). */
+const native_crc32_min_bytes = 64;
 
 const tables = buildTables();
 
@@ -28,6 +38,12 @@ function buildTables(): Uint32Array {
 
 /** The CRC-32 of `bytes`, as an unsigned 32-bit integer. */
 export function crc32(bytes: Uint8Array): number {
+  if (nativeCrc32 !== undefined && bytes.length >= native_crc32_min_bytes) return nativeCrc32(bytes);
+  return crc32Table(bytes);
+}
+
+/** The CRC-32 in JavaScript, slicing-by-8 (exported so tests check it against the native one). */
+export function crc32Table(bytes: Uint8Array): number {
   const t = tables;
   let crc = 0xffffffff;
   let i = 0;

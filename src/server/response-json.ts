@@ -9,25 +9,25 @@
  * response body is (Count, ScannedCount, provisioned units and sizes are Longs). Attribute values
  * carry numbers as strings, so items inside those members are unaffected.
  */
-import type { JsonObject } from '../api/action.js';
+import { JsonText, type JsonObject } from '../api/action.js';
 
-const double_members = ['ConsumedCapacity', 'ItemCollectionMetrics'] as const;
-
+/**
+ * The response body's JSON. Members keep their order, except the Double members, which come
+ * last (ConsumedCapacity, then ItemCollectionMetrics). A `JsonText` member (a stored item read as
+ * its JSON) is written as is.
+ */
 export function responseJson(result: JsonObject): string {
-  // The hot path: most answers carry neither member.
-  if (result['ConsumedCapacity'] === undefined && result['ItemCollectionMetrics'] === undefined) return JSON.stringify(result);
-  const rest: JsonObject = {};
+  let json = '{';
   for (const key in result) {
-    if (key !== 'ConsumedCapacity' && key !== 'ItemCollectionMetrics') rest[key] = result[key];
+    const value = result[key];
+    if (value === undefined || key === 'ConsumedCapacity' || key === 'ItemCollectionMetrics') continue;
+    json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${value instanceof JsonText ? value.text : JSON.stringify(value)}`;
   }
-  let json = JSON.stringify(rest);
-  for (const member of double_members) {
-    const value = result[member];
-    if (value === undefined) continue;
-    const separator = json.length > 2 ? ',' : '';
-    json = `${json.slice(0, -1)}${separator}"${member}":${doublesJson(value)}}`;
-  }
-  return json;
+  const capacity = result['ConsumedCapacity'];
+  if (capacity !== undefined) json += `${json.length > 1 ? ',' : ''}"ConsumedCapacity":${doublesJson(capacity)}`;
+  const metrics = result['ItemCollectionMetrics'];
+  if (metrics !== undefined) json += `${json.length > 1 ? ',' : ''}"ItemCollectionMetrics":${doublesJson(metrics)}`;
+  return `${json}}`;
 }
 
 /** JSON for `value` with every number written as a Java double. */

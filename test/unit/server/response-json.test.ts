@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { JsonText } from '../../../src/api/action.js';
 import { javaDouble, responseJson } from '../../../src/server/response-json.js';
 
 describe('javaDouble', () => {
@@ -60,6 +61,16 @@ describe('responseJson', () => {
 
   test('a result holding only a Double member', () => {
     assert.equal(responseJson({ ConsumedCapacity: { TableName: 't', CapacityUnits: 1 } }), '{"ConsumedCapacity":{"TableName":"t","CapacityUnits":1.0}}');
+  });
+
+  test('a JsonText member is written as is, in its place; nested, it is its value', () => {
+    const item = '{"id":{"S":"a\\"b"},"n":{"N":"1"},"1":{"BOOL":true}}';
+    assert.equal(responseJson({ Item: new JsonText(item), Count: 1 }), `{"Item":${item},"Count":1}`);
+    assert.equal(
+      responseJson({ ConsumedCapacity: { TableName: 't', CapacityUnits: 0.5 }, Item: new JsonText(item) }),
+      `{"Item":${item},"ConsumedCapacity":{"TableName":"t","CapacityUnits":0.5}}`,
+    );
+    assert.equal(responseJson({ Items: [new JsonText(item)] }), `{"Items":[${JSON.stringify(JSON.parse(item))}]}`);
   });
 
   test('undefined members are left out, as JSON.stringify does', () => {
