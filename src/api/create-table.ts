@@ -23,6 +23,7 @@ import { checkTagKeys, mergeTags } from './tags.js';
 import type { GlobalIndexDescription, LocalIndexDescription, TableDescription } from './table-description.js';
 import { epochSeconds, indexArn, liveDescription, scheduleTransition, tableArn, withDescription } from './table-description.js';
 import { checkQuotas, sseDescription, streamLabel, checkStreamSpecification } from './table-settings.js';
+import { withStreamEpochs } from '../streams/stream-epochs.js';
 import {
   attributeDefinition,
   billingModes,
@@ -263,16 +264,19 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
   const now_ms = config.clock.now();
   const tableId = randomUUID();
   const description = describeNewTable(body, context, tableId, now_ms);
-  const record: TableRecord = withDescription(
-    {
-      name: body.TableName,
-      id: tableId,
-      key: keyShapeOf(body),
-      description: {},
-      tags: body.Tags === undefined ? {} : mergeTags({}, body.Tags),
-      partitions: initialPartitions,
-    },
-    description,
+  const record: TableRecord = withStreamEpochs(
+    withDescription(
+      {
+        name: body.TableName,
+        id: tableId,
+        key: keyShapeOf(body),
+        description: {},
+        tags: body.Tags === undefined ? {} : mergeTags({}, body.Tags),
+        partitions: initialPartitions,
+      },
+      description,
+    ),
+    now_ms,
   );
   names.add(body.TableName);
   try {

@@ -23,6 +23,7 @@ import {
   withDescription,
 } from './table-description.js';
 import { checkQuotas, checkStreamSpecification, sseDescription, streamLabel } from './table-settings.js';
+import { withStreamEpochs } from '../streams/stream-epochs.js';
 import {
   attributeDefinition,
   billingModes,
@@ -283,7 +284,7 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
     body.TableClass !== undefined;
   if (updating) next = { ...next, TableStatus: 'UPDATING' };
 
-  const updated = withDescription(record, next);
+  const updated = withStreamEpochs(withDescription(record, next), now_ms);
   await context.store.saveTable(updated);
   const answer = liveDescription(context, updated);
   // DynamoDB answers with the throughput still in force while the change is under way.

@@ -311,6 +311,26 @@ class KvTableStore implements TableStore {
     return changes;
   }
 
+  changeLogHead(table: TableRecord, partitionId: string): number {
+    const entry = this.entryOf(table);
+    return readCounter(this.kv, logHeadKey(entry.ordinal, partitionId));
+  }
+
+  trimChanges(table: TableRecord, partitionId: string, before_ms: number, limit: number): Promise<number> {
+    const entry = this.entryOf(table);
+    const range = { ...logRange(entry.ordinal, partitionId, 0), limit };
+    return this.kv.write((txn): number => {
+      // Collected first so no iterator runs over its own deletes; records are in time order.
+      const expired: Uint8Array[] = [];
+      for (const { key, value } of txn.range(range)) {
+        if ((JSON.parse(utf8(value)) as ChangeRecord).time_ms >= before_ms) break;
+        expired.push(key);
+      }
+      for (const key of expired) txn.delete(key);
+      return expired.length;
+    });
+  }
+
   close(): Promise<void> {
     // The KvStore belongs to whoever opened it (the service closes it after this).
     this.closed = true;

@@ -32,6 +32,21 @@ export interface TableRecord {
   readonly tags: Readonly<Record<string, string>>;
   readonly timeToLive?: { readonly attributeName: string; readonly enabled: boolean; readonly changedAt_ms: number };
   readonly partitions: readonly PartitionRange[];
+  /**
+   * The table's streams, oldest first (see streams/stream-epochs.ts): a disabled stream stays
+   * readable for 24 hours, and re-enabling creates a new one, so several may be listed at once.
+   */
+  readonly streams?: readonly StreamEpoch[];
+}
+
+/** One stream of a table: the change-log records written while it was enabled. */
+export interface StreamEpoch {
+  /** LatestStreamLabel: the creation time, ISO 8601 without the zone. */
+  readonly label: string;
+  readonly viewType: 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  readonly enabledAt_ms: number;
+  /** Set once the stream is disabled: records written from then on are not part of it. */
+  readonly disabledAt_ms?: number;
 }
 
 /** What a change did; appended to the partition's change log in the same transaction. */
@@ -157,6 +172,14 @@ export interface TableStore {
 
   /** The change log of one partition from a sequence number on (streams, GSIs, replication). */
   readChanges(table: TableRecord, partitionId: string, afterSequence?: string, limit?: number): readonly ChangeRecord[];
+  /** The last sequence number a partition's change log has used (0 when none), trimmed or not. */
+  changeLogHead(table: TableRecord, partitionId: string): number;
+  /**
+   * Deletes the partition's change-log records written before `before_ms` (24-hour retention),
+   * oldest first, at most `limit` of them; resolves to how many went. The log head is kept, so
+   * sequence numbers never go back.
+   */
+  trimChanges(table: TableRecord, partitionId: string, before_ms: number, limit: number): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@
 import type { Action, JsonObject } from '../api/action.js';
 import { actionsByName } from '../api/actions.js';
 import { DynamoError } from '../errors.js';
+import { streamActionsByName } from '../streams/stream-actions.js';
 import { max_request_body_bytes } from '../limits.js';
 import type { Service } from '../service.js';
 import type { HeaderValue } from './check-authentication.js';
@@ -39,6 +40,7 @@ export interface DynamoHttpResponse {
 const amz_json_content_type = 'application/x-amz-json-1.0';
 const plain_json_content_type = 'application/json';
 const dynamodb_target_prefix = 'DynamoDB_20120810.';
+const streams_target_prefix = 'DynamoDBStreams_20120810.';
 /** Browsers may cache a preflight answer for two days, as DynamoDB allows. */
 const cors_max_age_s = '172800';
 
@@ -108,12 +110,14 @@ async function route(service: Service, request: DynamoHttpRequest, headers: Reco
 }
 
 /**
- * Every other target is unknown, including `DynamoDBStreams_20120810.<Op>`: the Streams actions
- * do not exist yet, and DynamoDB's own endpoint answers them UnknownOperationException too.
+ * `DynamoDB_20120810.<Op>` and the Streams API's `DynamoDBStreams_20120810.<Op>` (one endpoint
+ * serves both, as DynamoDB Local does); every other target is unknown.
  */
 function actionFor(target: HeaderValue): Action | undefined {
-  if (typeof target !== 'string' || !target.startsWith(dynamodb_target_prefix)) return undefined;
-  return actionsByName.get(target.slice(dynamodb_target_prefix.length));
+  if (typeof target !== 'string') return undefined;
+  if (target.startsWith(dynamodb_target_prefix)) return actionsByName.get(target.slice(dynamodb_target_prefix.length));
+  if (target.startsWith(streams_target_prefix)) return streamActionsByName.get(target.slice(streams_target_prefix.length));
+  return undefined;
 }
 
 /** `application/x-amz-json-1.0; charset=utf-8` -> `application/x-amz-json-1.0`. */
