@@ -10,6 +10,10 @@
  *                                                            → the ChangeRecord as UTF-8 JSON
  *   0x04 stats     0x04 + ordinal                            → item count, size bytes (2 × f64 BE)
  *   0x05 log heads 0x05 + ordinal + partition id             → last sequence number used (u64 BE)
+ *   0x06 index     0x06 + ordinal + index name (u8 length + ASCII) + index partition-key hash
+ *                  (8 bytes) + index-key bytes + table-key bytes → the projected item as JSON
+ *   0x07 index stats 0x07 + ordinal + index name             → entry count, size bytes (as 0x04)
+ *   0x08 backfills 0x08 + ordinal + index name               → storage key of the last item indexed
  *
  * Why this shape:
  * - Tables are named in keys by a 4-byte ordinal (allocated from meta, never reused), not by their
@@ -29,6 +33,13 @@
  * - Log heads keep the last sequence number even when old log records are trimmed (24-hour
  *   retention), so sequence numbers never go back.
  *
+ * - An index entry is keyed like an item, by the index's partition-key hash first, so a Query on
+ *   an index is one contiguous range and an index Scan walks hash order; the table key closes
+ *   the entry key, so items sharing index keys have distinct entries. An LSI has the table's
+ *   partition key, so its entries hash like their items.
+ * - A backfill record exists while an index added to a populated table is being filled; it holds
+ *   the position reached, so a restart resumes there.
+ *
  * Key lengths: the longest item key is 13 bytes of prefix plus the key codec's
  * `max_encoded_key_bytes` (partition keys longer than 512 bytes are stored as a digest); asserted
  * below against the KvStore's key limit.
@@ -43,11 +54,14 @@ const item_tag = 0x02;
 const log_tag = 0x03;
 const stats_tag = 0x04;
 const log_head_tag = 0x05;
+const index_tag = 0x06;
+const index_stats_tag = 0x07;
+const backfill_tag = 0x08;
 
 const ordinal_bytes = 4;
 const hash_bytes = 8;
 const sequence_bytes = 8;
-/** Partition ids are length-prefixed by one byte. */
+/** Partition ids and index names are length-prefixed by one byte. */
 export const max_partition_id_bytes = 255;
 /** Tag + ordinal + hash: the bytes an item key adds before the key codec's bytes. */
 export const item_key_prefix_bytes = 1 + ordinal_bytes + hash_bytes;
@@ -241,4 +255,62 @@ export function encodeCounter(value: number): Uint8Array {
 export function decodeCounter(value: Uint8Array): number {
   assert(value.length === 8, 'counter record length');
   return readU64(value, 0);
+}
+
+// ---- secondary indexes ---------------------------------------------------------------------
+
+/** Tag + ordinal + the longest index name with its length byte + the hash. */
+export const max_index_entry_prefix_bytes = 1 + ordinal_bytes + 1 + max_partition_id_bytes + hash_bytes;
+
+/**
+ * The key of an index entry, or of a range bound inside one index: table ordinal, index name,
+ * the index partition-key hash, then `tail` (index-key bytes and table-key bytes, or a prefix of
+ * them). Index names are ASCII ([A-Za-z0-9_.-]), at most 255 characters.
+ */
+export function indexEntryKey(ordinal: number, indexName: string, hash: string, tail: Uint8Array): Uint8Array {
+  const key = partitionKeyOf(index_tag, ordinal, indexName, hash_bytes + tail.length);
+  const at = key.length - hash_bytes - tail.length;
+  writeHash(key, at, hash);
+  key.set(tail, at + hash_bytes);
+  return key;
+}
+
+/** The [start, end) range of one index's entries. */
+export function indexRange(ordinal: number, indexName: string): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  const start = partitionKeyOf(index_tag, ordinal, indexName, 0);
+  // Name bytes are ASCII (< 0xff), so incrementing the last one ends the range.
+  const end = start.slice();
+  end[end.length - 1] = end[end.length - 1]! + 1;
+  return { start, end };
+}
+
+/** The [start, end) range of every index entry of a table. */
+export function tableIndexRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  return ordinalRange(index_tag, ordinal);
+}
+
+export function indexStatsKey(ordinal: number, indexName: string): Uint8Array {
+  return partitionKeyOf(index_stats_tag, ordinal, indexName, 0);
+}
+
+export function tableIndexStatsRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  return ordinalRange(index_stats_tag, ordinal);
+}
+
+export function backfillKey(ordinal: number, indexName: string): Uint8Array {
+  return partitionKeyOf(backfill_tag, ordinal, indexName, 0);
+}
+
+export function tableBackfillRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  return ordinalRange(backfill_tag, ordinal);
+}
+
+/** Every backfill record of the store: [start, end). */
+export const backfillsRange = { start: Uint8Array.of(backfill_tag), end: Uint8Array.of(backfill_tag + 1) } as const;
+
+/** The table ordinal and index name of a backfill record's key. */
+export function parseBackfillKey(key: Uint8Array): { readonly ordinal: number; readonly indexName: string } {
+  assert(key[0] === backfill_tag && key.length === 1 + ordinal_bytes + 1 + key[1 + ordinal_bytes]!, 'backfill key shape');
+  const nameStart = 1 + ordinal_bytes + 1;
+  return { ordinal: readU32(key, 1), indexName: Buffer.from(key.buffer, key.byteOffset + nameStart, key.length - nameStart).toString('latin1') };
 }

@@ -15,12 +15,16 @@ import { encodeKey } from '../model/key-codec.js';
 import { itemSize } from '../model/item-size.js';
 import type { KvReader, KvStore, KvWriteTxn } from '../storage/kv-store.js';
 import {
+  backfillKey,
+  backfillsRange,
   catalogKey,
   catalogRange,
   decodeCounter,
   decodeStats,
   encodeCounter,
   encodeStats,
+  indexRange,
+  indexStatsKey,
   itemKey,
   itemRange,
   logHeadKey,
@@ -29,19 +33,26 @@ import {
   max_sequence_number,
   max_table_ordinal,
   metaKey,
+  parseBackfillKey,
   statsKey,
+  tableBackfillRange,
+  tableIndexRange,
+  tableIndexStatsRange,
   tableLogHeadRange,
   tableLogRange,
 } from './layout.js';
+import { entryKey, inIndex, indexQueryRange, indexScanRange, projectEntry } from './index-entries.js';
 import { queryKeyRange, readItems, scanKeyRange } from './item-ranges.js';
 import { assertPartitionMap, routePartition } from './partition-map.js';
 import { keyOf } from './table-store.js';
 import type {
   ChangeKind,
   ChangeRecord,
+  IndexStats,
   ItemMutation,
   QueryRange,
   ScanRange,
+  SecondaryIndex,
   TableRecord,
   TableStats,
   TableStore,
@@ -67,6 +78,12 @@ export function parseSequenceNumber(text: string): number {
 }
 
 /**
+ * A backfill indexes this many items per write transaction, so writes to the table interleave
+ * with it instead of waiting behind one long transaction.
+ */
+const backfill_batch_items = 256;
+
+/**
  * How many dropped table ids the store remembers, so that a late saveTable carrying a dropped
  * table's record (an UpdateTable racing a DeleteTable) fails instead of re-creating the table.
  * The race lasts milliseconds; the bound keeps a long-lived server's memory flat.
@@ -77,6 +94,93 @@ const remembered_dropped_tables = 4096;
 interface CatalogEntry {
   readonly record: TableRecord;
   readonly ordinal: number;
+  /** The record's LSIs and GSIs, split once here rather than on every write. */
+  readonly locals: readonly SecondaryIndex[];
+  readonly globals: readonly SecondaryIndex[];
+}
+
+function catalogEntry(record: TableRecord, ordinal: number): CatalogEntry {
+  const indexes = record.indexes ?? [];
+  return { record, ordinal, locals: indexes.filter((index) => index.kind === 'local'), globals: indexes.filter((index) => index.kind === 'global') };
+}
+
+/** A backfill record's value: 0x00 to start at the table's first item, or 0x01 + the last item key indexed. */
+const backfill_from_start = Uint8Array.of(0x00);
+const backfill_after_tag = 0x01;
+
+function withZero(key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out.set(key, 0);
+  return out;
+}
+
+function addIndexStats(txn: KvWriteTxn, key: Uint8Array, countDelta: number, sizeDelta: number): void {
+  const bytes = txn.get(key);
+  assert(bytes !== undefined, 'an index has its statistics');
+  const stats = decodeStats(bytes);
+  txn.put(key, encodeStats(stats.itemCount + countDelta, stats.sizeBytes + sizeDelta));
+}
+
+/**
+ * Brings the entries of `indexes` from the item's `previous` state to its `next` one, in the
+ * write's transaction: an item leaving an index (or moving its index key) loses its entry, an
+ * item in the index gets its projected entry, and an entry whose projection did not change is
+ * not rewritten. For an index still being backfilled an old entry may not exist yet, so its
+ * presence is read rather than assumed.
+ */
+function maintainIndexes(
+  txn: KvWriteTxn,
+  ordinal: number,
+  tableKey: KeyShape,
+  indexes: readonly SecondaryIndex[],
+  previous: Item | undefined,
+  next: Item | undefined,
+  backfilling: ReadonlySet<string> | undefined,
+): void {
+  for (let i = 0; i < indexes.length; i++) {
+    const index = indexes[i]!;
+    const oldIn = previous !== undefined && inIndex(index, previous);
+    const newIn = next !== undefined && inIndex(index, next);
+    if (!oldIn && !newIn) continue;
+    const newEntry = newIn ? projectEntry(index, tableKey, next) : undefined;
+    const newKey = newIn ? entryKey(ordinal, index, tableKey, next) : undefined;
+    let countDelta = 0;
+    let sizeDelta = 0;
+    if (oldIn) {
+      const oldEntry = projectEntry(index, tableKey, previous);
+      const oldKey = entryKey(ordinal, index, tableKey, previous);
+      const exists = backfilling?.has(index.name) === true ? txn.get(oldKey) !== undefined : true;
+      const sameKey = newKey !== undefined && Buffer.compare(oldKey, newKey) === 0;
+      if (exists && sameKey && sameItem(oldEntry, newEntry!)) continue;
+      if (exists) {
+        if (!sameKey) txn.delete(oldKey);
+        countDelta--;
+        sizeDelta -= itemSize(oldEntry);
+      }
+    }
+    if (newKey !== undefined) {
+      txn.put(newKey, toJsonBytes(newEntry));
+      countDelta++;
+      sizeDelta += itemSize(newEntry!);
+    }
+    addIndexStats(txn, indexStatsKey(ordinal, index.name), countDelta, sizeDelta);
+  }
+}
+
+/**
+ * GSIs are maintained from the partition's change log: this consumes one ChangeRecord (its old
+ * and new images). On a single node it runs in the transaction that appends the record, so the
+ * index never lags; a replicated deployment would run it where the log is applied.
+ */
+function applyChangeToGlobalIndexes(
+  txn: KvWriteTxn,
+  ordinal: number,
+  tableKey: KeyShape,
+  indexes: readonly SecondaryIndex[],
+  change: ChangeRecord,
+  backfilling: ReadonlySet<string> | undefined,
+): void {
+  maintainIndexes(txn, ordinal, tableKey, indexes, change.oldImage, change.newImage, backfilling);
 }
 
 /** The catalog record as stored. */
@@ -139,6 +243,9 @@ class KvTableStore implements TableStore {
   private sorted: readonly TableRecord[] = [];
   /** Ids of recently dropped tables, oldest first (a Set iterates in insertion order). */
   private readonly dropped = new Set<string>();
+  /** Index names being backfilled, by table ordinal. */
+  private readonly backfilling = new Map<number, Set<string>>();
+  private readonly runningBackfills = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -151,7 +258,18 @@ class KvTableStore implements TableStore {
     for (const { value } of this.kv.range(catalogRange)) {
       const { ordinal, record } = parseCatalogEntry(value);
       assert(this.kv.get(statsKey(ordinal)) !== undefined, `table ${record.name} has its statistics`);
-      this.remember({ record, ordinal });
+      this.remember(catalogEntry(record, ordinal));
+    }
+  }
+
+  /** Restarts the backfills a previous run left unfinished, from the position each reached. */
+  resumeBackfills(): void {
+    const pending: { ordinal: number; indexName: string }[] = [];
+    for (const { key } of this.kv.range(backfillsRange)) pending.push(parseBackfillKey(key));
+    for (const { ordinal, indexName } of pending) {
+      const entry = [...this.byId.values()].find((candidate) => candidate.ordinal === ordinal);
+      assert(entry !== undefined, `backfill of index ${indexName} belongs to a table`);
+      this.startBackfill(entry.record.id, ordinal, indexName);
     }
   }
 
@@ -168,6 +286,7 @@ class KvTableStore implements TableStore {
   async saveTable(record: TableRecord): Promise<void> {
     this.assertOpen();
     const known = this.byId.get(record.id) ?? (this.dropped.has(record.id) ? 'dropped' : undefined);
+    const added: string[] = [];
     const entry = await this.kv.write((txn): CatalogEntry => {
       const storedBytes = txn.get(catalogKey(record.name));
       const stored = storedBytes === undefined ? undefined : parseCatalogEntry(storedBytes);
@@ -175,20 +294,39 @@ class KvTableStore implements TableStore {
       if (stored === undefined && known !== undefined) throw resourceNotFound();
       if (stored !== undefined) {
         // An existing table: the store's partition map wins (see TableStore.saveTable).
-        const next: CatalogEntry = { record: { ...record, partitions: stored.record.partitions }, ordinal: stored.ordinal };
-        txn.put(catalogKey(record.name), toJsonBytes(next));
+        const next = catalogEntry({ ...record, partitions: stored.record.partitions }, stored.ordinal);
+        txn.put(catalogKey(record.name), toJsonBytes({ ordinal: next.ordinal, record: next.record }));
+        const before = stored.record.indexes ?? [];
+        const after = record.indexes ?? [];
+        for (const index of before) {
+          if (after.some((other) => other.name === index.name)) continue;
+          deleteRange(txn, indexRange(stored.ordinal, index.name));
+          txn.delete(indexStatsKey(stored.ordinal, index.name));
+          txn.delete(backfillKey(stored.ordinal, index.name));
+        }
+        for (const index of after) {
+          if (before.some((other) => other.name === index.name)) continue;
+          txn.put(indexStatsKey(stored.ordinal, index.name), encodeStats(0, 0));
+          txn.put(backfillKey(stored.ordinal, index.name), backfill_from_start);
+          added.push(index.name);
+        }
         return next;
       }
       assertPartitionMap(record.partitions);
       const ordinal = readCounter(txn, metaKey('next-ordinal')) || 1;
       assert(ordinal < max_table_ordinal, 'table ordinals are not exhausted');
       txn.put(metaKey('next-ordinal'), encodeCounter(ordinal + 1));
-      const next: CatalogEntry = { record, ordinal };
-      txn.put(catalogKey(record.name), toJsonBytes(next));
+      const next = catalogEntry(record, ordinal);
+      txn.put(catalogKey(record.name), toJsonBytes({ ordinal, record }));
       txn.put(statsKey(ordinal), encodeStats(0, 0));
+      // A new table has no items: its indexes start complete.
+      for (const index of record.indexes ?? []) txn.put(indexStatsKey(ordinal, index.name), encodeStats(0, 0));
       return next;
     });
     this.remember(entry);
+    const running = this.backfilling.get(entry.ordinal);
+    if (running !== undefined) for (const name of running) if (!entry.record.indexes?.some((index) => index.name === name)) running.delete(name);
+    for (const name of added) this.startBackfill(entry.record.id, entry.ordinal, name);
   }
 
   async dropTable(name: string): Promise<void> {
@@ -206,7 +344,11 @@ class KvTableStore implements TableStore {
       deleteRange(txn, itemRange(ordinal));
       deleteRange(txn, tableLogRange(ordinal));
       deleteRange(txn, tableLogHeadRange(ordinal));
+      deleteRange(txn, tableIndexRange(ordinal));
+      deleteRange(txn, tableIndexStatsRange(ordinal));
+      deleteRange(txn, tableBackfillRange(ordinal));
     });
+    this.backfilling.delete(ordinal);
     this.forget(entry);
     this.dropped.add(entry.record.id);
     if (this.dropped.size > remembered_dropped_tables) this.dropped.delete(this.dropped.values().next().value!);
@@ -261,7 +403,7 @@ class KvTableStore implements TableStore {
       txn.put(statsKey(ordinal), encodeStats(stats.itemCount + countDelta, stats.sizeBytes + nextSize - previousSize));
 
       // The current map, read now: a split that committed before this transaction routes it.
-      const partition = routePartition(this.entryOf(table).record.partitions, encoded.hash);
+      const partition = routePartition((this.byId.get(table.id) ?? entry).record.partitions, encoded.hash);
       const headKey = logHeadKey(ordinal, partition.id);
       const sequence = readCounter(txn, headKey) + 1;
       assert(sequence <= max_sequence_number, 'sequence numbers are not exhausted');
@@ -277,6 +419,11 @@ class KvTableStore implements TableStore {
         ...(byService ? { byService: true } : {}),
       };
       txn.put(logKey(ordinal, partition.id, sequence), toJsonBytes(change));
+
+      const current = this.byId.get(table.id) ?? entry;
+      const backfilling = this.backfilling.get(ordinal);
+      if (current.locals.length > 0) maintainIndexes(txn, ordinal, shape, current.locals, previous, next, backfilling);
+      if (current.globals.length > 0) applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, change, backfilling);
       return { previous, next };
     });
   }
@@ -296,6 +443,100 @@ class KvTableStore implements TableStore {
     const value = this.kv.get(statsKey(entry.ordinal));
     if (value === undefined) throw resourceNotFound();
     return decodeStats(value);
+  }
+
+  // ---- secondary indexes ---------------------------------------------------------------------
+
+  queryIndex(table: TableRecord, indexName: string, range: QueryRange): Iterable<Item> {
+    const entry = this.entryOf(table);
+    return readItems(this.kv, indexQueryRange(entry.ordinal, this.indexOf(entry, indexName), entry.record.key, range));
+  }
+
+  scanIndex(table: TableRecord, indexName: string, range: ScanRange): Iterable<Item> {
+    const entry = this.entryOf(table);
+    return readItems(this.kv, indexScanRange(entry.ordinal, this.indexOf(entry, indexName), entry.record.key, range));
+  }
+
+  indexStats(table: TableRecord, indexName: string): IndexStats {
+    const entry = this.entryOf(table);
+    this.indexOf(entry, indexName);
+    const value = this.kv.get(indexStatsKey(entry.ordinal, indexName));
+    if (value === undefined) throw resourceNotFound();
+    return { ...decodeStats(value), backfilling: this.backfilling.get(entry.ordinal)?.has(indexName) === true };
+  }
+
+  private indexOf(entry: CatalogEntry, indexName: string): SecondaryIndex {
+    const index = entry.record.indexes?.find((candidate) => candidate.name === indexName);
+    assert(index !== undefined, `table ${entry.record.name} has index ${indexName}`);
+    return index;
+  }
+
+  /**
+   * Fills an index added to a populated table from the table's items, in bounded batches (one
+   * transaction each) so that writes interleave. Each batch reads the items' current state and
+   * adds the entries not yet there; writes maintain the index from the moment it was added, so
+   * every item ends up indexed exactly once. The position reached is stored with each batch.
+   */
+  private startBackfill(tableId: string, ordinal: number, indexName: string): void {
+    let names = this.backfilling.get(ordinal);
+    if (names === undefined) {
+      names = new Set();
+      this.backfilling.set(ordinal, names);
+    }
+    names.add(indexName);
+    const run = (async () => {
+      let indexed = 0;
+      for (;;) {
+        if (this.closed) return;
+        const batch = await this.kv.write((txn) => this.backfillBatch(txn, tableId, ordinal, indexName));
+        indexed += batch.indexed;
+        if (batch.done) break;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (this.backfilling.get(ordinal)?.delete(indexName) === true) {
+        console.log(`dynabase: index ${indexName}: backfill complete, ${indexed} entries added`);
+      }
+    })();
+    this.runningBackfills.add(run);
+    run
+      .catch((error: unknown) => console.error(`dynabase: index ${indexName}: backfill failed:`, error))
+      .finally(() => this.runningBackfills.delete(run));
+  }
+
+  private backfillBatch(txn: KvWriteTxn, tableId: string, ordinal: number, indexName: string): { readonly done: boolean; readonly indexed: number } {
+    const cursorKey = backfillKey(ordinal, indexName);
+    const cursor = txn.get(cursorKey);
+    const entry = this.byId.get(tableId);
+    const index = entry?.record.indexes?.find((candidate) => candidate.name === indexName);
+    // No cursor: the index or its table was removed, or the backfill finished.
+    if (cursor === undefined || entry === undefined || index === undefined) return { done: true, indexed: 0 };
+    const items = itemRange(ordinal);
+    const start = cursor[0] === backfill_after_tag ? withZero(cursor.subarray(1)) : items.start;
+    const batch: { key: Uint8Array; value: Uint8Array }[] = [];
+    for (const found of txn.range({ start, end: items.end, limit: backfill_batch_items })) batch.push({ key: found.key, value: found.value });
+    let countDelta = 0;
+    let sizeDelta = 0;
+    for (const { value } of batch) {
+      const item = JSON.parse(utf8(value)) as Item;
+      if (!inIndex(index, item)) continue;
+      const key = entryKey(ordinal, index, entry.record.key, item);
+      if (txn.get(key) !== undefined) continue;
+      const projected = projectEntry(index, entry.record.key, item);
+      txn.put(key, toJsonBytes(projected));
+      countDelta++;
+      sizeDelta += itemSize(projected);
+    }
+    if (countDelta !== 0) addIndexStats(txn, indexStatsKey(ordinal, indexName), countDelta, sizeDelta);
+    if (batch.length < backfill_batch_items) {
+      txn.delete(cursorKey);
+      return { done: true, indexed: countDelta };
+    }
+    const last = batch[batch.length - 1]!.key;
+    const next = new Uint8Array(1 + last.length);
+    next[0] = backfill_after_tag;
+    next.set(last, 1);
+    txn.put(cursorKey, next);
+    return { done: false, indexed: countDelta };
   }
 
   // ---- change logs ---------------------------------------------------------------------------
@@ -331,10 +572,11 @@ class KvTableStore implements TableStore {
     });
   }
 
-  close(): Promise<void> {
-    // The KvStore belongs to whoever opened it (the service closes it after this).
+  async close(): Promise<void> {
+    // The KvStore belongs to whoever opened it (the service closes it after this). A running
+    // backfill finishes its current batch; its stored position lets the next open resume.
     this.closed = true;
-    return Promise.resolve();
+    await Promise.allSettled([...this.runningBackfills]);
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -382,5 +624,6 @@ export async function openTableStore(kv: KvStore, clock: Clock): Promise<TableSt
   }
   const store = new KvTableStore(kv, clock);
   store.load();
+  store.resumeBackfills();
   return store;
 }

@@ -18,6 +18,24 @@ export interface PartitionRange {
   readonly parentId?: string;
 }
 
+/** What a secondary index holds of an item besides the table and index keys (DynamoDB's Projection). */
+export type IndexProjection =
+  | { readonly kind: 'ALL' }
+  | { readonly kind: 'KEYS_ONLY' }
+  | { readonly kind: 'INCLUDE'; readonly nonKeyAttributes: readonly string[] };
+
+/**
+ * A secondary index as the store maintains it. An LSI shares the table's partition key and is
+ * updated in the item's own transaction; a GSI is updated from the partition's change record.
+ * Items lacking an index key attribute are not in the index (sparse indexes).
+ */
+export interface SecondaryIndex {
+  readonly name: string;
+  readonly kind: 'local' | 'global';
+  readonly key: KeyShape;
+  readonly projection: IndexProjection;
+}
+
 /**
  * A table as the catalog keeps it. `description` is DynamoDB's TableDescription in wire form
  * (what DescribeTable returns), minus the live figures (ItemCount, TableSizeBytes, index sizes)
@@ -37,6 +55,12 @@ export interface TableRecord {
    * readable for 24 hours, and re-enabling creates a new one, so several may be listed at once.
    */
   readonly streams?: readonly StreamEpoch[];
+  /**
+   * The secondary indexes the store maintains (derived by the actions from `description`). An
+   * index added to an existing table is backfilled from its items in the background; an index
+   * removed has its entries deleted in the same transaction as the record.
+   */
+  readonly indexes?: readonly SecondaryIndex[];
 }
 
 /** One stream of a table: the change-log records written while it was enabled. */
@@ -127,6 +151,11 @@ export interface TableStats {
   readonly sizeBytes: number;
 }
 
+export interface IndexStats extends TableStats {
+  /** The index is still being filled from the table's existing items. */
+  readonly backfilling: boolean;
+}
+
 export interface TableStore {
   // The catalog.
   getTable(name: string): TableRecord | undefined;
@@ -169,6 +198,18 @@ export interface TableStore {
   scanItems(table: TableRecord, range: ScanRange): Iterable<Item>;
   /** Live item count and size (DynamoDB refreshes these every ~6 hours; we are exact). */
   stats(table: TableRecord): TableStats;
+
+  // Secondary indexes. `indexName` names one of `table.indexes` (checked by the caller).
+  /**
+   * The entries of an index for a Query's range, as projected items, in index sort-key order.
+   * `range.partitionKey` and the bounds are index key values; `range.after` holds the index keys
+   * and the table keys of the entry to resume after (a LastEvaluatedKey).
+   */
+  queryIndex(table: TableRecord, indexName: string, range: QueryRange): Iterable<Item>;
+  /** The entries of an index in a slice of the index partition-key hash space (Scan). */
+  scanIndex(table: TableRecord, indexName: string, range: ScanRange): Iterable<Item>;
+  /** Live entry count and size of an index, and whether its backfill is still running. */
+  indexStats(table: TableRecord, indexName: string): IndexStats;
 
   /** The change log of one partition from a sequence number on (streams, GSIs, replication). */
   readChanges(table: TableRecord, partitionId: string, afterSequence?: string, limit?: number): readonly ChangeRecord[];

@@ -1,0 +1,176 @@
+/**
+ * Secondary-index entries: which items an index holds, what it holds of them (the projection),
+ * and where the entry lives in the keyspace (layout.ts, section 0x06).
+ *
+ * An entry key is the index partition-key hash, then the index partition-key part (the key
+ * codec's self-delimiting prefix), the index sort key as a self-delimiting, order-preserving value
+ * (`encodeKeyValue`), and last the table key: so one index partition key's entries are a
+ * contiguous range ordered by index sort key, and items sharing index keys still have distinct
+ * entries. A table key whose encoding is long is replaced by its SHA-256 digest there (the entry
+ * value always holds the full table key), which keeps entry keys within the storage key limit.
+ */
+import { createHash } from 'node:crypto';
+import { validationError } from '../errors.js';
+import type { AttributeValue, Item, KeyAttributeType, KeyShape } from '../model/attribute-value.js';
+import { encodeKey, encodeKeyValue, encodePartitionKeyPart, partitionKeyHash } from '../model/key-codec.js';
+import { max_key_bytes } from '../storage/kv-store.js';
+import { indexEntryKey, indexRange } from './layout.js';
+import type { KeyRange } from './item-ranges.js';
+import { hash_space_end } from './partition-map.js';
+import type { QueryRange, ScanRange, SecondaryIndex } from './table-store.js';
+
+/** Table keys whose encoding is longer are closed by a digest in entry keys. */
+const inline_table_key_max_bytes = 256;
+const table_key_inline_tag = 0x01;
+const table_key_digest_tag = 0x02;
+
+/** The index key value of `item` for one key part, or undefined when absent or of another type. */
+function keyScalar(item: Item, name: string, type: KeyAttributeType): string | undefined {
+  const value = item[name] as { readonly [type: string]: unknown } | undefined;
+  if (value === undefined) return undefined;
+  const scalar = value[type];
+  return typeof scalar === 'string' ? scalar : undefined;
+}
+
+/**
+ * Whether `item` belongs in `index`: it carries every index key attribute with the index's type.
+ * (Writes refuse a wrong type; a backfill skips such items, as DynamoDB's does.)
+ */
+export function inIndex(index: SecondaryIndex, item: Item): boolean {
+  const shape = index.key;
+  if (keyScalar(item, shape.hashName, shape.hashType) === undefined) return false;
+  return shape.rangeName === undefined || keyScalar(item, shape.rangeName, shape.rangeType!) !== undefined;
+}
+
+/** What the index stores of an item it holds: table keys, index keys and the projected attributes. */
+export function projectEntry(index: SecondaryIndex, tableKey: KeyShape, item: Item): Item {
+  const projection = index.projection;
+  if (projection.kind === 'ALL') return item;
+  const entry: Record<string, AttributeValue> = {};
+  const copy = (name: string | undefined): void => {
+    if (name === undefined) return;
+    const value = item[name];
+    if (value !== undefined) entry[name] = value;
+  };
+  copy(tableKey.hashName);
+  copy(tableKey.rangeName);
+  copy(index.key.hashName);
+  copy(index.key.rangeName);
+  if (projection.kind === 'INCLUDE') for (const name of projection.nonKeyAttributes) copy(name);
+  return entry;
+}
+
+/** The names an index entry can hold, or undefined for ALL (every attribute). */
+export function projectedNames(index: SecondaryIndex, tableKey: KeyShape): ReadonlySet<string> | undefined {
+  const projection = index.projection;
+  if (projection.kind === 'ALL') return undefined;
+  const names = new Set<string>([tableKey.hashName, index.key.hashName]);
+  if (tableKey.rangeName !== undefined) names.add(tableKey.rangeName);
+  if (index.key.rangeName !== undefined) names.add(index.key.rangeName);
+  if (projection.kind === 'INCLUDE') for (const name of projection.nonKeyAttributes) names.add(name);
+  return names;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function tableKeyTail(tableKey: KeyShape, item: Item): Uint8Array {
+  const bytes = encodeKey(tableKey, item).bytes;
+  if (bytes.length <= inline_table_key_max_bytes) return concat([Uint8Array.of(table_key_inline_tag), bytes]);
+  return concat([Uint8Array.of(table_key_digest_tag), createHash('sha256').update(bytes).digest()]);
+}
+
+/** The partition-key hash and the index partition-key part of an index key value. */
+function partitionPart(index: SecondaryIndex, value: string): { readonly hash: string; readonly part: Uint8Array } {
+  return { hash: partitionKeyHash(index.key.hashType, value), part: encodePartitionKeyPart(index.key.hashType, value) };
+}
+
+/**
+ * The storage key of `item`'s entry in `index` (the item must be `inIndex`). An index sort key
+ * made mostly of 0x00 bytes doubles in the order-preserving encoding; one that would outgrow the
+ * storage key limit is refused (see docs/compatibility.md).
+ */
+export function entryKey(ordinal: number, index: SecondaryIndex, tableKey: KeyShape, item: Item): Uint8Array {
+  const shape = index.key;
+  const { hash, part } = partitionPart(index, keyScalar(item, shape.hashName, shape.hashType)!);
+  const parts: Uint8Array[] = [part];
+  if (shape.rangeName !== undefined) parts.push(encodeKeyValue(shape.rangeType!, keyScalar(item, shape.rangeName, shape.rangeType!)!));
+  parts.push(tableKeyTail(tableKey, item));
+  const key = indexEntryKey(ordinal, index.name, hash, concat(parts));
+  if (key.length > max_key_bytes) {
+    throw validationError(`One or more parameter values were invalid: The index key of index ${index.name} is too long to store`);
+  }
+  return key;
+}
+
+/** The smallest key greater than every key starting with `prefix` (entry keys never end the keyspace). */
+function successor(prefix: Uint8Array): Uint8Array {
+  let last = prefix.length - 1;
+  while (last >= 0 && prefix[last] === 0xff) last--;
+  const out = prefix.slice(0, last + 1);
+  out[last] = out[last]! + 1;
+  return out;
+}
+
+function withZero(key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out.set(key, 0);
+  return out;
+}
+
+function scalarOf(value: AttributeValue, type: KeyAttributeType): string {
+  return (value as { readonly [type: string]: string })[type]!;
+}
+
+/** The storage-key range of a Query on an index (bounds and begins_with over the index sort key). */
+export function indexQueryRange(ordinal: number, index: SecondaryIndex, tableKey: KeyShape, range: QueryRange): KeyRange {
+  const { hash, part } = partitionPart(index, scalarOf(range.partitionKey, index.key.hashType));
+  const partition = indexEntryKey(ordinal, index.name, hash, part);
+  let start = partition;
+  let end = successor(partition);
+  const sortType = index.key.rangeType;
+  if (sortType !== undefined) {
+    const bound = (value: AttributeValue): Uint8Array => concat([partition, encodeKeyValue(sortType, scalarOf(value, sortType))]);
+    if (range.lower !== undefined) start = range.lower.inclusive ? bound(range.lower.value) : successor(bound(range.lower.value));
+    if (range.upper !== undefined) end = range.upper.inclusive ? successor(bound(range.upper.value)) : bound(range.upper.value);
+    if (range.prefix !== undefined) {
+      // begins_with on S or B: the escaped bytes without the 2-byte terminator prefix every match.
+      const whole = bound(range.prefix);
+      const prefixed = whole.subarray(0, whole.length - 2);
+      start = prefixed;
+      end = successor(prefixed);
+    }
+  }
+  if (range.after !== undefined) {
+    const after = entryKey(ordinal, index, tableKey, range.after);
+    if (range.forward) start = maxKey(start, withZero(after));
+    else end = minKey(end, after);
+  }
+  return { start, end, reverse: !range.forward };
+}
+
+/** The storage-key range of a Scan segment on an index. */
+export function indexScanRange(ordinal: number, index: SecondaryIndex, tableKey: KeyShape, range: ScanRange): KeyRange {
+  const none = new Uint8Array(0);
+  let start = indexEntryKey(ordinal, index.name, range.hashStart, none);
+  const end = range.hashEnd === hash_space_end ? indexRange(ordinal, index.name).end : indexEntryKey(ordinal, index.name, range.hashEnd, none);
+  if (range.after !== undefined) start = maxKey(start, withZero(entryKey(ordinal, index, tableKey, range.after)));
+  return { start, end, reverse: false };
+}
+
+function maxKey(a: Uint8Array, b: Uint8Array): Uint8Array {
+  return Buffer.compare(a, b) >= 0 ? a : b;
+}
+
+function minKey(a: Uint8Array, b: Uint8Array): Uint8Array {
+  return Buffer.compare(a, b) <= 0 ? a : b;
+}

@@ -1,0 +1,200 @@
+/**
+ * Secondary indexes in the TableStore: a model-based test (random writes; after each one every
+ * index equals the index recomputed from the table), index Query ranges, and backfills with
+ * concurrent writes and a restart in the middle.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Item, KeyShape } from '../../../src/model/attribute-value.js';
+import { itemSize } from '../../../src/model/item-size.js';
+import { inIndex, projectEntry } from '../../../src/partition/index-entries.js';
+import { openTableStore } from '../../../src/partition/open-table-store.js';
+import { hash_space_end, hash_space_start, initialPartitions } from '../../../src/partition/partition-map.js';
+import type { SecondaryIndex, TableRecord, TableStore } from '../../../src/partition/table-store.js';
+import { openLmdbStore } from '../../../src/storage/lmdb-store.js';
+import { openMemoryStore } from '../../../src/storage/memory-store.js';
+
+const root = mkdtempSync(join(tmpdir(), 'dynabase-indexes-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const clock = { now: (): number => 1_700_000_000_000 };
+const tableKey: KeyShape = { hashName: 'pk', hashType: 'S', rangeName: 'sk', rangeType: 'N' };
+
+const lsi: SecondaryIndex = { name: 'byScore', kind: 'local', key: { hashName: 'pk', hashType: 'S', rangeName: 'score', rangeType: 'N' }, projection: { kind: 'KEYS_ONLY' } };
+const gsiInclude: SecondaryIndex = {
+  name: 'byType',
+  kind: 'global',
+  key: { hashName: 'type', hashType: 'S', rangeName: 'name', rangeType: 'S' },
+  projection: { kind: 'INCLUDE', nonKeyAttributes: ['color'] },
+};
+const gsiSparse: SecondaryIndex = { name: 'flagged', kind: 'global', key: { hashName: 'flag', hashType: 'B' }, projection: { kind: 'ALL' } };
+const allIndexes = [lsi, gsiInclude, gsiSparse];
+
+let idCounter = 0;
+function tableRecord(name: string, indexes: readonly SecondaryIndex[]): TableRecord {
+  const id = `00000000-0000-4000-8000-${String(++idCounter).padStart(12, '0')}`;
+  return { name, id, key: tableKey, description: { TableName: name }, tags: {}, partitions: initialPartitions, indexes };
+}
+
+/** A seeded generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomItem(next: () => number): Item {
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)]!;
+  const item: Record<string, Item[string]> = { pk: { S: pick(['a', 'b', 'c']) }, sk: { N: String(pick([1, 2, 3, 4])) } };
+  if (next() < 0.7) item['score'] = { N: String(pick([-5, 0, 7, 10.5])) };
+  if (next() < 0.7) item['type'] = { S: pick(['user', 'driver', 'city']) };
+  if (next() < 0.6) item['name'] = { S: pick(['x', 'y', 'zz']) };
+  if (next() < 0.5) item['color'] = { S: pick(['red', 'blue']) };
+  if (next() < 0.3) item['flag'] = { B: pick(['AQ==', 'AAA=']) };
+  if (next() < 0.5) item['other'] = { N: String(Math.floor(next() * 100)) };
+  return item;
+}
+
+const canonical = (items: readonly Item[]): string[] => items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort();
+
+function allItems(store: TableStore, table: TableRecord): Item[] {
+  return [...store.scanItems(table, { hashStart: hash_space_start, hashEnd: hash_space_end })];
+}
+
+/** Every index equals the index recomputed from the table, and its statistics add up. */
+function checkIndexes(store: TableStore, table: TableRecord, indexes: readonly SecondaryIndex[]): void {
+  const items = allItems(store, table);
+  for (const index of indexes) {
+    const expected = items.filter((item) => inIndex(index, item)).map((item) => projectEntry(index, tableKey, item));
+    const actual = [...store.scanIndex(table, index.name, { hashStart: hash_space_start, hashEnd: hash_space_end })];
+    assert.deepEqual(canonical(actual), canonical(expected), `index ${index.name}`);
+    const stats = store.indexStats(table, index.name);
+    assert.equal(stats.itemCount, expected.length, `count of ${index.name}`);
+    assert.equal(stats.sizeBytes, expected.reduce((sum, entry) => sum + itemSize(entry), 0), `size of ${index.name}`);
+  }
+}
+
+async function waitForBackfill(store: TableStore, table: TableRecord, indexName: string): Promise<void> {
+  for (let i = 0; i < 10_000 && store.indexStats(table, indexName).backfilling; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(store.indexStats(table, indexName).backfilling, false, 'the backfill finished');
+}
+
+describe('secondary indexes in the table store', () => {
+  test('model: after every random put, update or delete each index equals the recomputed index', async () => {
+    const seed = Number(process.env['INDEX_MODEL_SEED'] ?? 20261122);
+    const next = random(seed);
+    const store = await openTableStore(openMemoryStore(), clock);
+    const table = tableRecord('model', allIndexes);
+    await store.saveTable(table);
+    for (let step = 0; step < 400; step++) {
+      const item = randomItem(next);
+      const key = { pk: item['pk']!, sk: item['sk']! };
+      const choice = next();
+      if (choice < 0.6) await store.writeItem(table, key, () => item);
+      else if (choice < 0.8) await store.writeItem(table, key, (previous) => (previous === undefined ? undefined : { ...previous, ...item }));
+      else await store.writeItem(table, key, () => undefined);
+      checkIndexes(store, table, allIndexes);
+    }
+    await store.close();
+  });
+
+  test('Query on an index: sort-key bounds, begins_with, both directions, resuming after an entry', async () => {
+    const store = await openTableStore(openMemoryStore(), clock);
+    const table = tableRecord('ranges', allIndexes);
+    await store.saveTable(table);
+    const names = ['ab', 'abc', 'b', 'a\u0000z', 'ac'];
+    for (let i = 0; i < names.length; i++) {
+      await store.writeItem(table, { pk: { S: 'p' }, sk: { N: String(i) } }, () => ({ pk: { S: 'p' }, sk: { N: String(i) }, type: { S: 'user' }, name: { S: names[i]! } }));
+    }
+    // Two items sharing index keys have two entries.
+    await store.writeItem(table, { pk: { S: 'q' }, sk: { N: '1' } }, () => ({ pk: { S: 'q' }, sk: { N: '1' }, type: { S: 'user' }, name: { S: 'b' } }));
+    const read = (range: Parameters<TableStore['queryIndex']>[2]): string[] =>
+      [...store.queryIndex(table, 'byType', range)].map((entry) => `${(entry['name'] as { S: string }).S}/${(entry['pk'] as { S: string }).S}`);
+    const user = { S: 'user' };
+    assert.deepEqual(read({ partitionKey: user, forward: true }), ['a\u0000z/p', 'ab/p', 'abc/p', 'ac/p', 'b/p', 'b/q']);
+    assert.deepEqual(read({ partitionKey: user, forward: false }), ['b/q', 'b/p', 'ac/p', 'abc/p', 'ab/p', 'a\u0000z/p']);
+    assert.deepEqual(read({ partitionKey: user, forward: true, prefix: { S: 'ab' } }), ['ab/p', 'abc/p']);
+    assert.deepEqual(read({ partitionKey: user, forward: true, prefix: { S: 'a\u0000' } }), ['a\u0000z/p']);
+    assert.deepEqual(read({ partitionKey: user, forward: true, lower: { value: { S: 'ab' }, inclusive: false }, upper: { value: { S: 'b' }, inclusive: true } }), [
+      'abc/p',
+      'ac/p',
+      'b/p',
+      'b/q',
+    ]);
+    assert.deepEqual(read({ partitionKey: user, forward: true, upper: { value: { S: 'b' }, inclusive: false } }), ['a\u0000z/p', 'ab/p', 'abc/p', 'ac/p']);
+    const after = { type: user, name: { S: 'b' }, pk: { S: 'p' }, sk: { N: '2' } };
+    assert.deepEqual(read({ partitionKey: user, forward: true, after }), ['b/q']);
+    assert.deepEqual(read({ partitionKey: user, forward: false, after }), ['ac/p', 'abc/p', 'ab/p', 'a\u0000z/p']);
+    assert.deepEqual(read({ partitionKey: { S: 'city' }, forward: true }), []);
+    // The LSI orders numbers numerically; items without `score` are absent.
+    await store.writeItem(table, { pk: { S: 'p' }, sk: { N: '0' } }, (previous) => ({ ...previous!, score: { N: '10' } }));
+    await store.writeItem(table, { pk: { S: 'p' }, sk: { N: '1' } }, (previous) => ({ ...previous!, score: { N: '-2.5' } }));
+    const scores = [...store.queryIndex(table, 'byScore', { partitionKey: { S: 'p' }, forward: true })].map((entry) => (entry['score'] as { N: string }).N);
+    assert.deepEqual(scores, ['-2.5', '10']);
+    await store.close();
+  });
+
+  test('an index added to a populated table is backfilled exactly once, with writes during the backfill', async () => {
+    const store = await openTableStore(openMemoryStore(), clock);
+    const table = tableRecord('backfill', []);
+    await store.saveTable(table);
+    const next = random(7);
+    for (let i = 0; i < 1500; i++) {
+      const item = randomItem(next);
+      await store.writeItem(table, { pk: item['pk']!, sk: { N: String(i) } }, () => ({ ...item, sk: { N: String(i) } }));
+    }
+    const withIndex: TableRecord = { ...table, indexes: [gsiInclude] };
+    await store.saveTable(withIndex);
+    assert.equal(store.indexStats(withIndex, 'byType').backfilling, true);
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 300; i++) {
+      const item = randomItem(next);
+      const key = { pk: item['pk']!, sk: { N: String(Math.floor(next() * 1600)) } };
+      writes.push(store.writeItem(withIndex, key, () => (next() < 0.2 ? undefined : { ...item, ...key })));
+    }
+    await Promise.all(writes);
+    await waitForBackfill(store, withIndex, 'byType');
+    checkIndexes(store, withIndex, [gsiInclude]);
+    // Removing the index removes its entries; adding it again backfills it afresh.
+    await store.saveTable(table);
+    await store.saveTable(withIndex);
+    await waitForBackfill(store, withIndex, 'byType');
+    checkIndexes(store, withIndex, [gsiInclude]);
+    await store.close();
+  });
+
+  test('a backfill cut short by a restart resumes where it stopped (LMDB)', async () => {
+    const path = join(root, 'restart');
+    let kv = await openLmdbStore({ path, durability: 'relaxed' });
+    let store = await openTableStore(kv, clock);
+    const table = tableRecord('restart', []);
+    await store.saveTable(table);
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const key = { pk: { S: `p${i % 50}` }, sk: { N: String(i) } };
+      writes.push(store.writeItem(table, key, () => ({ ...key, type: { S: i % 3 === 0 ? 'user' : 'city' }, name: { S: `n${i}` }, color: { S: 'red' } })));
+    }
+    await Promise.all(writes);
+    const withIndex: TableRecord = { ...table, indexes: [gsiInclude] };
+    await store.saveTable(withIndex);
+    await store.close();
+    await kv.close();
+    kv = await openLmdbStore({ path, durability: 'relaxed' });
+    store = await openTableStore(kv, clock);
+    const reopened = store.getTable('restart')!;
+    assert.equal(store.indexStats(reopened, 'byType').backfilling, true, 'the backfill was still under way at the restart');
+    await waitForBackfill(store, reopened, 'byType');
+    checkIndexes(store, reopened, [gsiInclude]);
+    await store.dropTable('restart');
+    await store.close();
+    await kv.close();
+  });
+});
