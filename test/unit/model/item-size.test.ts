@@ -14,6 +14,14 @@ describe('utf8Length', () => {
       assert.equal(utf8Length(text), Buffer.byteLength(text, 'utf8'), JSON.stringify(text));
     }
   });
+
+  test('long strings (counted natively) as well', () => {
+    assert.equal(utf8Length('x'.repeat(1000)), 1000);
+    assert.equal(utf8Length('é'.repeat(40)), 80);
+    assert.equal(utf8Length('中'.repeat(40)), 120);
+    assert.equal(utf8Length('\u{1f600}'.repeat(40)), 160);
+    assert.equal(utf8Length(`${'\ud800'.repeat(20)}${'a'.repeat(20)}`), 80);
+  });
 });
 
 describe('base64DecodedLength', () => {
