@@ -19,6 +19,8 @@ import { putItem } from './put-item.js';
 import { query } from './query.js';
 import { scan } from './scan.js';
 import { tagResource } from './tag-resource.js';
+import { transactGetItems } from './transact-get-items.js';
+import { transactWriteItems } from './transact-write-items.js';
 import { untagResource } from './untag-resource.js';
 import { updateTable } from './update-table.js';
 import { updateItem } from './update-item.js';
@@ -45,6 +47,8 @@ const allActions: readonly Action[] = [
   batchGetItem,
   batchWriteItem,
   updateItem,
+  transactWriteItems,
+  transactGetItems,
 ];
 
 export const actionsByName: ReadonlyMap<string, Action> = new Map(allActions.map((action) => [action.name, action]));

@@ -8,6 +8,7 @@ import { writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
 import { validationError } from '../errors.js';
+import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { consumedCapacity } from './consumed-capacity.js';
 import { tableForDataPlane } from './data-plane-table.js';
@@ -54,6 +55,7 @@ export const deleteItem: Action = {
     validateKey(table.key, key);
 
     const outcome = await context.store.writeItem(table, key, (previous) => {
+      assertItemNotInTransaction(context.store, table, key);
       enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
       return undefined;
     });

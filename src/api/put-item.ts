@@ -11,6 +11,7 @@ import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateItemKeyAttributes } from '../model/validate-item.js';
 import { keyOf } from '../partition/table-store.js';
 import { validationError } from '../errors.js';
+import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { consumedCapacity } from './consumed-capacity.js';
 import { tableForDataPlane } from './data-plane-table.js';
@@ -59,6 +60,7 @@ export const putItem: Action = {
     validateItemKeyAttributes(table.key, item);
 
     const outcome = await context.store.writeItem(table, keyOf(table.key, item), (previous) => {
+      assertItemNotInTransaction(context.store, table, item);
       enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
       return item;
     });

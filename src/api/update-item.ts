@@ -17,6 +17,7 @@ import { project } from '../expr/projection.js';
 import type { DocumentPath, ResolvedCondition, ResolvedUpdate } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
 import { applyUpdate, checkKeyAttributesNotUpdated } from '../expr/update.js';
+import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { consumedCapacity } from './consumed-capacity.js';
 import { tableForDataPlane } from './data-plane-table.js';
@@ -78,6 +79,7 @@ export const updateItem: Action = {
 
     let updatedPaths: readonly DocumentPath[] = [];
     const outcome = await context.store.writeItem(table, key, (previous) => {
+      assertItemNotInTransaction(context.store, table, key);
       enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
       const result = applyUpdate(update, previous ?? key);
       updatedPaths = result.updatedPaths;

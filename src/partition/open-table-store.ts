@@ -44,18 +44,21 @@ import {
 import { entryKey, inIndex, indexQueryRange, indexScanRange, projectEntry } from './index-entries.js';
 import { queryKeyRange, readItems, scanKeyRange } from './item-ranges.js';
 import { assertPartitionMap, routePartition } from './partition-map.js';
+import { putTransactionToken, readTransactionToken } from './transaction-tokens.js';
 import { keyOf } from './table-store.js';
 import type {
   ChangeKind,
   ChangeRecord,
   IndexStats,
   ItemMutation,
+  ItemWrite,
   QueryRange,
   ScanRange,
   SecondaryIndex,
   TableRecord,
   TableStats,
   TableStore,
+  TransactionTokenRecord,
   WriteOptions,
   WriteOutcome,
 } from './table-store.js';
@@ -89,6 +92,12 @@ const backfill_batch_items = 256;
  * The race lasts milliseconds; the bound keeps a long-lived server's memory flat.
  */
 const remembered_dropped_tables = 4096;
+
+/** A `writeItems` storage transaction, and the first error one of its writes threw. */
+interface JoinedWrite {
+  readonly txn: KvWriteTxn;
+  error: unknown;
+}
 
 /** A table as the store knows it: its record and its keyspace ordinal. */
 interface CatalogEntry {
@@ -247,6 +256,8 @@ class KvTableStore implements TableStore {
   private readonly backfilling = new Map<number, Set<string>>();
   private readonly runningBackfills = new Set<Promise<void>>();
   private closed = false;
+  /** The storage transaction of a `writeItems` in progress, which its writes join. */
+  private joined: JoinedWrite | undefined;
 
   constructor(
     private readonly kv: KvStore,
@@ -375,7 +386,7 @@ class KvTableStore implements TableStore {
     const encoded = encodeKey(shape, key);
     const storageKey = itemKey(ordinal, encoded.hash, encoded.bytes);
     const byService = options?.byService === true;
-    return this.kv.write((txn): WriteOutcome => {
+    return this.writeOrJoin((txn): WriteOutcome => {
       const statsBytes = txn.get(statsKey(ordinal));
       // The stats record goes with the catalog record: its absence means a DeleteTable won the race.
       if (statsBytes === undefined) throw resourceNotFound();
@@ -426,6 +437,55 @@ class KvTableStore implements TableStore {
       if (current.globals.length > 0) applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, change, backfilling);
       return { previous, next };
     });
+  }
+
+  /**
+   * A transaction's writes reuse `writeItem` whole (index entries, change records, statistics):
+   * each joins the one storage transaction opened here (see `writeOrJoin`). `writeItem` reaches
+   * its storage transaction synchronously, so every write has run when the loop ends (asserted).
+   */
+  writeItems(writes: readonly ItemWrite[], token?: TransactionTokenRecord): Promise<readonly WriteOutcome[]> {
+    for (const write of writes) this.entryOf(write.table);
+    return this.kv.write((txn): readonly WriteOutcome[] => {
+      const outcomes: WriteOutcome[] = [];
+      const join: JoinedWrite = { txn, error: undefined };
+      this.joined = join;
+      try {
+        for (const write of writes) {
+          const { mutation } = write;
+          this.writeItem(write.table, write.key, (previous) => {
+            const next = mutation(previous);
+            outcomes.push({ previous, next });
+            return next;
+          }).catch(() => {
+            // The error is rethrown below, from the storage transaction, which aborts it.
+          });
+          if (join.error !== undefined) throw join.error;
+        }
+      } finally {
+        this.joined = undefined;
+      }
+      assert(outcomes.length === writes.length, 'every write of a transaction ran in its storage transaction');
+      if (token !== undefined) putTransactionToken(txn, token, this.clock.now());
+      return outcomes;
+    });
+  }
+
+  readTransactionToken(token: string): TransactionTokenRecord | undefined {
+    this.assertOpen();
+    return readTransactionToken(this.kv, token, this.clock.now());
+  }
+
+  /** Runs `work` in its own storage transaction, or in the one `writeItems` has open. */
+  private writeOrJoin<T>(work: (txn: KvWriteTxn) => T): Promise<T> {
+    const join = this.joined;
+    if (join === undefined) return this.kv.write(work);
+    try {
+      return Promise.resolve(work(join.txn));
+    } catch (error) {
+      join.error = error;
+      return Promise.reject(error);
+    }
   }
 
   queryItems(table: TableRecord, range: QueryRange): Iterable<Item> {

@@ -110,6 +110,26 @@ export interface WriteOptions {
   readonly byService?: boolean;
 }
 
+/** One item write of a TransactWriteItems: `mutation` as for `writeItem`. */
+export interface ItemWrite {
+  readonly table: TableRecord;
+  readonly key: Item;
+  readonly mutation: ItemMutation;
+}
+
+/**
+ * A committed TransactWriteItems remembered under its ClientRequestToken, so that a retry within
+ * the token's lifetime (10 minutes) answers the same without applying the writes again.
+ */
+export interface TransactionTokenRecord {
+  readonly token: string;
+  readonly expiresAt_ms: number;
+  /** Identifies the request's parameters: a retry with other parameters is refused. */
+  readonly fingerprint: string;
+  /** The response the transaction answered, to answer again. */
+  readonly response: Readonly<Record<string, unknown>>;
+}
+
 /** One end of a Query's sort-key range. */
 export interface SortKeyBound {
   /** A value of the table's sort-key type (validated). */
@@ -189,6 +209,16 @@ export interface TableStore {
    * in the catalog throw ResourceNotFoundException.
    */
   writeItem(table: TableRecord, key: Item, mutation: ItemMutation, options?: WriteOptions): Promise<WriteOutcome>;
+  /**
+   * Applies every write in ONE storage transaction, each exactly as `writeItem` would (items,
+   * index entries, change records, statistics): all of them or, if any mutation throws, none.
+   * The writes must name distinct items. `token`, when given, is stored in the same transaction,
+   * so a transaction and the memory of its ClientRequestToken commit together (and expired token
+   * records are purged). Resolves once durable, with one outcome per write in order.
+   */
+  writeItems(writes: readonly ItemWrite[], token?: TransactionTokenRecord): Promise<readonly WriteOutcome[]>;
+  /** The remembered transaction of a ClientRequestToken, unless it has expired. */
+  readTransactionToken(token: string): TransactionTokenRecord | undefined;
   /**
    * The items of a Query's range over committed state, lazily: the caller stops iterating at its
    * Limit or page size and nothing further is read.

@@ -1,0 +1,279 @@
+/**
+ * TransactWriteItems: up to 100 Put, Update, Delete and ConditionCheck actions over one or more
+ * tables, applied all together or not at all (the coordinator in txn/ runs prepare and commit).
+ *
+ * Order of checks: request shape (1 to 100 actions, ClientRequestToken 1 to 36 characters);
+ * then action by action: exactly one of the four kinds, expression parameters, attribute values,
+ * item size, the expressions; the aggregate size (4 MB); then every table exists (ACTIVE or
+ * UPDATING), every key matches its schema, no update writes a key attribute, and no item is named
+ * twice. All before anything is read, so a rejected request changes nothing.
+ *
+ * Conditions and updates are evaluated during prepare, against one state of every item; a failure
+ * cancels the whole transaction with one CancellationReason per action (TransactionCanceledException).
+ *
+ * Idempotency (API reference, ClientRequestToken): a committed transaction's token is stored with
+ * its writes and remembered for 10 minutes on the service clock. A retry with the same token and
+ * the same parameters answers success without applying anything again (its ConsumedCapacity is
+ * then what reading the items costs); other parameters answer IdempotentParameterMismatchException;
+ * a retry while the first is still running answers TransactionInProgressException.
+ *
+ * Capacity: each Put, Update and Delete costs twice a standard write (1 KB units, the larger of
+ * the old and new item), each ConditionCheck twice a strongly consistent read (4 KB units).
+ */
+import { createHash } from 'node:crypto';
+import { DynamoError, validationError } from '../errors.js';
+import { max_item_size_bytes, max_transaction_actions, max_transaction_bytes, transaction_token_ttl_ms } from '../limits.js';
+import type { Item } from '../model/attribute-value.js';
+import { readCapacityUnits, writeCapacityUnits } from '../model/capacity.js';
+import { itemSize } from '../model/item-size.js';
+import { validateAttributeMap, validateItemKeyAttributes, validateKey } from '../model/validate-item.js';
+import type { ResolvedCondition, ResolvedUpdate } from '../expr/resolved.js';
+import { resolveExpressions } from '../expr/resolve.js';
+import { applyUpdate, checkKeyAttributesNotUpdated } from '../expr/update.js';
+import { keyOf, type TableRecord } from '../partition/table-store.js';
+import { lockNameOf } from '../txn/item-locks.js';
+import { transactionCoordinator, type TransactionWrite } from '../txn/transaction-coordinator.js';
+import type { Action, JsonObject, ServiceContext } from './action.js';
+import { tableForDataPlane } from './data-plane-table.js';
+import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
+import { capacityByTable, duplicate_item_message } from './transaction-requests.js';
+import { checkRequest } from './validation/check-request.js';
+import { expressionAttributeNames, expressionAttributeValues, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from './validation/common-shapes.js';
+import { returnValuesOnConditionCheckFailure } from './validation/item-shapes.js';
+import { attributeMap, list, request, string, structure } from './validation/shape.js';
+
+const min_token_length = 1;
+const max_token_length = 36;
+
+const conditionCheck = structure('ConditionCheck', {
+  Key: attributeMap({ notNull: true }),
+  TableName: tableName(),
+  ConditionExpression: string({ notNull: true }),
+  ExpressionAttributeNames: expressionAttributeNames(),
+  ExpressionAttributeValues: expressionAttributeValues(),
+  ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure(),
+});
+
+const put = structure('Put', {
+  Item: attributeMap({ notNull: true }),
+  TableName: tableName(),
+  ConditionExpression: string(),
+  ExpressionAttributeNames: expressionAttributeNames(),
+  ExpressionAttributeValues: expressionAttributeValues(),
+  ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure(),
+});
+
+const deleteShape = structure('Delete', {
+  Key: attributeMap({ notNull: true }),
+  TableName: tableName(),
+  ConditionExpression: string(),
+  ExpressionAttributeNames: expressionAttributeNames(),
+  ExpressionAttributeValues: expressionAttributeValues(),
+  ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure(),
+});
+
+const update = structure('Update', {
+  Key: attributeMap({ notNull: true }),
+  UpdateExpression: string({ notNull: true }),
+  TableName: tableName(),
+  ConditionExpression: string(),
+  ExpressionAttributeNames: expressionAttributeNames(),
+  ExpressionAttributeValues: expressionAttributeValues(),
+  ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure(),
+});
+
+const transactWriteItemsShape = request({
+  TransactItems: list(structure('TransactWriteItem', { ConditionCheck: conditionCheck, Put: put, Delete: deleteShape, Update: update }), {
+    notNull: true,
+    minLength: 1,
+    maxLength: max_transaction_actions,
+  }),
+  ReturnConsumedCapacity: returnConsumedCapacity(),
+  ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
+  ClientRequestToken: string({ minLength: min_token_length, maxLength: max_token_length }),
+});
+
+const one_action_message = 'TransactItems can only contain one of Check, Put, Update or Delete';
+const transaction_too_large_message = 'Transaction size has exceeded the maximum allowed size';
+const token_mismatch_message = 'The request uses the same client token as a previous, but non-identical request.';
+
+/** One validated action, before its table is looked up. */
+type PlannedAction =
+  | { readonly kind: 'check'; readonly tableName: string; readonly key: Item; readonly condition: ResolvedCondition; readonly returnOld: boolean }
+  | { readonly kind: 'put'; readonly tableName: string; readonly item: Item; readonly condition: ResolvedCondition | undefined; readonly returnOld: boolean }
+  | { readonly kind: 'delete'; readonly tableName: string; readonly key: Item; readonly condition: ResolvedCondition | undefined; readonly returnOld: boolean }
+  | {
+      readonly kind: 'update';
+      readonly tableName: string;
+      readonly key: Item;
+      readonly update: ResolvedUpdate;
+      readonly condition: ResolvedCondition | undefined;
+      readonly returnOld: boolean;
+    };
+
+type TransactWriteItemsBody = ReturnType<typeof checkRequest<typeof transactWriteItemsShape>>;
+type TransactWriteItem = TransactWriteItemsBody['TransactItems'][number];
+
+function planAction(each: TransactWriteItem): PlannedAction {
+  const kinds = (each.ConditionCheck !== undefined ? 1 : 0) + (each.Put !== undefined ? 1 : 0) + (each.Delete !== undefined ? 1 : 0) + (each.Update !== undefined ? 1 : 0);
+  if (kinds !== 1) throw validationError(one_action_message);
+  if (each.Put !== undefined) {
+    const action = each.Put;
+    checkExpressionParameters(action, ['ConditionExpression'], []);
+    const item = validateAttributeMap(action.Item);
+    if (itemSize(item) > max_item_size_bytes) throw validationError('Item size has exceeded the maximum allowed size');
+    return { kind: 'put', tableName: action.TableName, item, condition: prepareCondition(action), returnOld: action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' };
+  }
+  if (each.Update !== undefined) {
+    const action = each.Update;
+    checkExpressionParameters(action, ['UpdateExpression', 'ConditionExpression'], []);
+    const key = validateAttributeMap(action.Key);
+    const resolved = resolveExpressions(
+      { UpdateExpression: action.UpdateExpression, ConditionExpression: action.ConditionExpression },
+      action.ExpressionAttributeNames,
+      action.ExpressionAttributeValues,
+    );
+    return {
+      kind: 'update',
+      tableName: action.TableName,
+      key,
+      update: resolved.update!,
+      condition: resolved.condition,
+      returnOld: action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD',
+    };
+  }
+  if (each.Delete !== undefined) {
+    const action = each.Delete;
+    checkExpressionParameters(action, ['ConditionExpression'], []);
+    const key = validateAttributeMap(action.Key);
+    return { kind: 'delete', tableName: action.TableName, key, condition: prepareCondition(action), returnOld: action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' };
+  }
+  const action = each.ConditionCheck!;
+  checkExpressionParameters(action, ['ConditionExpression'], []);
+  const key = validateAttributeMap(action.Key);
+  return { kind: 'check', tableName: action.TableName, key, condition: prepareCondition(action)!, returnOld: action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' };
+}
+
+function removesOnly(action: ResolvedUpdate['actions'][number]): boolean {
+  return action.kind === 'remove' || action.kind === 'delete';
+}
+
+/** The action's pure step for the coordinator: condition first, then the write it makes. */
+function applyOf(action: PlannedAction): TransactionWrite['apply'] {
+  switch (action.kind) {
+    case 'check':
+      return (previous) => {
+        enforceCondition(action.condition, previous, action.returnOld);
+        return previous;
+      };
+    case 'put':
+      return (previous) => {
+        enforceCondition(action.condition, previous, action.returnOld);
+        return action.item;
+      };
+    case 'delete':
+      return (previous) => {
+        enforceCondition(action.condition, previous, action.returnOld);
+        return undefined;
+      };
+    case 'update':
+      return (previous) => {
+        enforceCondition(action.condition, previous, action.returnOld);
+        // As UpdateItem: an update of only REMOVE and DELETE actions does not create the item.
+        if (previous === undefined && action.update.actions.length > 0 && action.update.actions.every(removesOnly)) return undefined;
+        return applyUpdate(action.update, previous ?? action.key).item;
+      };
+  }
+}
+
+/** Identifies a request's parameters for its ClientRequestToken (ReturnConsumedCapacity aside). */
+function fingerprintOf(body: TransactWriteItemsBody): string {
+  return createHash('sha256')
+    .update(JSON.stringify([body.TransactItems, body.ReturnItemCollectionMetrics ?? null]))
+    .digest('base64');
+}
+
+function keyNamesOf(table: TableRecord): readonly string[] {
+  return table.key.rangeName === undefined ? [table.key.hashName] : [table.key.hashName, table.key.rangeName];
+}
+
+export const transactWriteItems: Action = {
+  name: 'TransactWriteItems',
+  async run(context, rawBody) {
+    const body = checkRequest(transactWriteItemsShape, rawBody);
+    const planned = body.TransactItems.map(planAction);
+    let size_bytes = 0;
+    for (const action of planned) if (action.kind === 'put') size_bytes += itemSize(action.item);
+    if (size_bytes > max_transaction_bytes) throw validationError(transaction_too_large_message);
+
+    const writes: TransactionWrite[] = [];
+    const seen = new Set<string>();
+    for (const action of planned) {
+      const table = tableForDataPlane(context.store, action.tableName);
+      let key: Item;
+      if (action.kind === 'put') {
+        validateItemKeyAttributes(table.key, action.item);
+        key = keyOf(table.key, action.item);
+      } else {
+        key = validateKey(table.key, action.key);
+        if (action.kind === 'update') checkKeyAttributesNotUpdated(action.update, keyNamesOf(table));
+      }
+      const name = lockNameOf(table, key);
+      if (seen.has(name)) throw validationError(duplicate_item_message);
+      seen.add(name);
+      writes.push({ table, key, apply: applyOf(action) });
+    }
+
+    const token = body.ClientRequestToken;
+    if (token === undefined) return execute(context, body, planned, writes, undefined);
+    const coordinator = transactionCoordinator(context.store);
+    return coordinator.withToken(token, () => {
+      const fingerprint = fingerprintOf(body);
+      const remembered = context.store.readTransactionToken(token);
+      if (remembered !== undefined) {
+        if (remembered.fingerprint !== fingerprint) throw new DynamoError('IdempotentParameterMismatchException', token_mismatch_message);
+        return Promise.resolve(replay(context, body, planned, writes));
+      }
+      return execute(context, body, planned, writes, fingerprint);
+    });
+  },
+};
+
+async function execute(
+  context: ServiceContext,
+  body: TransactWriteItemsBody,
+  planned: readonly PlannedAction[],
+  writes: readonly TransactionWrite[],
+  fingerprint: string | undefined,
+): Promise<JsonObject> {
+  const token =
+    fingerprint === undefined
+      ? undefined
+      : { token: body.ClientRequestToken!, expiresAt_ms: context.config.clock.now() + transaction_token_ttl_ms, fingerprint, response: {} };
+  const outcomes = await transactionCoordinator(context.store).write(writes, token);
+  const charges = planned.map((action, i) => {
+    const { previous, next } = outcomes[i]!;
+    if (action.kind === 'check') {
+      return { tableName: action.tableName, units: readCapacityUnits(previous === undefined ? 0 : itemSize(previous), { consistent: true, transactional: true }) };
+    }
+    const larger_bytes = Math.max(previous === undefined ? 0 : itemSize(previous), next === undefined ? 0 : itemSize(next));
+    return { tableName: action.tableName, units: writeCapacityUnits(larger_bytes, { transactional: true }) };
+  });
+  return withCapacity(body, charges);
+}
+
+/** A retry of a committed transaction: nothing is written; reading the items is what it costs. */
+function replay(context: ServiceContext, body: TransactWriteItemsBody, planned: readonly PlannedAction[], writes: readonly TransactionWrite[]): JsonObject {
+  const charges = writes.map((write, i) => {
+    const item = context.store.getItem(write.table, write.key);
+    return { tableName: planned[i]!.tableName, units: readCapacityUnits(item === undefined ? 0 : itemSize(item), { consistent: true }) };
+  });
+  return withCapacity(body, charges);
+}
+
+function withCapacity(body: TransactWriteItemsBody, charges: readonly { readonly tableName: string; readonly units: number }[]): JsonObject {
+  const response: JsonObject = {};
+  const capacity = capacityByTable(body.ReturnConsumedCapacity, charges);
+  if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+  return response;
+}

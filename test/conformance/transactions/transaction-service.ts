@@ -1,0 +1,62 @@
+/**
+ * A Dynabase service for transaction tests: in process (no socket), with a manual clock and the
+ * service's own store at hand, so a test can hold a transaction in its prepared state through
+ * the coordinator's hook and move time past a token's lifetime.
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { defaultConfig } from '../../../src/config.js';
+import type { Clock } from '../../../src/clock.js';
+import { createInProcessHandler } from '../../../src/server/in-process-handler.js';
+import { openService, type Service } from '../../../src/service.js';
+import { transactionCoordinator, type TransactionCoordinator } from '../../../src/txn/transaction-coordinator.js';
+import { test_credentials } from '../../helpers/test-server.js';
+
+export class ManualClock implements Clock {
+  constructor(private time_ms = Date.UTC(2026, 0, 1)) {}
+  now(): number {
+    return this.time_ms;
+  }
+  advance(ms: number): void {
+    this.time_ms += ms;
+  }
+}
+
+export interface TransactionService {
+  readonly service: Service;
+  readonly client: DynamoDBClient;
+  readonly clock: ManualClock;
+  readonly coordinator: TransactionCoordinator;
+  close(): Promise<void>;
+}
+
+export async function startTransactionService(dataDir?: string): Promise<TransactionService> {
+  const clock = new ManualClock();
+  const service = await openService({ ...defaultConfig, dataDir, durability: 'relaxed', clock });
+  const client = new DynamoDBClient({ requestHandler: createInProcessHandler(service), region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
+  return {
+    service,
+    client,
+    clock,
+    coordinator: transactionCoordinator(service.context.store),
+    async close() {
+      client.destroy();
+      await service.close();
+    },
+  };
+}
+
+/** A table keyed by `pk` (S), or `pk` + `sk` (N). */
+export async function createTable(client: DynamoDBClient, name: string, withRange = false): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: withRange
+        ? [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }]
+        : [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: withRange
+        ? [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]
+        : [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
