@@ -13,6 +13,8 @@ import { createInProcessHandler } from './server/in-process-handler.js';
 import type { Service } from './service.js';
 import { openService } from './service.js';
 import type { DurabilityMode } from './storage/kv-store.js';
+import type { BackgroundSweeps } from './ttl/background-sweeps.js';
+import { default_sweep_interval_ms, startBackgroundSweeps } from './ttl/background-sweeps.js';
 
 export type { Clock } from './clock.js';
 export type { DurabilityMode } from './storage/kv-store.js';
@@ -39,6 +41,8 @@ export interface DynabaseOptions {
   readonly listen?: boolean;
   /** The clock behind table state delays, TTL, streams and capacity; default the system clock. */
   readonly clock?: Clock;
+  /** How often expired TTL items are deleted and old stream records trimmed; default 1000 ms. */
+  readonly sweepIntervalMs?: number;
 }
 
 export interface Dynabase {
@@ -57,12 +61,15 @@ const default_host = '127.0.0.1';
 
 export async function startDynabase(options: DynabaseOptions = {}): Promise<Dynabase> {
   const config = configFrom(options);
+  const sweepInterval_ms = sweepInterval(options.sweepIntervalMs);
   const service = await openService(config);
+  const sweeps = startBackgroundSweeps(service.context, sweepInterval_ms);
   let listener: HttpListener | undefined;
   if (options.listen !== false) {
     try {
       listener = await listenHttp(service, options.port ?? 0, options.host ?? default_host);
     } catch (error) {
+      await sweeps.stop();
       await service.close();
       throw error;
     }
@@ -74,12 +81,13 @@ export async function startDynabase(options: DynabaseOptions = {}): Promise<Dyna
     region: config.region,
     requestHandler: createInProcessHandler(service),
     // Idempotent, so `after(() => db.close())` and an explicit close can both run.
-    close: () => (closing ??= closeAll(listener, service)),
+    close: () => (closing ??= closeAll(listener, sweeps, service)),
   };
 }
 
-async function closeAll(listener: HttpListener | undefined, service: Service): Promise<void> {
+async function closeAll(listener: HttpListener | undefined, sweeps: BackgroundSweeps, service: Service): Promise<void> {
   if (listener !== undefined) await listener.close();
+  await sweeps.stop();
   await service.close();
 }
 
@@ -112,6 +120,12 @@ function configFrom(options: DynabaseOptions): Config {
     },
     clock: options.clock ?? defaultConfig.clock,
   };
+}
+
+function sweepInterval(value: number | undefined): number {
+  if (value === undefined) return default_sweep_interval_ms;
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`startDynabase: sweepIntervalMs must be a positive number, got ${value}`);
+  return value;
 }
 
 function delay(name: string, value: number | undefined): number {

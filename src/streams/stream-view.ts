@@ -206,13 +206,6 @@ export function readShard(context: ServiceContext, ref: StreamRef, shard: Shard,
   return { records, after: position, ended: !shard.open, trimmed: false };
 }
 
-/** The sequence number of a change-log record `at` or the next existing one (undefined: none yet). */
-export function sequenceExists(context: ServiceContext, ref: StreamRef, shard: Shard, sequence: number): boolean {
-  if (sequence < 1) return false;
-  const found = context.store.readChanges(ref.table, shard.partitionId, formatSequenceNumber(sequence - 1), 1)[0];
-  return found !== undefined && Number(found.sequenceNumber) === sequence && inEpoch(ref.epoch, found);
-}
-
 /** A stable, unique eventID: 32 hex digits, like DynamoDB's. */
 function eventIdOf(tableId: string, change: ChangeRecord): string {
   return createHash('md5').update(`${tableId}/${change.partitionId}/${change.sequenceNumber}`).digest('hex');

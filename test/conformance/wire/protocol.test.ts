@@ -68,11 +68,11 @@ describe('framing errors, in DynamoDB order', () => {
     assertAnswer(await server.rawRequest('ListTables', '{"Limit":', { authorization: undefined }), 400, serializationText, 3948637019, amzJson);
   });
 
-  test('no target, a malformed one, an unknown operation or a Streams operation: UnknownOperationException', async () => {
+  test('no target, a malformed one, an unknown operation or one under the wrong prefix: UnknownOperationException', async () => {
     assertAnswer(await server.rawHttp({}), 400, unknownOperationText, 1368724161, 'application/json');
     assertAnswer(await server.rawHttp({ body: '{}', headers: { 'content-type': 'application/json' } }), 400, unknownOperationText, 1368724161, 'application/json');
     assertAnswer(await server.rawHttp({ body: '{}', headers: { 'content-type': amzJson } }), 400, unknownOperationText, 1368724161, amzJson);
-    for (const target of ['whatever', 'DynamoDB_20120810.ListTable', 'DynamoDB_20120810.', 'DynamoDBStreams_20120810.DescribeStream']) {
+    for (const target of ['whatever', 'DynamoDB_20120810.ListTable', 'DynamoDB_20120810.', 'DynamoDBStreams_20120810.PutItem', 'DynamoDB_20120810.DescribeStream']) {
       assertAnswer(await server.rawRequest(undefined, {}, { 'x-amz-target': target }), 400, unknownOperationText, 1368724161, amzJson);
     }
   });

@@ -105,7 +105,7 @@ describe('handleDynamoRequest: front door', () => {
 
   test('a missing, malformed or unknown target is an UnknownOperationException without message', async () => {
     assertJsonError(await send({}), 400, unknownOperation);
-    for (const target of ['whatever', 'DynamoDB_20120810.ListTable', 'DynamoDB_20111205.TestOnlyEcho', 'DynamoDB_20120810.', 'DynamoDBStreams_20120810.GetRecords']) {
+    for (const target of ['whatever', 'DynamoDB_20120810.ListTable', 'DynamoDB_20111205.TestOnlyEcho', 'DynamoDB_20120810.', 'DynamoDBStreams_20120810.PutItem', 'DynamoDB_20120810.GetRecords']) {
       assertJsonError(await send({ headers: { 'content-type': amzJson, 'x-amz-target': target }, body: '{}' }), 400, unknownOperation, amzJson);
     }
   });

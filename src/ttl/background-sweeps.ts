@@ -1,0 +1,56 @@
+/**
+ * The service's background work, on one timer: the TTL sweeper's pass, then stream retention
+ * trimming. Passes never overlap (the next is scheduled when one ends), each is bounded, and the
+ * timer does not keep the process alive. A failed pass is logged and the next one runs anyway:
+ * background upkeep must not take the server down.
+ */
+import type { ServiceContext } from '../api/action.js';
+import { trimChangeLogs } from '../streams/stream-trimmer.js';
+import { TtlSweeper } from './ttl-sweeper.js';
+
+/** How often the sweeps run by default (DynamoDB deletes within days; a local server, at once). */
+export const default_sweep_interval_ms = 1000;
+
+export interface BackgroundSweeps {
+  /** Runs one pass now (after any pass under way); resolves once it is done. */
+  runNow(): Promise<void>;
+  /** Stops the timer and waits for a pass under way. */
+  stop(): Promise<void>;
+}
+
+export function startBackgroundSweeps(context: ServiceContext, interval_ms: number): BackgroundSweeps {
+  const sweeper = new TtlSweeper(context);
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  async function pass(): Promise<void> {
+    try {
+      await sweeper.sweep();
+      await trimChangeLogs(context);
+    } catch (error) {
+      process.stderr.write(`dynabase: background sweep failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = running.then(pass).then(schedule);
+    }, interval_ms);
+    timer.unref();
+  }
+
+  schedule();
+  return {
+    runNow() {
+      running = running.then(pass);
+      return running;
+    },
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * TTL expiry end to end: the sweeper deletes items whose TTL attribute is a Number of epoch
+ * seconds in the past once the (moved) clock passes it, ignores non-numbers and times more than
+ * five years old, and each expiry appears in the stream as a REMOVE by the service.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GetItemCommand, PutItemCommand, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
+import { ManualClock, createStreamTable, readAll } from '../streams/stream-helpers.js';
+
+let server: TestServer;
+let streams: DynamoDBStreamsClient;
+const clock = new ManualClock();
+
+before(async () => {
+  server = await startTestServer({ clock, sweepIntervalMs: 5 });
+  streams = new DynamoDBStreamsClient({ endpoint: server.endpoint, region: server.dynabase.region, credentials: test_credentials, maxAttempts: 1 });
+});
+after(async () => {
+  streams.destroy();
+  await server.close();
+});
+
+async function exists(table: string, pk: string): Promise<boolean> {
+  return (await server.client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk } } }))).Item !== undefined;
+}
+
+async function waitUntil(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('expired items are deleted by the service; others are left alone', async () => {
+  const table = 'ttl_sweep';
+  const arn = await createStreamTable(server, table, 'NEW_AND_OLD_IMAGES');
+  await server.client.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: 'expires', Enabled: true } }));
+  const now_s = Math.floor(clock.now() / 1000);
+  const put = (pk: string, extra: Record<string, { N: string } | { S: string }>) =>
+    server.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk }, ...extra } }));
+  await put('soon', { expires: { N: String(now_s + 100) } });
+  await put('later', { expires: { N: String(now_s + 100000) } });
+  await put('text', { expires: { S: String(now_s - 100) } });
+  await put('ancient', { expires: { N: String(now_s - 6 * 365 * 24 * 3600) } });
+  await put('none', {});
+
+  // Not yet expired: the sweeps run (every 5 ms) and keep it.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(await exists(table, 'soon'), true);
+
+  clock.advance(101_000);
+  await waitUntil(async () => !(await exists(table, 'soon')), 'the expired item to be swept');
+  for (const pk of ['later', 'text', 'ancient', 'none']) assert.equal(await exists(table, pk), true, pk);
+  const scanned = await server.client.send(new ScanCommand({ TableName: table }));
+  assert.equal(scanned.Count, 4);
+
+  const records = await readAll(streams, arn);
+  const removal = records.find((record) => record.eventName === 'REMOVE');
+  assert.ok(removal !== undefined);
+  assert.deepEqual(removal.dynamodb!.Keys, { pk: { S: 'soon' } });
+  assert.deepEqual(removal.dynamodb!.OldImage, { pk: { S: 'soon' }, expires: { N: String(now_s + 100) } });
+  assert.deepEqual(removal.userIdentity, { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' });
+  // User writes carry no identity.
+  assert.ok(records.filter((record) => record.eventName === 'INSERT').every((record) => record.userIdentity === undefined));
+});
+
+test('a table without TTL enabled keeps its expired items', async () => {
+  const table = 'ttl_off';
+  await createStreamTable(server, table, 'KEYS_ONLY');
+  const now_s = Math.floor(clock.now() / 1000);
+  await server.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'old' }, expires: { N: String(now_s - 10) } } }));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(await exists(table, 'old'), true);
+});
