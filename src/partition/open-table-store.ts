@@ -202,6 +202,22 @@ function utf8(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }
 
+/** A change record without its images. */
+type ChangeRecordHeader = Omit<ChangeRecord, 'oldImage' | 'newImage'>;
+
+/**
+ * A change record's stored JSON with its images spliced in from the item JSON already at hand
+ * (the previous item as stored, the next as just written) rather than serialised again: they are
+ * most of its bytes (a 1 KB item's PutItem: ~4 us less per write). Readers parse the record, so
+ * member order carries no meaning.
+ */
+function changeRecordBytes(header: ChangeRecordHeader, oldImageJson: string | undefined, newImageJson: string | undefined): Uint8Array {
+  let json = JSON.stringify(header).slice(0, -1);
+  if (oldImageJson !== undefined) json += `,"oldImage":${oldImageJson}`;
+  if (newImageJson !== undefined) json += `,"newImage":${newImageJson}`;
+  return Buffer.from(`${json}}`, 'utf8');
+}
+
 function toJsonBytes(value: unknown): Uint8Array {
   return Buffer.from(JSON.stringify(value), 'utf8');
 }
@@ -391,7 +407,8 @@ class KvTableStore implements TableStore {
       // The stats record goes with the catalog record: its absence means a DeleteTable won the race.
       if (statsBytes === undefined) throw resourceNotFound();
       const previousBytes = txn.get(storageKey);
-      const previous = previousBytes === undefined ? undefined : (JSON.parse(utf8(previousBytes)) as Item);
+      const previousJson = previousBytes === undefined ? undefined : utf8(previousBytes);
+      const previous = previousJson === undefined ? undefined : (JSON.parse(previousJson) as Item);
       const next = mutation(previous);
       if (next === undefined ? previous === undefined : previous !== undefined && sameItem(previous, next)) {
         return { previous, next };
@@ -399,11 +416,13 @@ class KvTableStore implements TableStore {
       if (next !== undefined) assert(sameKey(shape, next, key), 'a mutation keeps the key attributes');
 
       let kind: ChangeKind;
+      let nextJson: string | undefined;
       if (next === undefined) {
         txn.delete(storageKey);
         kind = 'REMOVE';
       } else {
-        txn.put(storageKey, toJsonBytes(next));
+        nextJson = JSON.stringify(next);
+        txn.put(storageKey, Buffer.from(nextJson, 'utf8'));
         kind = previous === undefined ? 'INSERT' : 'MODIFY';
       }
 
@@ -419,17 +438,20 @@ class KvTableStore implements TableStore {
       const sequence = readCounter(txn, headKey) + 1;
       assert(sequence <= max_sequence_number, 'sequence numbers are not exhausted');
       txn.put(headKey, encodeCounter(sequence));
-      const change: ChangeRecord = {
+      const header: ChangeRecordHeader = {
         sequenceNumber: formatSequenceNumber(sequence),
         partitionId: partition.id,
         kind,
         time_ms: this.clock.now(),
         keys: keyOf(shape, next ?? previous!),
-        ...(previous === undefined ? {} : { oldImage: previous }),
-        ...(next === undefined ? {} : { newImage: next }),
         ...(byService ? { byService: true } : {}),
       };
-      txn.put(logKey(ordinal, partition.id, sequence), toJsonBytes(change));
+      const change: ChangeRecord = {
+        ...header,
+        ...(previous === undefined ? {} : { oldImage: previous }),
+        ...(next === undefined ? {} : { newImage: next }),
+      };
+      txn.put(logKey(ordinal, partition.id, sequence), changeRecordBytes(header, previousJson, nextJson));
 
       const current = this.byId.get(table.id) ?? entry;
       const backfilling = this.backfilling.get(ordinal);
