@@ -354,6 +354,10 @@ function checkConstraints(value: unknown, shape: ShapeNode, path: string, errors
       const items = value as unknown[];
       for (let i = 0; i < items.length; i++) {
         if (errors.length >= max_reported_validation_errors) return;
+        if (items[i] === null && memberMustNotBeNull(shape.member)) {
+          errors.push(constraintViolation(null, `${path}.${i + 1}.member`, constraintText(not_null)));
+          continue;
+        }
         checkConstraints(items[i], shape.member, `${path}.${i + 1}.member`, errors);
       }
       return;
@@ -374,6 +378,10 @@ function checkConstraints(value: unknown, shape: ShapeNode, path: string, errors
       }
       for (const key in entries) {
         if (errors.length >= max_reported_validation_errors) return;
+        if (entries[key] === null && memberMustNotBeNull(shape.value)) {
+          errors.push(constraintViolation(null, `${path}.${key}.member`, constraintText(not_null)));
+          continue;
+        }
         checkConstraints(entries[key], shape.value, `${path}.${key}.member`, errors);
       }
       return;
@@ -387,6 +395,18 @@ function checkConstraints(value: unknown, shape: ShapeNode, path: string, errors
     default:
       assertNever(shape, 'shape');
   }
+}
+
+const not_null: Constraint = { kind: 'notNull' };
+
+/**
+ * A JSON null inside a list or map (`"Tags": [null]`, `"Expected": {"a": null}`) reaches no action
+ * code: it is refused in coral's words for a missing member. Attribute values are the exception:
+ * validate-item refuses a null attribute value with its own message. A member shape that already
+ * has a notNull constraint reports it itself.
+ */
+function memberMustNotBeNull(member: ShapeNode): boolean {
+  return member.kind !== 'attributeValue' && !member.constraints.some((constraint) => constraint.kind === 'notNull');
 }
 
 function bracketed(constraints: readonly Constraint[]): string {

@@ -258,7 +258,9 @@ export function list<M extends Shape<unknown, boolean>, const O extends SizeOpti
     constraints,
     prechecks: prechecksOf(options),
     javaType: `java.util.List<${member.javaType}>`,
-    hasConstraints: constraints.length > 0 || member.hasConstraints,
+    // A null member is a constraint violation (check-request's memberMustNotBeNull), so a list
+    // of anything but attribute values is always walked in pass 2.
+    hasConstraints: constraints.length > 0 || member.hasConstraints || member.kind !== 'attributeValue',
   };
 }
 
@@ -277,7 +279,7 @@ export function map<V extends Shape<unknown, boolean>, const O extends MapOption
     constraints,
     prechecks: prechecksOf(options),
     javaType: `java.util.Map<java.lang.String, ${value.javaType}>`,
-    hasConstraints: constraints.length + keyConstraints.length + valueConstraints.length > 0 || value.hasConstraints,
+    hasConstraints: constraints.length + keyConstraints.length + valueConstraints.length > 0 || value.hasConstraints || value.kind !== 'attributeValue',
   };
 }
 
