@@ -3,6 +3,7 @@
  * random free port by default, or with no socket at all (`listen: false`), serving the AWS SDK v3
  * through `requestHandler`. In memory unless `dataDir` is given.
  */
+import { join } from 'node:path';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { defaultConfig } from './config.js';
@@ -13,12 +14,32 @@ import { createInProcessHandler } from './server/in-process-handler.js';
 import type { Service } from './service.js';
 import { openService } from './service.js';
 import type { DurabilityMode } from './storage/kv-store.js';
+import type { StreamConsumer, StreamConsumerOptions, StreamHandler } from './streams/stream-consumer.js';
+import { fileCheckpointStore, memoryCheckpointStore, startStreamConsumer } from './streams/stream-consumer.js';
+import { inProcessStreamsApi } from './streams/streams-api.js';
 import type { BackgroundSweeps } from './ttl/background-sweeps.js';
 import { default_sweep_interval_ms, startBackgroundSweeps } from './ttl/background-sweeps.js';
 
 export type { Clock } from './clock.js';
 export type { DurabilityMode } from './storage/kv-store.js';
 export type { InProcessRequestHandler } from './server/in-process-handler.js';
+export type {
+  CheckpointStore,
+  LambdaStreamEvent,
+  LambdaStreamRecord,
+  StreamConsumer,
+  StreamConsumerOptions,
+  StreamHandler,
+} from './streams/stream-consumer.js';
+
+export interface OnStreamOptions extends StreamConsumerOptions {
+  /**
+   * Names the consumer's checkpoints (default: the table name). With `dataDir` they are kept in
+   * `<dataDir>/stream-checkpoints/<name>.json` and survive a restart; in memory, for the life of
+   * this Dynabase.
+   */
+  readonly name?: string;
+}
 
 export interface DynabaseOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -53,7 +74,12 @@ export interface Dynabase {
   readonly region: string;
   /** `new DynamoDBClient({ requestHandler })`: served in-process, no socket. */
   readonly requestHandler: InProcessRequestHandler;
-  /** Stops listening, lets requests in flight finish, and closes the store. */
+  /**
+   * Consumes the table's latest stream like Lambda's event source mapping: batches shaped as the
+   * Lambda DynamoDB event, retries, a failure callback, checkpoints (see OnStreamOptions).
+   */
+  onStream(tableName: string, handler: StreamHandler, options?: OnStreamOptions): Promise<StreamConsumer>;
+  /** Stops stream consumers, stops listening, lets requests in flight finish, and closes the store. */
   close(): Promise<void>;
 }
 
@@ -75,13 +101,34 @@ export async function startDynabase(options: DynabaseOptions = {}): Promise<Dyna
     }
   }
   let closing: Promise<void> | undefined;
+  const consumers = new Set<StreamConsumer>();
+  const memoryCheckpoints = new Map<string, ReturnType<typeof memoryCheckpointStore>>();
+  const dataDir = config.dataDir;
   return {
     endpoint: listener === undefined ? undefined : endpointOf(listener.host, listener.port),
     port: listener?.port,
     region: config.region,
     requestHandler: createInProcessHandler(service),
     // Idempotent, so `after(() => db.close())` and an explicit close can both run.
-    close: () => (closing ??= closeAll(listener, sweeps, service)),
+    async onStream(tableName, handler, streamOptions = {}) {
+      const name = streamOptions.name ?? tableName;
+      let checkpoints = streamOptions.checkpoints;
+      if (checkpoints === undefined && dataDir !== undefined) checkpoints = fileCheckpointStore(join(dataDir, 'stream-checkpoints', `${encodeURIComponent(name)}.json`));
+      if (checkpoints === undefined) {
+        checkpoints = memoryCheckpoints.get(name) ?? memoryCheckpointStore();
+        memoryCheckpoints.set(name, checkpoints);
+      }
+      const consumer = await startStreamConsumer(inProcessStreamsApi(service.context), tableName, handler, { ...streamOptions, checkpoints });
+      consumers.add(consumer);
+      return {
+        streamArn: consumer.streamArn,
+        stop() {
+          consumers.delete(consumer);
+          return consumer.stop();
+        },
+      };
+    },
+    close: () => (closing ??= Promise.all([...consumers].map((consumer) => consumer.stop())).then(() => closeAll(listener, sweeps, service))),
   };
 }
 
