@@ -58,7 +58,10 @@ export const transactGetItems: Action = {
     const planned: PlannedGet[] = [];
     for (const { Get } of body.TransactItems) {
       const key = validateAttributeMap(Get.Key);
-      planned.push({ tableName: Get.TableName, key, projection: prepareProjection(Get) });
+      // Only the declared members: an undeclared AttributesToGet is ignored, as DynamoDB's
+      // deserialiser ignores unknown members (it reached prepareProjection and answered 500).
+      const projection = prepareProjection({ ProjectionExpression: Get.ProjectionExpression, ExpressionAttributeNames: Get.ExpressionAttributeNames });
+      planned.push({ tableName: Get.TableName, key, projection });
     }
 
     const tables: TableRecord[] = [];

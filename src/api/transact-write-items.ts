@@ -122,7 +122,7 @@ function planAction(each: TransactWriteItem): PlannedAction {
     checkExpressionParameters(action, ['ConditionExpression'], []);
     const item = validateAttributeMap(action.Item);
     if (itemSize(item) > max_item_size_bytes) throw validationError('Item size has exceeded the maximum allowed size');
-    return { kind: 'put', tableName: action.TableName, item, condition: prepareCondition(action), returnOld: action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' };
+    return { kind: 'put', tableName: action.TableName, item, condition: prepareCondition(declaredCondition(action)), returnOld: action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' };
   }
   if (each.Update !== undefined) {
     const action = each.Update;
@@ -146,13 +146,24 @@ function planAction(each: TransactWriteItem): PlannedAction {
     const action = each.Delete;
     checkExpressionParameters(action, ['ConditionExpression'], []);
     const key = validateAttributeMap(action.Key);
-    return { kind: 'delete', tableName: action.TableName, key, condition: prepareCondition(action), returnOld: action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' };
+    return { kind: 'delete', tableName: action.TableName, key, condition: prepareCondition(declaredCondition(action)), returnOld: action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' };
   }
   const action = each.ConditionCheck!;
   checkExpressionParameters(action, ['ConditionExpression'], []);
   const key = validateAttributeMap(action.Key);
-  return { kind: 'check', tableName: action.TableName, key, condition: prepareCondition(action)!, returnOld: action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' };
+  return { kind: 'check', tableName: action.TableName, key, condition: prepareCondition(declaredCondition(action))!, returnOld: action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' };
 }
+
+/**
+ * Only the condition members a transaction action declares. The legacy `Expected` is not one of
+ * them: DynamoDB's deserialiser ignores it like any unknown member, so it must not reach
+ * prepareCondition unvalidated (it answered 500 when malformed).
+ */
+function declaredCondition(action: DeclaredCondition): DeclaredCondition {
+  return { ConditionExpression: action.ConditionExpression, ExpressionAttributeNames: action.ExpressionAttributeNames, ExpressionAttributeValues: action.ExpressionAttributeValues };
+}
+
+type DeclaredCondition = Pick<Parameters<typeof prepareCondition>[0], 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>;
 
 function removesOnly(action: ResolvedUpdate['actions'][number]): boolean {
   return action.kind === 'remove' || action.kind === 'delete';
