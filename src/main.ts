@@ -8,8 +8,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DynabaseOptions } from './index.js';
 import { startDynabase } from './index.js';
+import type { TailOptions } from './streams/tail.js';
+import { startTail } from './streams/tail.js';
 
 const usage = `Usage: dynabase [flags]
+       dynabase tail <table> [--endpoint <url>] [--region <name>] [--from latest|trim-horizon]
 
   --port <n>               TCP port (default 8000; 0 picks a free one and prints it)
   --host <addr>            address to bind (default 0.0.0.0, every interface)
@@ -22,6 +25,10 @@ const usage = `Usage: dynabase [flags]
   --update-table-ms <ms>   time an updated table stays UPDATING (default 0)
   --delete-table-ms <ms>   time a deleted table stays DELETING (default 0)
   --help                   print this help
+
+tail prints a table's stream as it changes, one line per record, from a running server
+(--endpoint, default http://127.0.0.1:8000), starting at the newest record (--from latest, the
+default) or the oldest one kept (--from trim-horizon).
 `;
 
 const exit_usage = 2;
@@ -96,7 +103,56 @@ function millisecondsFlag(flag: string, text: string | undefined): number {
   return text === undefined ? 0 : integerFlag(flag, text, Number.MAX_SAFE_INTEGER);
 }
 
+const default_tail_endpoint = 'http://127.0.0.1:8000';
+
+function parseTailFlags(argv: readonly string[]): TailOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: { endpoint: { type: 'string' }, region: { type: 'string' }, from: { type: 'string' } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.positionals.length !== 1) throw new UsageError('tail takes one table name');
+  const from = parsed.values.from ?? 'latest';
+  if (from !== 'latest' && from !== 'trim-horizon') throw new UsageError(`--from must be latest or trim-horizon, got '${from}'`);
+  return {
+    tableName: parsed.positionals[0]!,
+    endpoint: parsed.values.endpoint ?? default_tail_endpoint,
+    region: parsed.values.region ?? 'us-east-1',
+    startingPosition: from === 'latest' ? 'LATEST' : 'TRIM_HORIZON',
+  };
+}
+
+async function tail(argv: readonly string[]): Promise<void> {
+  let options: TailOptions;
+  try {
+    options = parseTailFlags(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`dynabase tail: ${error.message}\nRun 'dynabase --help' for the flags.\n`);
+    process.exit(exit_usage);
+  }
+  let consumer;
+  try {
+    consumer = await startTail(options, (line) => process.stdout.write(line));
+  } catch (error) {
+    process.stderr.write(`dynabase tail: ${(error as Error).name}: ${(error as Error).message}\n`);
+    process.exit(exit_failure);
+  }
+  const stop = (): void => {
+    consumer.stop().then(() => process.exit(0), () => process.exit(exit_failure));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'tail') return tail(process.argv.slice(3));
   let settings: CliSettings | 'help';
   try {
     settings = parseFlags(process.argv.slice(2));
