@@ -9,6 +9,7 @@ import type { TableRecord } from '../../src/partition/table-store.js';
 import { defaultConfig } from '../../src/config.js';
 import { handleDynamoRequest, type DynamoHttpResponse } from '../../src/server/handle-dynamo-request.js';
 import { openService, type Service } from '../../src/service.js';
+import { streamActionsByName } from '../../src/streams/stream-actions.js';
 
 /** A number from the environment (cases, seeds), or the fallback when unset or empty. */
 export function envNumber(name: string, fallback: number): number {
@@ -112,13 +113,18 @@ export async function openFuzzTarget(): Promise<FuzzTarget> {
     send,
     call(operation, body) {
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body instanceof Uint8Array ? body : Buffer.from(JSON.stringify(body), 'utf8');
-      return send('POST', { ...signed_headers, 'x-amz-target': `DynamoDB_20120810.${operation}` }, bytes);
+      return send('POST', { ...signed_headers, 'x-amz-target': targetOf(operation) }, bytes);
     },
     close: () => service.close(),
   };
 }
 
 export { signed_headers };
+
+/** `DynamoDBStreams_20120810.<operation>` for the Streams actions, `DynamoDB_20120810.<operation>` otherwise. */
+export function targetOf(operation: string): string {
+  return streamActionsByName.has(operation) ? `DynamoDBStreams_20120810.${operation}` : `DynamoDB_20120810.${operation}`;
+}
 
 function parseJson(text: string): unknown {
   if (text === '') return undefined;
@@ -172,7 +178,8 @@ export function checkAnswer(answer: Answer): ErrorName | undefined {
 
 /**
  * The table both fuzzers use: a string partition key, a number sort key, a GSI on `g` and an LSI
- * on `l`, so Query and Scan meet indexes and every key type check.
+ * on `l`, so Query and Scan meet indexes and every key type check; and a stream, for the Streams
+ * actions.
  */
 export const fuzz_table = 'fuzz';
 export const fuzz_table_arn = `arn:aws:dynamodb:${defaultConfig.region}:${defaultConfig.accountId}:table/${fuzz_table}`;
@@ -196,6 +203,7 @@ export const fuzz_table_definition = {
     { IndexName: 'byL', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }, { AttributeName: 'l', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
   ],
   BillingMode: 'PAY_PER_REQUEST',
+  StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
 } as const;
 
 export const partition_keys = ['p0', 'p1', 'p2', 'p3'] as const;

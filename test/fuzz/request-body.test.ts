@@ -1,5 +1,6 @@
 /**
- * Fuzz: random and mutated request bodies for every registered action, and raw protocol garbage,
+ * Fuzz: random and mutated request bodies for every registered action (DynamoDB's and the Streams
+ * API's), and raw protocol garbage,
  * through the real request core (`handleDynamoRequest`, in-process, no socket). Bad input never
  * hurts: every answer is 200, or 400 with a catalogued `__type` and a message (the bare
  * SerializationException and UnknownOperationException excepted, as DynamoDB sends them), never a
@@ -15,6 +16,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { actionsByName } from '../../src/api/actions.js';
 import { max_request_body_bytes } from '../../src/limits.js';
+import { streamActionsByName } from '../../src/streams/stream-actions.js';
 import {
   attributeValue,
   attribute_names,
@@ -31,6 +33,7 @@ import {
   signed_headers,
   tableFingerprint,
   tableOf,
+  targetOf,
   type Answer,
   type FuzzTarget,
 } from './fuzz-kit.js';
@@ -45,8 +48,26 @@ type JsonObject = { [key: string]: Json | undefined };
 let target: FuzzTarget;
 before(async () => {
   target = await openFuzzTarget();
-  await seedTable(target, new Gen(seed));
+  await seed_and_learn_stream(new Gen(seed));
 });
+
+/** Every action the endpoint serves: DynamoDB's and the Streams API's. */
+const all_operations = [...actionsByName.keys(), ...streamActionsByName.keys()].sort();
+
+/** The seeded table's stream, one of its shards, an iterator and a sequence number, for Streams bodies. */
+const stream = { arn: '', shardId: '', iterator: '', sequenceNumber: '' };
+
+async function seed_and_learn_stream(g: Gen): Promise<void> {
+  await seedTable(target, g);
+  const table = (await target.call('DescribeTable', { TableName: fuzz_table })).json as { Table: { LatestStreamArn: string } };
+  stream.arn = table.Table.LatestStreamArn;
+  const described = (await target.call('DescribeStream', { StreamArn: stream.arn })).json as { StreamDescription: { Shards: Array<{ ShardId: string }> } };
+  stream.shardId = described.StreamDescription.Shards[0]!.ShardId;
+  const iterator = (await target.call('GetShardIterator', { StreamArn: stream.arn, ShardId: stream.shardId, ShardIteratorType: 'TRIM_HORIZON' })).json as { ShardIterator: string };
+  stream.iterator = iterator.ShardIterator;
+  const records = (await target.call('GetRecords', { ShardIterator: stream.iterator, Limit: 1 })).json as { Records: Array<{ dynamodb: { SequenceNumber: string } }> };
+  stream.sequenceNumber = records.Records[0]?.dynamodb.SequenceNumber ?? '000000000000000000001';
+}
 after(() => target.close());
 
 // ---- valid bodies, one generator per action -----------------------------------------------------
@@ -156,6 +177,13 @@ const valid_bodies: Readonly<Record<string, (g: Gen) => JsonObject>> = {
       { TableName: fuzz_table, Segment: g.int(4), TotalSegments: 4, ExclusiveStartKey: key(g), ConsistentRead: true },
       { TableName: fuzz_table, IndexName: 'byG', Select: 'COUNT', ScanFilter: { sk: { ComparisonOperator: 'GT', AttributeValueList: [{ N: '0' }] } } },
     ]),
+  ListStreams: (g) => ({ ...(g.chance(0.5) ? { TableName: fuzz_table } : {}), Limit: 1 + g.int(100), ...(g.chance(0.3) ? { ExclusiveStartStreamArn: stream.arn } : {}) }),
+  DescribeStream: (g) => ({ StreamArn: stream.arn, Limit: 1 + g.int(100), ...(g.chance(0.3) ? { ExclusiveStartShardId: stream.shardId } : {}) }),
+  GetShardIterator: (g) => {
+    const type = g.pick(['TRIM_HORIZON', 'LATEST', 'AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER']);
+    return { StreamArn: stream.arn, ShardId: stream.shardId, ShardIteratorType: type, ...(type.endsWith('SEQUENCE_NUMBER') ? { SequenceNumber: stream.sequenceNumber } : {}) };
+  },
+  GetRecords: (g) => ({ ShardIterator: stream.iterator, ...(g.chance(0.5) ? { Limit: 1 + g.int(1000) } : {}) }),
   BatchGetItem: (g) => ({ RequestItems: { [fuzz_table]: { Keys: [key(g), { id: { S: 'p3' }, sk: { N: '2' } }], ProjectionExpression: 'id, a', ConsistentRead: g.chance(0.5) } }, ReturnConsumedCapacity: g.pick(return_consumed) }),
   TransactWriteItems: (g) => ({
     TransactItems: [
@@ -182,7 +210,7 @@ const member_names = [
   ...new Set(
     Object.values(valid_bodies)
       .flatMap((make) => Object.keys(make(new Gen(1))))
-      .concat(['TableName', 'Key', 'Item', 'TransactItems', 'ClientRequestToken', 'Statement', 'Parameters', 'StreamArn', 'ExclusiveStartShardId', 'Limit', 'ReturnValues', 'Unknown']),
+      .concat(['TableName', 'Key', 'Item', 'TransactItems', 'ClientRequestToken', 'Statement', 'Parameters', 'StreamArn', 'ShardId', 'ShardIterator', 'ShardIteratorType', 'SequenceNumber', 'ExclusiveStartShardId', 'Limit', 'ReturnValues', 'Unknown']),
   ),
 ];
 
@@ -369,7 +397,7 @@ function describeInput(operation: string, body: string): string {
 
 test(`fuzz: ${case_count} random and mutated bodies for every action (seed ${seed})`, async (t) => {
   const g = new Gen(seed ^ 0x5eed);
-  const operations = [...actionsByName.keys()].sort();
+  const operations = all_operations;
   const generic = operations.filter((name) => valid_bodies[name] === undefined);
   if (generic.length > 0) t.diagnostic(`no tailored body (random members only): ${generic.join(', ')}`);
   const outcomes = new Map<string, number>();
@@ -400,7 +428,7 @@ test(`fuzz: ${case_count} random and mutated bodies for every action (seed ${see
       const now = tableFingerprint(target);
       if (now !== before) failures.add(operation, i, `refused with ${error} but the table changed (${before} -> ${now})\ninput: ${describeInput(operation, text)}\nanswer: ${answer.text.slice(0, 300)}`);
     }
-    if (tableOf(target) === undefined) await seedTable(target, g);
+    if (tableOf(target) === undefined) await seed_and_learn_stream(g);
   }
   failures.assertNone();
   // The mutations must leave some requests valid and refuse others, for every action with a
@@ -472,7 +500,7 @@ function garbageBody(g: Gen, operation: string): Uint8Array {
 }
 
 function garbageHeaders(g: Gen, operation: string): Record<string, string> {
-  const headers: Record<string, string> = { ...signed_headers, 'x-amz-target': `DynamoDB_20120810.${operation}` };
+  const headers: Record<string, string> = { ...signed_headers, 'x-amz-target': targetOf(operation) };
   for (let edits = g.int(3); edits > 0; edits--) {
     switch (g.int(7)) {
       case 0:
@@ -482,7 +510,7 @@ function garbageHeaders(g: Gen, operation: string): Record<string, string> {
         headers['content-type'] = g.pick(['application/json', 'application/x-amz-json-1.1', 'text/plain', 'application/x-amz-json-1.0; charset=latin1', '', 'APPLICATION/X-AMZ-JSON-1.0']);
         break;
       case 2:
-        headers['x-amz-target'] = g.pick(['', 'DynamoDB_20120810.', 'DynamoDB_20120810.Nope', `dynamodb_20120810.${operation}`, `DynamoDBStreams_20120810.${operation}`, `DynamoDB_20111205.${operation}`, `DynamoDB_20120810.${operation}.x`, 'DynamoDB_20120810.constructor', 'DynamoDB_20120810.__proto__', 'DynamoDB_20120810.toString']);
+        headers['x-amz-target'] = g.pick(['', 'DynamoDB_20120810.', 'DynamoDB_20120810.Nope', `dynamodb_20120810.${operation}`, `DynamoDBStreams_20120810.${operation}`, `DynamoDB_20120810.${operation}`, 'DynamoDBStreams_20120810.', `DynamoDB_20111205.${operation}`, `DynamoDB_20120810.${operation}.x`, 'DynamoDB_20120810.constructor', 'DynamoDB_20120810.__proto__', 'DynamoDB_20120810.toString']);
         break;
       case 3:
         headers['authorization'] = g.pick(['', 'AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA256 Credential=a/b', 'Basic abc', 'AWS4-HMAC-SHA256 Credential=, SignedHeaders=, Signature=', 'x'.repeat(10_000)]);
@@ -502,7 +530,7 @@ function garbageHeaders(g: Gen, operation: string): Record<string, string> {
 
 test(`fuzz: ${raw_case_count} raw protocol requests (seed ${seed})`, async () => {
   const g = new Gen(seed ^ 0x1a2b);
-  const operations = [...actionsByName.keys()].sort();
+  const operations = all_operations;
   for (let i = 0; i < raw_case_count; i++) {
     const operation = g.pick(operations);
     const method = g.chance(0.9) ? 'POST' : g.pick(['GET', 'PUT', 'OPTIONS', 'DELETE', 'post']);
@@ -514,6 +542,6 @@ test(`fuzz: ${raw_case_count} raw protocol requests (seed ${seed})`, async () =>
       const shown = Buffer.from(body.subarray(0, 2000)).toString('utf8');
       assert.fail(`raw case ${i} with DYNABASE_FUZZ_SEED=${seed}: ${(failure as Error).message}\n${method} ${JSON.stringify(headers)}\nbody (${body.length} bytes): ${shown}`);
     }
-    if (tableOf(target) === undefined) await seedTable(target, g);
+    if (tableOf(target) === undefined) await seed_and_learn_stream(g);
   }
 });
