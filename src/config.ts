@@ -13,6 +13,8 @@ export interface TableStateDelays {
   readonly updateTable_ms: number;
   /** DELETING -> gone after DeleteTable. */
   readonly deleteTable_ms: number;
+  /** ENABLING -> ENABLED and DISABLING -> DISABLED after UpdateTimeToLive; default 0. */
+  readonly updateTimeToLive_ms?: number;
 }
 
 export interface Quotas {

@@ -58,6 +58,8 @@ export interface DynabaseOptions {
   readonly createTableMs?: number;
   readonly updateTableMs?: number;
   readonly deleteTableMs?: number;
+  /** How long TTL stays ENABLING / DISABLING after UpdateTimeToLive; default 0. */
+  readonly updateTimeToLiveMs?: number;
   /** `false`: open no socket; use `requestHandler`. Default true. */
   readonly listen?: boolean;
   /** The clock behind table state delays, TTL, streams and capacity; default the system clock. */
@@ -164,6 +166,7 @@ function configFrom(options: DynabaseOptions): Config {
       createTable_ms: delay('createTableMs', options.createTableMs),
       updateTable_ms: delay('updateTableMs', options.updateTableMs),
       deleteTable_ms: delay('deleteTableMs', options.deleteTableMs),
+      updateTimeToLive_ms: delay('updateTimeToLiveMs', options.updateTimeToLiveMs),
     },
     clock: options.clock ?? defaultConfig.clock,
   };

@@ -1,8 +1,10 @@
 /**
- * DescribeTimeToLive: ENABLED with the attribute name, or DISABLED. Dynabase applies a TTL change
- * at once, as DynamoDB Local does, so ENABLING and DISABLING are never reported.
+ * DescribeTimeToLive: ENABLING or ENABLED with the attribute name, DISABLING (still naming it) or
+ * DISABLED. A change settles after config.tableStateDelays.updateTimeToLive_ms (DynamoDB takes up
+ * to an hour); by default at once, as DynamoDB Local does. Items expire only once ENABLED.
  */
 import type { Action, JsonObject, ServiceContext } from './action.js';
+import { timeToLiveStatus } from '../ttl/ttl-sweeper.js';
 import { requireTable } from './table-description.js';
 import { controlPlaneTableName } from './validation/common-shapes.js';
 import { checkRequest } from './validation/check-request.js';
@@ -14,9 +16,9 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
   const body = checkRequest(shape, rawBody);
   const record = await requireTable(context, body.TableName);
   const ttl = record.timeToLive;
+  const status = timeToLiveStatus(ttl, context.config.clock.now(), context.config.tableStateDelays.updateTimeToLive_ms ?? 0);
   return {
-    TimeToLiveDescription:
-      ttl?.enabled === true ? { TimeToLiveStatus: 'ENABLED', AttributeName: ttl.attributeName } : { TimeToLiveStatus: 'DISABLED' },
+    TimeToLiveDescription: status === 'DISABLED' ? { TimeToLiveStatus: status } : { TimeToLiveStatus: status, AttributeName: ttl!.attributeName },
   };
 }
 

@@ -25,6 +25,19 @@ export const ttl_scan_items_per_pass = 1000;
 /** At most this many deletions per pass over all tables. */
 export const ttl_deletes_per_pass = 100;
 
+export type TimeToLiveStatus = 'ENABLING' | 'ENABLED' | 'DISABLING' | 'DISABLED';
+
+/**
+ * DescribeTimeToLive's status: a change passes through ENABLING or DISABLING for
+ * `transition_ms` (DynamoDB takes up to an hour; Dynabase's default is 0, as DynamoDB Local).
+ */
+export function timeToLiveStatus(ttl: TableRecord['timeToLive'], now_ms: number, transition_ms: number): TimeToLiveStatus {
+  if (ttl === undefined) return 'DISABLED';
+  const settling = now_ms - ttl.changedAt_ms < transition_ms;
+  if (ttl.enabled) return settling ? 'ENABLING' : 'ENABLED';
+  return settling ? 'DISABLING' : 'DISABLED';
+}
+
 /** The expiry time of an item, in epoch seconds, if its TTL attribute makes it expirable. */
 export function expiryOf(item: Item, attributeName: string): number | undefined {
   const value = item[attributeName];
@@ -54,7 +67,8 @@ export class TtlSweeper {
     for (const table of this.context.store.listTables()) {
       seen.add(table.id);
       const ttl = table.timeToLive;
-      if (ttl === undefined || !ttl.enabled) continue;
+      const now_ms = this.context.config.clock.now();
+      if (ttl === undefined || timeToLiveStatus(ttl, now_ms, this.context.config.tableStateDelays.updateTimeToLive_ms ?? 0) !== 'ENABLED') continue;
       deleted += await this.sweepTable(table, ttl.attributeName, ttl_deletes_per_pass - deleted);
       if (deleted >= ttl_deletes_per_pass) break;
     }

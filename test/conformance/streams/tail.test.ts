@@ -23,19 +23,16 @@ test('prints each change as one line, live', async () => {
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-  const lines = (count: number) =>
-    new Promise<string[]>((resolve, reject) => {
-      const check = () => {
-        const got = stdout.split('\n').filter((line) => line !== '');
-        if (got.length >= count) resolve(got);
-      };
-      child.stdout.on('data', (data: Buffer) => {
-        stdout += data.toString();
-        check();
-      });
-      check();
-      setTimeout(() => reject(new Error(`tail printed ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`)), 5000).unref();
-    });
+  child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+  const lines = async (count: number): Promise<string[]> => {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const got = stdout.split('\n').filter((line) => line !== '');
+      if (got.length >= count) return got;
+      if (Date.now() > deadline) throw new Error(`tail printed ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
   try {
     const first = await lines(1);
     assert.match(first[0]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ INSERT \{"pk":"a"\} \{"pk":"a","n":1\}$/);
