@@ -20,7 +20,7 @@ import { encodeKey } from '../model/key-codec.js';
 import { key_schema_mismatch_message, validateAttributeMap, validateItem, validateItemKeyAttributes, validateKey } from '../model/validate-item.js';
 import { keyOf, type TableRecord } from '../partition/table-store.js';
 import type { Action, JsonObject } from './action.js';
-import { consumedCapacity } from './consumed-capacity.js';
+import { checkIndexKeys, writeConsumedCapacity } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkRequest } from './validation/check-request.js';
 import { returnConsumedCapacity, returnItemCollectionMetrics, table_name_pattern_source } from './validation/common-shapes.js';
@@ -90,6 +90,7 @@ export const batchWriteItem: Action = {
         let next: PlannedWrite;
         if (write.put !== undefined) {
           checkPutKey(table, write.put);
+          checkIndexKeys(table, write.put);
           next = { kind: 'put', item: write.put, key: keyOf(table.key, write.put) };
         } else {
           next = { kind: 'delete', key: validateKey(table.key, write.key!) };
@@ -113,7 +114,7 @@ export const batchWriteItem: Action = {
         const size_bytes = Math.max(outcome.next === undefined ? 0 : itemSize(outcome.next), outcome.previous === undefined ? 0 : itemSize(outcome.previous));
         units += writeCapacityUnits(size_bytes);
       }
-      const capacity = consumedCapacity(body.ReturnConsumedCapacity, tableName, units);
+      const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, tableName, units, outcomes);
       if (capacity !== undefined) capacities.push(capacity);
     }
     const response: JsonObject = { UnprocessedItems: {} };

@@ -10,7 +10,7 @@ import { validateAttributeMap, validateKey } from '../model/validate-item.js';
 import { validationError } from '../errors.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
-import { consumedCapacity } from './consumed-capacity.js';
+import { writeConsumedCapacity } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
@@ -62,7 +62,8 @@ export const deleteItem: Action = {
 
     const response: JsonObject = {};
     if (body.ReturnValues === 'ALL_OLD' && outcome.previous !== undefined) response['Attributes'] = outcome.previous;
-    const capacity = consumedCapacity(body.ReturnConsumedCapacity, body.TableName, writeCapacityUnits(outcome.previous === undefined ? 0 : itemSize(outcome.previous)));
+    const units = writeCapacityUnits(outcome.previous === undefined ? 0 : itemSize(outcome.previous));
+    const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, units, [outcome]);
     if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
     return response;
   },

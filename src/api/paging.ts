@@ -20,7 +20,7 @@ import { validateAttributeValue } from '../model/validate-item.js';
 import { evaluateCondition } from '../expr/evaluate.js';
 import { project } from '../expr/projection.js';
 import type { ResolvedCondition, ResolvedProjection } from '../expr/resolved.js';
-import { keyOf } from '../partition/table-store.js';
+import { keyOf, type SecondaryIndex } from '../partition/table-store.js';
 import type { JsonObject } from './action.js';
 import { consumedCapacity } from './consumed-capacity.js';
 import { comparisonOperators } from './validation/item-shapes.js';
@@ -33,8 +33,15 @@ export interface PageOptions {
   readonly projection: ResolvedProjection | undefined;
   /** Select COUNT: count, keep no items. */
   readonly countOnly: boolean;
-  /** The key LastEvaluatedKey is made of. */
+  /** The key LastEvaluatedKey is made of: the table's. */
   readonly keyShape: KeyShape;
+  /** Reading an index: LastEvaluatedKey holds its keys too (the entry to resume after). */
+  readonly indexKeyShape?: KeyShape;
+  /**
+   * Reading an LSI for attributes it does not project: the table's item of an entry (its read
+   * is charged to the table, and the page's 1 MB counts only the index entries).
+   */
+  readonly fetch?: (entry: Item) => Item | undefined;
 }
 
 export interface Page {
@@ -42,31 +49,42 @@ export interface Page {
   readonly count: number;
   readonly scannedCount: number;
   readonly lastEvaluatedKey: Item | undefined;
-  /** Bytes of every item read, for capacity. */
+  /** Bytes of every item (or index entry) read, for capacity. */
   readonly readBytes: number;
+  /** Bytes of the table items fetched for index entries (`fetch`). */
+  readonly fetchedBytes: number;
 }
 
 /** Reads one page from `source`; stops pulling from it at Limit or 1 MB. */
 export function readPage(source: Iterable<Item>, options: PageOptions): Page {
-  const { limit, filter, projection, countOnly } = options;
+  const { limit, filter, projection, countOnly, fetch } = options;
   const items: Item[] = [];
   let count = 0;
   let scannedCount = 0;
   let readBytes = 0;
+  let fetchedBytes = 0;
   let lastEvaluatedKey: Item | undefined;
-  for (const item of source) {
+  for (const entry of source) {
     scannedCount++;
-    readBytes += itemSize(item);
+    readBytes += itemSize(entry);
+    let item = entry;
+    if (fetch !== undefined) {
+      const full = fetch(entry);
+      if (full !== undefined) {
+        fetchedBytes += itemSize(full);
+        item = full;
+      }
+    }
     if (filter === undefined || evaluateCondition(filter, item)) {
       count++;
       if (!countOnly) items.push(projection === undefined ? item : project(projection, item));
     }
     if (scannedCount === limit || readBytes >= max_page_read_bytes) {
-      lastEvaluatedKey = keyOf(options.keyShape, item);
+      lastEvaluatedKey = options.indexKeyShape === undefined ? keyOf(options.keyShape, entry) : { ...keyOf(options.keyShape, entry), ...keyOf(options.indexKeyShape, entry) };
       break;
     }
   }
-  return { items, count, scannedCount, lastEvaluatedKey, readBytes };
+  return { items, count, scannedCount, lastEvaluatedKey, readBytes, fetchedBytes };
 }
 
 /** The Query/Scan response for a page; Select COUNT leaves Items out. */
@@ -76,14 +94,28 @@ export function pageResponse(
   returnConsumedCapacity: string | undefined,
   tableName: string,
   consistent: boolean,
+  index?: SecondaryIndex,
 ): JsonObject {
   const response: JsonObject = {};
   if (!countOnly) response['Items'] = page.items;
   response['Count'] = page.count;
   response['ScannedCount'] = page.scannedCount;
   if (page.lastEvaluatedKey !== undefined) response['LastEvaluatedKey'] = page.lastEvaluatedKey;
-  const capacity = consumedCapacity(returnConsumedCapacity, tableName, readCapacityUnits(page.readBytes, { consistent }));
-  if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+  if (index === undefined) {
+    const capacity = consumedCapacity(returnConsumedCapacity, tableName, readCapacityUnits(page.readBytes, { consistent }));
+    if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+    return response;
+  }
+  if (returnConsumedCapacity !== 'TOTAL' && returnConsumedCapacity !== 'INDEXES') return response;
+  // An index read charges the index for its entries and the table for items fetched from it.
+  const indexUnits = readCapacityUnits(page.readBytes, { consistent });
+  const tableUnits = page.fetchedBytes === 0 ? 0 : readCapacityUnits(page.fetchedBytes, { consistent });
+  const capacity: JsonObject = { TableName: tableName, CapacityUnits: indexUnits + tableUnits };
+  if (returnConsumedCapacity === 'INDEXES') {
+    capacity['Table'] = { CapacityUnits: tableUnits };
+    capacity[index.kind === 'local' ? 'LocalSecondaryIndexes' : 'GlobalSecondaryIndexes'] = { [index.name]: { CapacityUnits: indexUnits } };
+  }
+  response['ConsumedCapacity'] = capacity;
   return response;
 }
 

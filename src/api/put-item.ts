@@ -13,7 +13,7 @@ import { keyOf } from '../partition/table-store.js';
 import { validationError } from '../errors.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
-import { consumedCapacity } from './consumed-capacity.js';
+import { writeConsumedCapacity, checkIndexKeys } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
@@ -58,6 +58,7 @@ export const putItem: Action = {
 
     const table = tableForDataPlane(context.store, body.TableName);
     validateItemKeyAttributes(table.key, item);
+    checkIndexKeys(table, item);
 
     const outcome = await context.store.writeItem(table, keyOf(table.key, item), (previous) => {
       assertItemNotInTransaction(context.store, table, item);
@@ -68,7 +69,7 @@ export const putItem: Action = {
     const response: JsonObject = {};
     if (body.ReturnValues === 'ALL_OLD' && outcome.previous !== undefined) response['Attributes'] = outcome.previous;
     const size_bytes = Math.max(newSize_bytes, outcome.previous === undefined ? 0 : itemSize(outcome.previous));
-    const capacity = consumedCapacity(body.ReturnConsumedCapacity, body.TableName, writeCapacityUnits(size_bytes));
+    const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, writeCapacityUnits(size_bytes), [outcome]);
     if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
     return response;
   },

@@ -17,9 +17,10 @@ import { keyConditionTerms, legacyKeyConditionTerms, type KeyConditionTerm } fro
 import { attributesToGetProjection, legacyFilterCondition, type ConditionalOperator } from '../expr/legacy.js';
 import type { ResolvedCondition, ResolvedOperand, ResolvedProjection } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
-import type { QueryRange, TableRecord } from '../partition/table-store.js';
+import { keyOf, type QueryRange, type SecondaryIndex } from '../partition/table-store.js';
 import type { Action } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
+import { checkSelectOnIndex, indexForRead, needsTableFetch, tableFetcher } from './secondary-indexes.js';
 import { checkExpressionParameters, checkProjectionKeyPaths } from './item-expressions.js';
 import { checkSelect, legacyConditions, pageResponse, readPage, validateStartKeyValues } from './paging.js';
 import { checkRequest } from './validation/check-request.js';
@@ -68,15 +69,15 @@ function checkStartKeyPart(startKey: Item, shape: KeyShape, name: string): void 
   if (startKey[name] === undefined) throw validationError(starting_key_invalid);
   // validateKey checks both parts; reaching here for the partition key first keeps DynamoDB's order.
   const partial: KeyShape = name === shape.hashName ? { hashName: name, hashType: shape.hashType } : shape;
-  validateKey(partial, name === shape.hashName ? { [name]: startKey[name]! } : startKey);
+  validateKey(partial, name === shape.hashName ? { [name]: startKey[name]! } : keyOf(shape, startKey));
 }
 
 /** The key conditions against the table's key schema, partition key first (dynalite records the messages). */
-function checkKeyConditions(shape: KeyShape, terms: readonly KeyConditionTerm[], startKey: Item | undefined): void {
+function checkKeyConditions(shape: KeyShape, terms: readonly KeyConditionTerm[], startKey: Item | undefined, startKeyNames: number): void {
   if (startKey !== undefined) {
     let count = 0;
     for (const _ in startKey) count++;
-    if (count !== (shape.rangeName === undefined ? 1 : 2)) throw validationError(starting_key_invalid);
+    if (count !== startKeyNames) throw validationError(starting_key_invalid);
   }
   const parts: [string, KeyAttributeType, boolean][] = [[shape.hashName, shape.hashType, true]];
   if (shape.rangeName !== undefined && shape.rangeType !== undefined) parts.push([shape.rangeName, shape.rangeType, false]);
@@ -161,7 +162,7 @@ function collectOperandHeads(operand: ResolvedOperand, heads: Set<string | numbe
 }
 
 /** The top-level attributes a filter reads. */
-function collectHeads(condition: ResolvedCondition, heads: Set<string | number>): void {
+export function collectHeads(condition: ResolvedCondition, heads: Set<string | number>): void {
   switch (condition.kind) {
     case 'compare':
       collectOperandHeads(condition.left, heads);
@@ -219,10 +220,23 @@ function checkFilterKeys(shape: KeyShape, filter: ResolvedCondition | undefined,
   }
 }
 
-function tableWithIndex(table: TableRecord, indexName: string | undefined): TableRecord {
-  // Secondary indexes are not served yet: DynamoDB's answer for an index the table lacks.
-  if (indexName !== undefined) throw validationError(`The table does not have the specified index: ${indexName}`);
-  return table;
+/** How many attributes an ExclusiveStartKey has: the table's keys, and an index's too. */
+export function startKeyNameCount(tableKey: KeyShape, index: SecondaryIndex | undefined): number {
+  const names = new Set([tableKey.hashName]);
+  if (tableKey.rangeName !== undefined) names.add(tableKey.rangeName);
+  if (index !== undefined) {
+    names.add(index.key.hashName);
+    if (index.key.rangeName !== undefined) names.add(index.key.rangeName);
+  }
+  return names.size;
+}
+
+/** The top-level attributes a read's projection and filter name. */
+export function readHeads(projection: ResolvedProjection | undefined, filter: ResolvedCondition | undefined): Set<string | number> {
+  const heads = new Set<string | number>();
+  if (projection !== undefined) for (const path of projection) heads.add(path[0]!);
+  if (filter !== undefined) collectHeads(filter, heads);
+  return heads;
 }
 
 export const query: Action = {
@@ -251,15 +265,23 @@ export const query: Action = {
     const terms = resolved.keyCondition !== undefined ? keyConditionTerms(resolved.keyCondition) : legacyKeyConditionTerms(body.KeyConditions);
     const countOnly = checkSelect(body, '1 validation error detected: ');
 
-    const table = tableWithIndex(tableForDataPlane(context.store, body.TableName), body.IndexName);
-    const shape = table.key;
-    checkKeyConditions(shape, terms, startKey);
+    const table = tableForDataPlane(context.store, body.TableName);
+    const index = body.IndexName === undefined ? undefined : indexForRead(context.store, table, body.IndexName, body.ConsistentRead);
+    const shape = index?.key ?? table.key;
+    checkKeyConditions(shape, terms, startKey, startKeyNameCount(table.key, index));
     if (startKey !== undefined) checkStartKeyInRange(shape, terms, startKey);
     checkProjectionKeyPaths(projection, table);
     checkFilterKeys(shape, filter, body.QueryFilter !== undefined ? 'QueryFilter' : 'Filter Expression');
 
-    const source = context.store.queryItems(table, queryRange(shape, terms, body.ScanIndexForward !== false, startKey));
-    const page = readPage(source, { limit: body.Limit, filter, projection, countOnly, keyShape: shape });
-    return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true);
+    const range = queryRange(shape, terms, body.ScanIndexForward !== false, startKey);
+    if (index === undefined) {
+      const page = readPage(context.store.queryItems(table, range), { limit: body.Limit, filter, projection, countOnly, keyShape: shape });
+      return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true);
+    }
+    checkSelectOnIndex(index, body.Select);
+    const fetch = needsTableFetch(index, table.key, body.Select, readHeads(projection, filter)) ? tableFetcher(context.store, table) : undefined;
+    const source = context.store.queryIndex(table, index.name, range);
+    const page = readPage(source, { limit: body.Limit, filter, projection, countOnly, keyShape: table.key, indexKeyShape: index.key, ...(fetch === undefined ? {} : { fetch }) });
+    return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true, index);
   },
 };

@@ -20,9 +20,11 @@ import { attributesToGetProjection, legacyFilterCondition, type ConditionalOpera
 import type { ResolvedCondition, ResolvedProjection } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
 import { hash_space_end, hash_space_start } from '../partition/partition-map.js';
-import type { ScanRange } from '../partition/table-store.js';
+import { keyOf, type ScanRange, type SecondaryIndex } from '../partition/table-store.js';
 import type { Action } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
+import { readHeads, startKeyNameCount } from './query.js';
+import { checkSelectOnIndex, indexForRead, needsTableFetch, tableFetcher } from './secondary-indexes.js';
 import { checkExpressionParameters, checkProjectionKeyPaths } from './item-expressions.js';
 import { checkSelect, legacyConditions, pageResponse, readPage, validateStartKeyValues } from './paging.js';
 import { checkRequest } from './validation/check-request.js';
@@ -115,6 +117,36 @@ function checkStartKey(shape: KeyShape, startKey: Item, range: ScanRange, segmen
   }
 }
 
+/**
+ * An index Scan's ExclusiveStartKey (dynalite's tests record the order): the table's and the
+ * index's key attributes and nothing else, the index key parts valid, then the table key, then
+ * the segment of the index partition key's hash.
+ */
+function checkIndexStartKey(tableKey: KeyShape, index: SecondaryIndex, startKey: Item, range: ScanRange, segment: number | undefined, total: number | undefined): void {
+  let count = 0;
+  for (const _ in startKey) count++;
+  if (count !== startKeyNameCount(tableKey, index)) throw validationError('The provided starting key is invalid');
+  const shape = index.key;
+  for (const name of shape.rangeName === undefined ? [shape.hashName] : [shape.hashName, shape.rangeName]) {
+    if (startKey[name] === undefined) throw validationError('The provided starting key is invalid');
+  }
+  validateKey(shape, keyOf(shape, startKey));
+  const tableStartKey: Record<string, Item[string]> = {};
+  for (const name of tableKey.rangeName === undefined ? [tableKey.hashName] : [tableKey.hashName, tableKey.rangeName]) {
+    if (startKey[name] === undefined) throw validationError('The provided starting key is invalid');
+    tableStartKey[name] = startKey[name]!;
+  }
+  checkStartKey(tableKey, tableStartKey, { hashStart: hash_space_start, hashEnd: hash_space_end }, segment, total);
+  const hashValue = (startKey[shape.hashName] as { readonly [type: string]: string })[shape.hashType]!;
+  const hash = partitionKeyHash(shape.hashType, hashValue);
+  if (hash < range.hashStart || (range.hashEnd !== hash_space_end && hash >= range.hashEnd)) {
+    throw validationError(
+      'The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. ' +
+        `TotalSegments: ${total} Segment: ${segment}`,
+    );
+  }
+}
+
 export const scan: Action = {
   name: 'Scan',
   run(context, rawBody) {
@@ -135,14 +167,22 @@ export const scan: Action = {
     const countOnly = checkSelect(body, '');
 
     const table = tableForDataPlane(context.store, body.TableName);
-    // Secondary indexes are not served yet: DynamoDB's answer for an index the table lacks.
-    if (body.IndexName !== undefined) throw validationError(`The table does not have the specified index: ${body.IndexName}`);
     const slice = segmentRange(body.Segment, body.TotalSegments);
     const range: ScanRange = startKey === undefined ? slice : { ...slice, after: startKey };
-    if (startKey !== undefined) checkStartKey(table.key, startKey, range, body.Segment, body.TotalSegments);
-    checkProjectionKeyPaths(projection, table);
+    if (body.IndexName === undefined) {
+      if (startKey !== undefined) checkStartKey(table.key, startKey, range, body.Segment, body.TotalSegments);
+      checkProjectionKeyPaths(projection, table);
+      const page = readPage(context.store.scanItems(table, range), { limit: body.Limit, filter, projection, countOnly, keyShape: table.key });
+      return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true);
+    }
 
-    const page = readPage(context.store.scanItems(table, range), { limit: body.Limit, filter, projection, countOnly, keyShape: table.key });
-    return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true);
+    const index = indexForRead(context.store, table, body.IndexName, body.ConsistentRead);
+    if (startKey !== undefined) checkIndexStartKey(table.key, index, startKey, range, body.Segment, body.TotalSegments);
+    checkSelectOnIndex(index, body.Select);
+    checkProjectionKeyPaths(projection, table);
+    const fetch = needsTableFetch(index, table.key, body.Select, readHeads(projection, filter)) ? tableFetcher(context.store, table) : undefined;
+    const source = context.store.scanIndex(table, index.name, range);
+    const page = readPage(source, { limit: body.Limit, filter, projection, countOnly, keyShape: table.key, indexKeyShape: index.key, ...(fetch === undefined ? {} : { fetch }) });
+    return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true, index);
   },
 };

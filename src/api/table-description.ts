@@ -14,6 +14,7 @@ import type { KeySchemaElement } from '../model/attribute-value.js';
 import type { TableRecord } from '../partition/table-store.js';
 import type { JsonObject, ServiceContext } from './action.js';
 import { completeTransition, hasPendingTransition } from './table-transitions.js';
+import { indexesOf } from './secondary-indexes.js';
 
 export type TableStatus = 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE';
 export type IndexStatus = 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE';
@@ -77,8 +78,9 @@ export function descriptionOf(record: TableRecord): TableDescription {
   return record.description as unknown as TableDescription;
 }
 
+/** The record with a new description, and the secondary indexes the store maintains for it. */
 export function withDescription(record: TableRecord, description: TableDescription): TableRecord {
-  return { ...record, description: description as unknown as Readonly<Record<string, unknown>> };
+  return { ...record, description: description as unknown as Readonly<Record<string, unknown>>, indexes: indexesOf(description) };
 }
 
 /** arn:aws:dynamodb:<region>:<account>:table/<name> */
@@ -144,8 +146,13 @@ export async function finishTransition(context: ServiceContext, tableName: strin
     await context.store.dropTable(tableName);
     return;
   }
+  // An index added to a populated table stays CREATING (and the table UPDATING) until its
+  // backfill is done; the next control-plane read of the table settles it.
+  const backfilling = (index: GlobalIndexDescription): boolean =>
+    index.IndexStatus === 'CREATING' && record.indexes?.some((known) => known.name === index.IndexName) === true && context.store.indexStats(record, index.IndexName).backfilling;
+  const stillBackfilling = description.GlobalSecondaryIndexes?.some(backfilling) === true;
   const indexes = description.GlobalSecondaryIndexes?.filter((index) => index.IndexStatus !== 'DELETING')
-    .map((index): GlobalIndexDescription => (index.IndexStatus === 'ACTIVE' ? index : { ...index, IndexStatus: 'ACTIVE' }));
+    .map((index): GlobalIndexDescription => (index.IndexStatus === 'ACTIVE' || backfilling(index) ? index : { ...index, IndexStatus: 'ACTIVE' }));
   let billing = description.BillingModeSummary;
   if (description.TableStatus === 'CREATING' && billing?.BillingMode === 'PAY_PER_REQUEST') {
     // DynamoDB stamps an on-demand table's billing summary when it becomes ACTIVE.
@@ -153,11 +160,13 @@ export async function finishTransition(context: ServiceContext, tableName: strin
   }
   const next: TableDescription = {
     ...description,
-    TableStatus: 'ACTIVE',
+    TableStatus: stillBackfilling ? 'UPDATING' : 'ACTIVE',
     ...(billing === undefined ? {} : { BillingModeSummary: billing }),
     ...(indexes === undefined ? {} : { GlobalSecondaryIndexes: indexes }),
   };
   if (next.GlobalSecondaryIndexes?.length === 0) delete (next as { GlobalSecondaryIndexes?: unknown }).GlobalSecondaryIndexes;
+  // Still waiting on a backfill with nothing else to settle: no need to rewrite the record.
+  if (stillBackfilling && JSON.stringify(next) === JSON.stringify(description)) return;
   await context.store.saveTable(withDescription(record, next));
 }
 
@@ -188,16 +197,29 @@ export function liveDescription(context: ServiceContext, record: TableRecord): J
   answer.ProvisionedThroughput = throughputNow(description.ProvisionedThroughput, now_ms);
   answer.TableSizeBytes = stats?.sizeBytes ?? 0;
   answer.ItemCount = stats?.itemCount ?? 0;
+  // Index figures are the store's exact entry counts and sizes (DynamoDB refreshes them about every
+  // six hours); an index being deleted, or a table being deleted, reports 0.
+  const indexStats = (name: string): { readonly itemCount: number; readonly sizeBytes: number; readonly backfilling: boolean } =>
+    stats === undefined || record.indexes?.some((index) => index.name === name) !== true
+      ? { itemCount: 0, sizeBytes: 0, backfilling: false }
+      : context.store.indexStats(record, name);
   if (description.LocalSecondaryIndexes !== undefined) {
-    answer.LocalSecondaryIndexes = description.LocalSecondaryIndexes.map((index) => ({ ...index, IndexSizeBytes: 0, ItemCount: 0 }));
+    answer.LocalSecondaryIndexes = description.LocalSecondaryIndexes.map((index) => {
+      const figures = indexStats(index.IndexName);
+      return { ...index, IndexSizeBytes: figures.sizeBytes, ItemCount: figures.itemCount };
+    });
   }
   if (description.GlobalSecondaryIndexes !== undefined) {
-    answer.GlobalSecondaryIndexes = description.GlobalSecondaryIndexes.map((index) => ({
-      ...index,
-      ProvisionedThroughput: throughputNow(index.ProvisionedThroughput, now_ms),
-      IndexSizeBytes: 0,
-      ItemCount: 0,
-    }));
+    answer.GlobalSecondaryIndexes = description.GlobalSecondaryIndexes.map((index) => {
+      const figures = indexStats(index.IndexName);
+      return {
+        ...index,
+        ...(index.IndexStatus === 'CREATING' && figures.backfilling ? { Backfilling: true } : {}),
+        ProvisionedThroughput: throughputNow(index.ProvisionedThroughput, now_ms),
+        IndexSizeBytes: figures.sizeBytes,
+        ItemCount: figures.itemCount,
+      };
+    });
   }
   return answer;
 }

@@ -19,7 +19,7 @@ import { resolveExpressions } from '../expr/resolve.js';
 import { applyUpdate, checkKeyAttributesNotUpdated } from '../expr/update.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
-import { consumedCapacity } from './consumed-capacity.js';
+import { checkIndexKeys, writeConsumedCapacity } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkExpressionParameters, enforceCondition } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
@@ -86,6 +86,8 @@ export const updateItem: Action = {
       // An update made only of REMOVE and DELETE actions does not bring a missing item into
       // existence; one with no actions at all creates the item with just its key.
       if (previous === undefined && update.actions.length > 0 && update.actions.every(removesOnly)) return undefined;
+      // The updated item's index keys must have the indexes' types, as for a put.
+      checkIndexKeys(table, result.item);
       return result.item;
     });
 
@@ -93,7 +95,7 @@ export const updateItem: Action = {
     const attributes = returnedAttributes(body.ReturnValues, outcome.previous, outcome.next, updatedPaths);
     if (attributes !== undefined && Object.keys(attributes).length > 0) response['Attributes'] = attributes;
     const size_bytes = Math.max(outcome.previous === undefined ? 0 : itemSize(outcome.previous), outcome.next === undefined ? 0 : itemSize(outcome.next));
-    const capacity = consumedCapacity(body.ReturnConsumedCapacity, body.TableName, writeCapacityUnits(size_bytes));
+    const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, writeCapacityUnits(size_bytes), [outcome]);
     if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
     return response;
   },

@@ -83,7 +83,9 @@ function checkIndexes(store: TableStore, table: TableRecord, indexes: readonly S
 }
 
 async function waitForBackfill(store: TableStore, table: TableRecord, indexName: string): Promise<void> {
-  for (let i = 0; i < 10_000 && store.indexStats(table, indexName).backfilling; i++) await new Promise((resolve) => setImmediate(resolve));
+  // Bounded by time, not turns: under a loaded test run LMDB commits can be slow.
+  const deadline_ms = Date.now() + 30_000;
+  while (Date.now() < deadline_ms && store.indexStats(table, indexName).backfilling) await new Promise((resolve) => setTimeout(resolve, 2));
   assert.equal(store.indexStats(table, indexName).backfilling, false, 'the backfill finished');
 }
 

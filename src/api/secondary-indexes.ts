@@ -1,0 +1,182 @@
+/**
+ * The actions' side of secondary indexes: the store's index definitions derived from a table's
+ * description, the index-key checks of item writes, and the write capacity indexes consume.
+ */
+import type { Item, KeyAttributeType, KeyShape, KeySchemaElement } from '../model/attribute-value.js';
+import { writeCapacityUnits } from '../model/capacity.js';
+import { itemSize } from '../model/item-size.js';
+import { validateItemIndexKeyAttributes, type IndexKeyShape } from '../model/validate-item.js';
+import { validationError } from '../errors.js';
+import { inIndex, projectedNames, projectEntry } from '../partition/index-entries.js';
+import { keyOf, type IndexProjection, type SecondaryIndex, type TableRecord, type TableStore } from '../partition/table-store.js';
+import type { JsonObject } from './action.js';
+import type { AttributeDefinition, Projection, TableDescription } from './table-description.js';
+
+function keyShapeOf(keySchema: readonly KeySchemaElement[], definitions: readonly AttributeDefinition[]): KeyShape {
+  const typeOf = (name: string): KeyAttributeType => definitions.find((definition) => definition.AttributeName === name)!.AttributeType;
+  const hashName = keySchema[0]!.AttributeName;
+  const rangeName = keySchema[1]?.AttributeName;
+  return rangeName === undefined ? { hashName, hashType: typeOf(hashName) } : { hashName, hashType: typeOf(hashName), rangeName, rangeType: typeOf(rangeName) };
+}
+
+function projectionOf(projection: Projection): IndexProjection {
+  switch (projection.ProjectionType) {
+    case 'INCLUDE':
+      return { kind: 'INCLUDE', nonKeyAttributes: projection.NonKeyAttributes ?? [] };
+    case 'KEYS_ONLY':
+      return { kind: 'KEYS_ONLY' };
+    default:
+      return { kind: 'ALL' };
+  }
+}
+
+/**
+ * The indexes the store maintains for a table description: every LSI, and every GSI but one being
+ * deleted (DynamoDB stops serving and maintaining an index as soon as its deletion starts).
+ */
+export function indexesOf(description: TableDescription): SecondaryIndex[] {
+  const definitions = description.AttributeDefinitions;
+  const indexes: SecondaryIndex[] = [];
+  for (const index of description.GlobalSecondaryIndexes ?? []) {
+    if (index.IndexStatus === 'DELETING') continue;
+    indexes.push({ name: index.IndexName, kind: 'global', key: keyShapeOf(index.KeySchema, definitions), projection: projectionOf(index.Projection) });
+  }
+  for (const index of description.LocalSecondaryIndexes ?? []) {
+    indexes.push({ name: index.IndexName, kind: 'local', key: keyShapeOf(index.KeySchema, definitions), projection: projectionOf(index.Projection) });
+  }
+  return indexes;
+}
+
+export function findIndex(table: TableRecord, indexName: string): SecondaryIndex | undefined {
+  const indexes = table.indexes;
+  if (indexes === undefined) return undefined;
+  for (let i = 0; i < indexes.length; i++) if (indexes[i]!.name === indexName) return indexes[i];
+  return undefined;
+}
+
+/** Index key shapes per table record, computed once (records are immutable and replaced on change). */
+const keyShapesByRecord = new WeakMap<TableRecord, readonly IndexKeyShape[]>();
+
+/**
+ * Checks the index key attributes an item to be written carries: a present one must have the
+ * index's type and must not be empty ("Type mismatch for Index Key ..."); GSIs first, then LSIs,
+ * as DynamoDB reports them. Absent ones leave the item out of that index.
+ */
+export function checkIndexKeys(table: TableRecord, item: Item): void {
+  const indexes = table.indexes;
+  if (indexes === undefined || indexes.length === 0) return;
+  let shapes = keyShapesByRecord.get(table);
+  if (shapes === undefined) {
+    shapes = indexes.map((index) => ({ indexName: index.name, key: index.key }));
+    keyShapesByRecord.set(table, shapes);
+  }
+  validateItemIndexKeyAttributes(shapes, item);
+}
+
+/**
+ * The write units one index consumes for an item going from `previous` to `next` (developer
+ * guide, "Provisioned throughput considerations for secondary indexes"): nothing when the item is
+ * in neither state's index or its entry is unchanged; a put of the new entry when it appears or
+ * changes in place; a delete of the old one when it leaves; both when its index key moves.
+ */
+export function indexWriteUnits(index: SecondaryIndex, tableKey: KeyShape, previous: Item | undefined, next: Item | undefined): number {
+  const oldEntry = previous !== undefined && inIndex(index, previous) ? projectEntry(index, tableKey, previous) : undefined;
+  const newEntry = next !== undefined && inIndex(index, next) ? projectEntry(index, tableKey, next) : undefined;
+  if (oldEntry === undefined) return newEntry === undefined ? 0 : writeCapacityUnits(itemSize(newEntry));
+  if (newEntry === undefined) return writeCapacityUnits(itemSize(oldEntry));
+  if (sameIndexKey(index, oldEntry, newEntry)) {
+    if (JSON.stringify(oldEntry) === JSON.stringify(newEntry)) return 0;
+    return writeCapacityUnits(Math.max(itemSize(oldEntry), itemSize(newEntry)));
+  }
+  return writeCapacityUnits(itemSize(oldEntry)) + writeCapacityUnits(itemSize(newEntry));
+}
+
+function sameIndexKey(index: SecondaryIndex, a: Item, b: Item): boolean {
+  const { hashName, rangeName } = index.key;
+  if (JSON.stringify(a[hashName]) !== JSON.stringify(b[hashName])) return false;
+  return rangeName === undefined || JSON.stringify(a[rangeName]) === JSON.stringify(b[rangeName]);
+}
+
+/**
+ * ConsumedCapacity of an item write: the table's units plus every affected index's, with the
+ * per-index breakdown for INDEXES (`LocalSecondaryIndexes` / `GlobalSecondaryIndexes` maps, only
+ * the indexes that consumed capacity).
+ */
+export function writeConsumedCapacity(
+  returnConsumedCapacity: string | undefined,
+  table: TableRecord,
+  tableName: string,
+  tableUnits: number,
+  changes: readonly { readonly previous: Item | undefined; readonly next: Item | undefined }[],
+): JsonObject | undefined {
+  if (returnConsumedCapacity !== 'TOTAL' && returnConsumedCapacity !== 'INDEXES') return undefined;
+  let total = tableUnits;
+  const local: Record<string, { CapacityUnits: number }> = {};
+  const global: Record<string, { CapacityUnits: number }> = {};
+  let anyLocal = false;
+  let anyGlobal = false;
+  for (const index of table.indexes ?? []) {
+    let units = 0;
+    for (const change of changes) {
+      if (change.previous === change.next) continue;
+      units += indexWriteUnits(index, table.key, change.previous, change.next);
+    }
+    if (units === 0) continue;
+    total += units;
+    if (index.kind === 'local') {
+      local[index.name] = { CapacityUnits: units };
+      anyLocal = true;
+    } else {
+      global[index.name] = { CapacityUnits: units };
+      anyGlobal = true;
+    }
+  }
+  if (returnConsumedCapacity === 'TOTAL') return { TableName: tableName, CapacityUnits: total };
+  const answer: JsonObject = { TableName: tableName, CapacityUnits: total, Table: { CapacityUnits: tableUnits } };
+  if (anyLocal) answer['LocalSecondaryIndexes'] = local;
+  if (anyGlobal) answer['GlobalSecondaryIndexes'] = global;
+  return answer;
+}
+
+/**
+ * The index a Query or Scan names, with DynamoDB's refusals: an unknown index, a strongly
+ * consistent read of a GSI (GSIs are updated asynchronously), a GSI still being backfilled.
+ */
+export function indexForRead(store: TableStore, table: TableRecord, indexName: string, consistentRead: boolean | undefined): SecondaryIndex {
+  const index = findIndex(table, indexName);
+  if (index === undefined) throw validationError(`The table does not have the specified index: ${indexName}`);
+  if (index.kind === 'global') {
+    if (consistentRead === true) throw validationError('Consistent reads are not supported on global secondary indexes');
+    if (store.indexStats(table, indexName).backfilling) throw validationError(`Cannot read from backfilling global secondary index: ${indexName}`);
+  }
+  return index;
+}
+
+/** Select ALL_ATTRIBUTES needs the whole item: a GSI cannot fetch it from the table. */
+export function checkSelectOnIndex(index: SecondaryIndex, select: string | undefined): void {
+  if (select === 'ALL_ATTRIBUTES' && index.kind === 'global' && index.projection.kind !== 'ALL') {
+    throw validationError(
+      `One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${index.name} because its projection type is not ALL`,
+    );
+  }
+}
+
+/**
+ * Whether a read of an LSI needs attributes the index does not project (Select ALL_ATTRIBUTES, or
+ * a projection or filter naming them): DynamoDB then fetches each item from the table, at the
+ * table's read cost. A GSI never fetches; attributes it does not project are simply absent.
+ */
+export function needsTableFetch(index: SecondaryIndex, tableKey: KeyShape, select: string | undefined, heads: ReadonlySet<string | number> | undefined): boolean {
+  if (index.kind !== 'local') return false;
+  const names = projectedNames(index, tableKey);
+  if (names === undefined) return false;
+  if (select === 'ALL_ATTRIBUTES') return true;
+  if (heads === undefined) return false;
+  for (const head of heads) if (typeof head === 'string' && !names.has(head)) return true;
+  return false;
+}
+
+/** Completes an LSI entry from the table's item (undefined if the item went meanwhile). */
+export function tableFetcher(store: TableStore, table: TableRecord): (entry: Item) => Item | undefined {
+  return (entry) => store.getItem(table, keyOf(table.key, entry));
+}
