@@ -1,0 +1,70 @@
+/**
+ * Streams over the store, below the wire: physical trimming of change logs past retention (the
+ * log head is kept), and the shards of a split table (a closed parent, children naming it).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTable } from '../../../src/api/create-table.js';
+import { putItem } from '../../../src/api/put-item.js';
+import { stream_retention_ms } from '../../../src/streams/stream-epochs.js';
+import { trimChangeLogs } from '../../../src/streams/stream-trimmer.js';
+import { findStream, shardIdOf, shardRange, shardsOf } from '../../../src/streams/stream-view.js';
+import { testContext } from '../api/test-context.js';
+
+async function tableWithStream(context: Awaited<ReturnType<typeof testContext>>, name: string): Promise<string> {
+  const answer = (await createTable.run(context, {
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+  })) as { TableDescription: { LatestStreamArn: string } };
+  return answer.TableDescription.LatestStreamArn;
+}
+
+test('trimming deletes records older than 24 hours and keeps the sequence numbers going', async () => {
+  const context = await testContext();
+  await tableWithStream(context, 'trimmed');
+  for (let i = 0; i < 3; i++) await putItem.run(context, { TableName: 'trimmed', Item: { pk: { S: `old${i}` } } });
+  context.clock.time_ms += stream_retention_ms + 1;
+  await putItem.run(context, { TableName: 'trimmed', Item: { pk: { S: 'new' } } });
+  const table = context.store.getTable('trimmed')!;
+  assert.equal(context.store.readChanges(table, '0').length, 4);
+
+  assert.equal(await trimChangeLogs(context), 3);
+  const left = context.store.readChanges(table, '0');
+  assert.deepEqual(left.map((change) => change.keys), [{ pk: { S: 'new' } }]);
+  assert.equal(context.store.changeLogHead(table, '0'), 4);
+  assert.equal(await trimChangeLogs(context), 0);
+  await putItem.run(context, { TableName: 'trimmed', Item: { pk: { S: 'newer' } } });
+  assert.equal(context.store.readChanges(table, '0').at(-1)!.sequenceNumber, '000000000000000000005');
+});
+
+test('a split partition is a closed parent shard; its children name it', async () => {
+  const context = await testContext();
+  const arn = await tableWithStream(context, 'split');
+  await putItem.run(context, { TableName: 'split', Item: { pk: { S: 'a' } } });
+  const ref = findStream(context, arn);
+  // The map as a split leaves it (partition-map.ts splitPartition): children '00' and '01' of '0'.
+  const split = {
+    ...ref,
+    table: {
+      ...ref.table,
+      partitions: [
+        { id: '00', hashStart: '0000000000000000', hashEnd: '8000000000000000', parentId: '0' },
+        { id: '01', hashStart: '8000000000000000', hashEnd: '', parentId: '0' },
+      ],
+    },
+  };
+  const shards = shardsOf(split);
+  assert.deepEqual(shards.map((shard) => [shard.partitionId, shard.parentPartitionId, shard.open]), [
+    ['0', undefined, false],
+    ['00', '0', true],
+    ['01', '0', true],
+  ]);
+  assert.equal(shards[1]!.shardId, shardIdOf(ref.epoch, '00'));
+  assert.notEqual(shards[1]!.shardId, shards[2]!.shardId);
+  // The parent's range is closed at its last record.
+  assert.deepEqual(shardRange(context, split, shards[0]!), { first: 1, last: 1 });
+  assert.deepEqual(shardRange(context, split, shards[1]!), { first: 1, last: undefined });
+});
