@@ -85,6 +85,8 @@ export function parseSequenceNumber(text: string): number {
  * with it instead of waiting behind one long transaction.
  */
 const backfill_batch_items = 256;
+/** A running backfill logs its progress every this many batches (about 25,000 items). */
+const backfill_progress_batches = 100;
 
 /**
  * How many dropped table ids the store remembers, so that a late saveTable carrying a dropped
@@ -568,11 +570,13 @@ class KvTableStore implements TableStore {
     names.add(indexName);
     const run = (async () => {
       let indexed = 0;
+      let batches = 0;
       for (;;) {
         if (this.closed) return;
         const batch = await this.kv.write((txn) => this.backfillBatch(txn, tableId, ordinal, indexName));
         indexed += batch.indexed;
         if (batch.done) break;
+        if (++batches % backfill_progress_batches === 0) console.log(`dynabase: index ${indexName}: backfill in progress, ${indexed} entries added`);
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (this.backfilling.get(ordinal)?.delete(indexName) === true) {
