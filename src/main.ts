@@ -24,6 +24,9 @@ const usage = `Usage: dynabase [flags]
   --create-table-ms <ms>   time a new table or index stays CREATING (default 0)
   --update-table-ms <ms>   time an updated table stays UPDATING (default 0)
   --delete-table-ms <ms>   time a deleted table stays DELETING (default 0)
+  --update-ttl-ms <ms>     time TTL stays ENABLING / DISABLING after UpdateTimeToLive (default 0)
+  --sweep-interval-ms <ms> how often expired TTL items are deleted and stream records older than
+                           24 hours trimmed (default 1000)
   --help                   print this help
 
 tail prints a table's stream as it changes, one line per record, from a running server
@@ -61,6 +64,8 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
         'create-table-ms': { type: 'string' },
         'update-table-ms': { type: 'string' },
         'delete-table-ms': { type: 'string' },
+        'update-ttl-ms': { type: 'string' },
+        'sweep-interval-ms': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -89,6 +94,8 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
       createTableMs: millisecondsFlag('--create-table-ms', values['create-table-ms']),
       updateTableMs: millisecondsFlag('--update-table-ms', values['update-table-ms']),
       deleteTableMs: millisecondsFlag('--delete-table-ms', values['delete-table-ms']),
+      updateTimeToLiveMs: millisecondsFlag('--update-ttl-ms', values['update-ttl-ms']),
+      ...(values['sweep-interval-ms'] === undefined ? {} : { sweepIntervalMs: integerFlag('--sweep-interval-ms', values['sweep-interval-ms'], Number.MAX_SAFE_INTEGER) }),
     },
     dataDirShown: dataDir === undefined ? 'in memory' : `data in ${dataDir} (${durability})`,
   };
