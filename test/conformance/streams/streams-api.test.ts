@@ -8,10 +8,12 @@ import assert from 'node:assert/strict';
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand, UpdateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
+  DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListStreamsCommand,
 } from '@aws-sdk/client-dynamodb-streams';
+import { test_credentials } from '../../helpers/test-server.js';
 import { createStreamTable, readAll, startStreamServer, type StreamServer } from './stream-helpers.js';
 
 let env: StreamServer;
@@ -273,4 +275,16 @@ describe('GetShardIterator and GetRecords', () => {
       'Requested resource not found: Shard does not exist',
     );
   });
+});
+
+test('the SDK reads a stream in-process too, through requestHandler (no socket)', async () => {
+  const arn = await createStreamTable(env.server, 'streams_in_process', 'NEW_IMAGE');
+  await env.server.client.send(new PutItemCommand({ TableName: 'streams_in_process', Item: { pk: { S: 'p' } } }));
+  const inProcess = new DynamoDBStreamsClient({ region: 'us-east-1', credentials: test_credentials, requestHandler: env.server.dynabase.requestHandler, endpoint: 'http://in-process' });
+  try {
+    const records = await readAll(inProcess, arn);
+    assert.deepEqual(records.map((record) => record.dynamodb!.NewImage), [{ pk: { S: 'p' } }]);
+  } finally {
+    inProcess.destroy();
+  }
 });
