@@ -17,6 +17,7 @@ import { DynamoError } from '../errors.js';
 import type { Item } from '../model/attribute-value.js';
 import { hash_space_end, hash_space_start } from '../partition/partition-map.js';
 import { keyOf, type TableRecord } from '../partition/table-store.js';
+import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 
 /** Items whose TTL time is more than five years old are not deleted (DynamoDB's rule). */
 export const ttl_max_age_s = 5 * 365 * 24 * 60 * 60;
@@ -96,17 +97,23 @@ export class TtlSweeper {
     let deleted = 0;
     for (const key of expired) {
       try {
-        // Checked again inside the write: a foreground write may have renewed the item since.
+        // Checked again inside the write: a foreground write may have renewed the item since. An
+        // item a transaction holds is left to a later pass, as a single-item write would be refused.
         const outcome = await store.writeItem(
           table,
           key,
-          (previous) => (previous !== undefined && isExpired(previous, attributeName, this.context.config.clock.now()) ? undefined : previous),
+          (previous) => {
+            if (previous === undefined || !isExpired(previous, attributeName, this.context.config.clock.now())) return previous;
+            assertItemNotInTransaction(store, table, key);
+            return undefined;
+          },
           { byService: true },
         );
         if (outcome.previous !== undefined && outcome.next === undefined) deleted++;
       } catch (error) {
         // The table was deleted under the sweep: nothing left to expire.
         if (error instanceof DynamoError && error.errorName === 'ResourceNotFoundException') return deleted;
+        if (error instanceof DynamoError && error.errorName === 'TransactionConflictException') continue;
         throw error;
       }
     }
