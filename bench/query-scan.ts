@@ -10,17 +10,15 @@
  * Usage: `npx tsc -p tsconfig.json && node dist/bench/query-scan.js [--seconds 5 --concurrency 16 --scan-items 100000]`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import { call, clock_ticks_per_second, cpuTicks, freePort, parseArgs, repoRoot, waitUntilAnswering } from './bench-kit.js';
 
 interface ServerUnderTest {
   readonly label: string;
   readonly args: (port: number) => string[];
 }
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
 const options = parseArgs(process.argv.slice(2));
 const seconds = Number(options.get('seconds') ?? 5);
 const concurrency = Number(options.get('concurrency') ?? 16);
@@ -28,7 +26,6 @@ const scanItems = Number(options.get('scan-items') ?? 100_000);
 const queryPartitions = 200;
 const itemsPerPartition = 10;
 const batch_write_requests = 25;
-const clock_ticks_per_second = 100;
 
 const servers: ServerUnderTest[] = [
   { label: 'dynabase (memory)', args: (port) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--in-memory'] },
@@ -149,57 +146,6 @@ async function fullScan(child: ChildProcess, pool: Pool) {
   if (items !== scanItems) throw new Error(`the scan returned ${items} of ${scanItems} items`);
   const cpu_us = ((cpuTicks(child) - cpuBefore) / clock_ticks_per_second) * 1e6;
   return { itemsPerSecond: items / elapsed_s, cpuPerItem_us: cpu_us / items };
-}
-
-async function call(pool: Pool, target: string, body: unknown): Promise<string> {
-  const response = await pool.request({
-    path: '/',
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `DynamoDB_20120810.${target}`,
-      'x-amz-date': '20260101T000000Z',
-      authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`${target} answered ${response.statusCode}: ${text}`);
-  return text;
-}
-
-async function waitUntilAnswering(pool: Pool): Promise<void> {
-  for (;;) {
-    try {
-      await call(pool, 'ListTables', {});
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  }
-}
-
-function cpuTicks(child: ChildProcess): number {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of /proc/<pid>/stat; after the ") " split they are 11 and 12.
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function parseArgs(argv: string[]): Map<string, string> {
-  const result = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 2) result.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
-  return result;
 }
 
 await main();

@@ -15,11 +15,11 @@
  * by the server alone; the server CPU µs/op is the figure that compares servers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { Pool } from 'undici';
+import { call, clock_ticks_per_second, cpuTicks, freePort, parseArgs, repoRoot, rssMegabytes, waitUntilAnswering } from './bench-kit.js';
 
 interface ServerUnderTest {
   readonly label: string;
@@ -35,12 +35,10 @@ interface Measurement {
   readonly clientCpuPerOp_us: number;
 }
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.get('seconds') ?? 5);
 const concurrency = Number(args.get('concurrency') ?? 16);
 const itemCount = 1000;
-const clockTicksPerSecond = 100;
 
 const allServers: ServerUnderTest[] = [
   { label: 'dynabase (memory)', command: process.execPath, args: (port) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--in-memory'] },
@@ -126,7 +124,7 @@ async function measure(child: ChildProcess, pool: Pool, nextRequest: () => { tar
   const started = Date.now();
   const latencies_us = await drive(pool, nextRequest, started + seconds * 1000);
   const elapsed_s = (Date.now() - started) / 1000;
-  const cpu_us = ((cpuTicks(child) - cpuBefore) / clockTicksPerSecond) * 1e6;
+  const cpu_us = ((cpuTicks(child) - cpuBefore) / clock_ticks_per_second) * 1e6;
   const client = process.cpuUsage(clientBefore);
   latencies_us.sort((a, b) => a - b);
   return {
@@ -152,68 +150,12 @@ async function drive(pool: Pool, nextRequest: () => { target: string; body: unkn
   return latencies_us;
 }
 
-async function call(pool: Pool, target: string, body: unknown): Promise<unknown> {
-  const response = await pool.request({
-    path: '/',
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `DynamoDB_20120810.${target}`,
-      'x-amz-date': '20260101T000000Z',
-      authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`${target} answered ${response.statusCode}: ${text}`);
-  return text;
-}
-
-async function waitUntilAnswering(pool: Pool): Promise<void> {
-  for (;;) {
-    try {
-      await call(pool, 'ListTables', {});
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  }
-}
-
 async function waitForActive(pool: Pool): Promise<void> {
   for (;;) {
     const text = (await call(pool, 'DescribeTable', { TableName: 'bench' })) as string;
     if (JSON.parse(text).Table.TableStatus === 'ACTIVE') return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-function cpuTicks(child: ChildProcess): number {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of /proc/<pid>/stat; after the ") " split they are 11 and 12.
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function rssMegabytes(child: ChildProcess): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : NaN;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function parseArgs(argv: string[]): Map<string, string> {
-  const result = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 2) result.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
-  return result;
 }
 
 await main();

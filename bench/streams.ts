@@ -12,11 +12,10 @@
  * Usage: `npx tsc -p tsconfig.json && node dist/bench/streams.js [--seconds 3 --rounds 3 --concurrency 16]`.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import { call, freePort, parseArgs, repoRoot, waitUntilAnswering } from './bench-kit.js';
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
 const options = parseArgs(process.argv.slice(2));
 const seconds = Number(options.get('seconds') ?? 3);
 const rounds = Number(options.get('rounds') ?? 3);
@@ -96,51 +95,6 @@ async function writeFor(pool: Pool, table: string, duration_ms: number, workers 
   };
   await Promise.all(Array.from({ length: workers }, worker));
   return count;
-}
-
-async function call(pool: Pool, target: string, body: unknown): Promise<string> {
-  const response = await pool.request({
-    path: '/',
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': target,
-      'x-amz-date': '20260101T000000Z',
-      authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`${target} answered ${response.statusCode}: ${text}`);
-  return text;
-}
-
-async function waitUntilAnswering(pool: Pool): Promise<void> {
-  for (;;) {
-    try {
-      await call(pool, 'DynamoDB_20120810.ListTables', {});
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function parseArgs(argv: string[]): Map<string, string> {
-  const result = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 2) result.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
-  return result;
 }
 
 await main();

@@ -7,13 +7,11 @@
  *   node dist/bench/transact-write-items.js [--seconds 5 --concurrency 16]
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import { call, freePort, parseArgs, repoRoot } from './bench-kit.js';
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.get('seconds') ?? 5);
 const concurrency = Number(args.get('concurrency') ?? 16);
 const items_per_op = 4;
@@ -22,35 +20,8 @@ const keys_per_worker = 64;
 
 const item = (worker: number, n: number, version: number) => ({ id: { S: `w${worker}-${n % keys_per_worker}` }, payload: { S: 'x'.repeat(200) }, v: { N: String(version) } });
 
-async function call(pool: Pool, target: string, body: unknown): Promise<void> {
-  const response = await pool.request({
-    path: '/',
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `DynamoDB_20120810.${target}`,
-      'x-amz-date': '20260101T000000Z',
-      authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`${target} answered ${response.statusCode}: ${text}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** Runs `op(worker, n)` from `concurrency` workers for `seconds`; ops/s and p50/p99 µs. */
-async function measure(op: (worker: number, n: number) => Promise<void>): Promise<string> {
+async function measure(op: (worker: number, n: number) => Promise<unknown>): Promise<string> {
   const latencies_us: number[] = [];
   const end = Date.now() + seconds * 1000;
   await Promise.all(

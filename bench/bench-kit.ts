@@ -1,0 +1,76 @@
+/**
+ * What every side-by-side benchmark needs: a raw keep-alive DynamoDB call (undici; the AWS SDK
+ * would cost more client CPU than the server spends), a free port, waiting for a server to
+ * answer, the command-line flags, and a server process's CPU time and RSS from /proc.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { Pool } from 'undici';
+
+export const repoRoot = new URL('../..', import.meta.url).pathname;
+/** /proc reports CPU time in clock ticks of 1/100 s on Linux. */
+export const clock_ticks_per_second = 100;
+
+/**
+ * POSTs one request and returns the body text; throws unless the answer is 200. `target` is an
+ * operation name (`GetItem`, sent as `DynamoDB_20120810.GetItem`) or a whole X-Amz-Target
+ * (`DynamoDBStreams_20120810.GetRecords`).
+ */
+export async function call(pool: Pool, target: string, body: unknown): Promise<string> {
+  const response = await pool.request({
+    path: '/',
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': target.includes('.') ? target : `DynamoDB_20120810.${target}`,
+      'x-amz-date': '20260101T000000Z',
+      authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) throw new Error(`${target} answered ${response.statusCode}: ${text}`);
+  return text;
+}
+
+export async function waitUntilAnswering(pool: Pool): Promise<void> {
+  for (;;) {
+    try {
+      await call(pool, 'ListTables', {});
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
+
+/** User plus system CPU time of a child process, in clock ticks. */
+export function cpuTicks(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat; after the ") " split they are 11 and 12.
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+export function rssMegabytes(child: ChildProcess): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** `--name value` pairs. */
+export function parseArgs(argv: readonly string[]): Map<string, string> {
+  const result = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) result.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
+  return result;
+}
