@@ -10,6 +10,8 @@ import { defaultConfig } from '../../src/config.js';
 import { handleDynamoRequest, type DynamoHttpResponse } from '../../src/server/handle-dynamo-request.js';
 import { openService, type Service } from '../../src/service.js';
 import { streamActionsByName } from '../../src/streams/stream-actions.js';
+export { seededRandom as prng } from '../helpers/seeded-random.js';
+import { seededRandom as prng } from '../helpers/seeded-random.js';
 
 /** A number from the environment (cases, seeds), or the fallback when unset or empty. */
 export function envNumber(name: string, fallback: number): number {
@@ -23,18 +25,6 @@ export function envNumber(name: string, fallback: number): number {
 /** A seed that differs from run to run unless pinned by the environment. */
 export function envSeed(name: string): number {
   return envNumber(name, Math.floor(Math.random() * 2 ** 31));
-}
-
-/** mulberry32: small, fast and seedable, so a printed seed replays a run exactly. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class Gen {

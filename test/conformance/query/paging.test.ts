@@ -14,21 +14,10 @@ import { itemSize } from '../../../src/model/item-size.js';
 import { partitionKeyHash } from '../../../src/model/key-codec.js';
 import { compareNumbers } from '../../../src/model/number.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { seededRandom as random } from '../../helpers/seeded-random.js';
 
 type SortType = 'S' | 'N' | 'B';
 type Av = Record<string, AttributeValue>;
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sortValue(type: SortType, next: () => number): string {
   switch (type) {

@@ -18,6 +18,7 @@ import {
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
 import { ManualClock, createStreamTable, readAll } from './stream-helpers.js';
+import { seededRandom as random } from '../../helpers/seeded-random.js';
 
 const seed = Number(process.env.DYNABASE_REPLAY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const operations = Number(process.env.DYNABASE_REPLAY_OPERATIONS ?? 400);
@@ -35,18 +36,6 @@ after(async () => {
   streams.destroy();
   await server.close();
 });
-
-/** mulberry32: small, seedable. */
-function random(seedValue: number): () => number {
-  let state = seedValue >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Item = Record<string, AttributeValue>;
 

@@ -15,6 +15,7 @@ import { project } from '../../../src/expr/projection.js';
 import { resolveExpressions, type ExpressionTexts } from '../../../src/expr/resolve.js';
 import { applyUpdate } from '../../../src/expr/update.js';
 import type { AttributeValue, Item } from '../../../src/model/attribute-value.js';
+import { seededRandom as prng } from '../../helpers/seeded-random.js';
 
 const case_count = Number(process.env['EXPR_FUZZ_CASES'] ?? 20_000);
 const seed = Number(process.env['EXPR_FUZZ_SEED'] ?? Date.now() % 1_000_000_007);
@@ -23,18 +24,6 @@ const seed = Number(process.env['EXPR_FUZZ_SEED'] ?? Date.now() % 1_000_000_007)
  * of milliseconds; the margin absorbs garbage-collection pauses on a busy machine.
  */
 const max_case_ms = 1000;
-
-/** mulberry32: small, fast, seedable. */
-function prng(start: number): () => number {
-  let state = start >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly random: () => number) {}

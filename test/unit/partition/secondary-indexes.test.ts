@@ -16,6 +16,7 @@ import { hash_space_end, hash_space_start, initialPartitions } from '../../../sr
 import type { SecondaryIndex, TableRecord, TableStore } from '../../../src/partition/table-store.js';
 import { openLmdbStore } from '../../../src/storage/lmdb-store.js';
 import { openMemoryStore } from '../../../src/storage/memory-store.js';
+import { seededRandom as random } from '../../helpers/seeded-random.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dynabase-indexes-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -37,18 +38,6 @@ let idCounter = 0;
 function tableRecord(name: string, indexes: readonly SecondaryIndex[]): TableRecord {
   const id = `00000000-0000-4000-8000-${String(++idCounter).padStart(12, '0')}`;
   return { name, id, key: tableKey, description: { TableName: name }, tags: {}, partitions: initialPartitions, indexes };
-}
-
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomItem(next: () => number): Item {
