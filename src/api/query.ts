@@ -13,9 +13,10 @@ import { assertNever, validationError } from '../errors.js';
 import type { AttributeValue, Item, KeyAttributeType, KeyShape } from '../model/attribute-value.js';
 import { validateKey } from '../model/validate-item.js';
 import { evaluateLegacy } from '../expr/evaluate.js';
+import { conditionPaths } from '../expr/key-paths.js';
 import { keyConditionTerms, legacyKeyConditionTerms, type KeyConditionTerm } from '../expr/key-condition.js';
 import { attributesToGetProjection, legacyFilterCondition, type ConditionalOperator } from '../expr/legacy.js';
-import type { ResolvedCondition, ResolvedOperand, ResolvedProjection } from '../expr/resolved.js';
+import type { ResolvedCondition, ResolvedProjection } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
 import { keyOf, type QueryRange, type SecondaryIndex } from '../partition/table-store.js';
 import type { Action } from './action.js';
@@ -146,68 +147,9 @@ function checkStartKeyInRange(shape: KeyShape, terms: readonly KeyConditionTerm[
   if (!sameHash) throw validationError('The query can return at most one row and cannot be restarted');
 }
 
-function collectOperandHeads(operand: ResolvedOperand, heads: Set<string | number>): void {
-  switch (operand.kind) {
-    case 'path':
-      heads.add(operand.path[0]!);
-      return;
-    case 'size':
-      collectOperandHeads(operand.operand, heads);
-      return;
-    case 'value':
-      return;
-    default:
-      assertNever(operand, 'operand');
-  }
-}
-
 /** The top-level attributes a filter reads. */
 export function collectHeads(condition: ResolvedCondition, heads: Set<string | number>): void {
-  switch (condition.kind) {
-    case 'compare':
-      collectOperandHeads(condition.left, heads);
-      collectOperandHeads(condition.right, heads);
-      return;
-    case 'between':
-      collectOperandHeads(condition.operand, heads);
-      collectOperandHeads(condition.lower, heads);
-      collectOperandHeads(condition.upper, heads);
-      return;
-    case 'in':
-      collectOperandHeads(condition.operand, heads);
-      for (const operand of condition.list) collectOperandHeads(operand, heads);
-      return;
-    case 'attribute_exists':
-    case 'attribute_not_exists':
-      heads.add(condition.path[0]!);
-      return;
-    case 'attribute_type':
-      collectOperandHeads(condition.operand, heads);
-      return;
-    case 'begins_with':
-      collectOperandHeads(condition.operand, heads);
-      collectOperandHeads(condition.prefix, heads);
-      return;
-    case 'contains':
-      collectOperandHeads(condition.operand, heads);
-      collectOperandHeads(condition.element, heads);
-      return;
-    case 'and':
-    case 'or':
-      collectHeads(condition.left, heads);
-      collectHeads(condition.right, heads);
-      return;
-    case 'not':
-      collectHeads(condition.operand, heads);
-      return;
-    case 'legacy':
-      heads.add(condition.attribute);
-      return;
-    case 'true':
-      return;
-    default:
-      assertNever(condition, 'condition');
-  }
+  for (const path of conditionPaths(condition)) heads.add(path[0]!);
 }
 
 /** DynamoDB refuses a Query filter on the key attributes: the key condition is the place for them. */
