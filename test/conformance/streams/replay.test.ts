@@ -17,7 +17,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
-import { ManualClock, createStreamTable, readAll } from './stream-helpers.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { createStreamTable, readAll } from './stream-helpers.js';
 import { seededRandom as random } from '../../helpers/seeded-random.js';
 
 const seed = Number(process.env.DYNABASE_REPLAY_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -11,17 +11,7 @@ import {
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
-
-/** A clock the test moves by hand; starts at a fixed, recent instant. */
-export class ManualClock {
-  time_ms = Date.UTC(2026, 0, 15, 12, 0, 0);
-  now(): number {
-    return this.time_ms;
-  }
-  advance(delta_ms: number): void {
-    this.time_ms += delta_ms;
-  }
-}
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 export interface StreamServer {
   readonly server: TestServer;

@@ -5,21 +5,11 @@
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { defaultConfig } from '../../../src/config.js';
-import type { Clock } from '../../../src/clock.js';
 import { createInProcessHandler } from '../../../src/server/in-process-handler.js';
 import { openService, type Service } from '../../../src/service.js';
 import { transactionCoordinator, type TransactionCoordinator } from '../../../src/txn/transaction-coordinator.js';
 import { test_credentials } from '../../helpers/test-server.js';
-
-export class ManualClock implements Clock {
-  constructor(private time_ms = Date.UTC(2026, 0, 1)) {}
-  now(): number {
-    return this.time_ms;
-  }
-  advance(ms: number): void {
-    this.time_ms += ms;
-  }
-}
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 export interface TransactionService {
   readonly service: Service;
@@ -30,7 +20,7 @@ export interface TransactionService {
 }
 
 export async function startTransactionService(dataDir?: string): Promise<TransactionService> {
-  const clock = new ManualClock();
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const service = await openService({ ...defaultConfig, dataDir, durability: 'relaxed', clock });
   const client = new DynamoDBClient({ requestHandler: createInProcessHandler(service), region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
   return {

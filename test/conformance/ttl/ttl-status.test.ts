@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateTableCommand, DescribeTimeToLiveCommand, GetItemCommand, PutItemCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
-import { ManualClock } from '../streams/stream-helpers.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 const transition_ms = 60_000;
 const hour_ms = 60 * 60 * 1000;

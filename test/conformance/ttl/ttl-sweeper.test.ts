@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { GetItemCommand, PutItemCommand, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
-import { ManualClock, createStreamTable, readAll } from '../streams/stream-helpers.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { createStreamTable, readAll } from '../streams/stream-helpers.js';
 
 let server: TestServer;
 let streams: DynamoDBStreamsClient;

@@ -3,17 +3,10 @@
  * engine, and a clock the test moves by hand.
  */
 import type { ServiceContext } from '../../../src/api/action.js';
-import type { Clock } from '../../../src/clock.js';
 import { defaultConfig, type Config } from '../../../src/config.js';
 import { openTableStore } from '../../../src/partition/open-table-store.js';
 import { openMemoryStore } from '../../../src/storage/memory-store.js';
-
-export class ManualClock implements Clock {
-  constructor(public time_ms: number) {}
-  now(): number {
-    return this.time_ms;
-  }
-}
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 export async function testContext(overrides: Partial<Config> = {}): Promise<ServiceContext & { clock: ManualClock }> {
   const clock = new ManualClock(Date.UTC(2024, 0, 15, 12));

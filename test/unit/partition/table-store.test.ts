@@ -17,17 +17,11 @@ import type { TableRecord, TableStore } from '../../../src/partition/table-store
 import type { KvStore } from '../../../src/storage/kv-store.js';
 import { openLmdbStore } from '../../../src/storage/lmdb-store.js';
 import { openMemoryStore } from '../../../src/storage/memory-store.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dynabase-table-store-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let dbCounter = 0;
-
-class ManualClock {
-  now_ms = 1_700_000_000_000;
-  now(): number {
-    return this.now_ms;
-  }
-}
 
 const compositeKey: KeyShape = { hashName: 'pk', hashType: 'S', rangeName: 'sk', rangeType: 'N' };
 const hashKey: KeyShape = { hashName: 'id', hashType: 'S' };
@@ -64,7 +58,7 @@ for (const engine of engines) {
   describe(`TableStore over ${engine.name}`, () => {
     async function withStore(body: (store: TableStore, clock: ManualClock, kv: KvStore) => Promise<void>): Promise<void> {
       const { kv } = await engine.open();
-      const clock = new ManualClock();
+      const clock = new ManualClock(1_700_000_000_000);
       const store = await openTableStore(kv, clock);
       try {
         await body(store, clock, kv);
@@ -135,9 +129,9 @@ for (const engine of engines) {
         const v1 = { id: s('a'), n: n('1') };
         const v2 = { id: s('a'), n: n('2') };
         await store.writeItem(table, key, () => v1);
-        clock.now_ms += 1000;
+        clock.time_ms += 1000;
         await store.writeItem(table, key, () => v2);
-        clock.now_ms += 1000;
+        clock.time_ms += 1000;
         await store.writeItem(table, key, () => undefined, { byService: true });
         const changes = store.readChanges(table, '0');
         assert.deepEqual(changes, [
@@ -311,7 +305,7 @@ for (const engine of engines) {
     if (engine.name === 'lmdb') {
       test('a reopened store has its catalog, items, statistics and logs, and continues sequences', async () => {
         const { kv, reopen } = await engine.open();
-        const clock = new ManualClock();
+        const clock = new ManualClock(1_700_000_000_000);
         let store = await openTableStore(kv, clock);
         await store.saveTable(tableRecord('persist', compositeKey));
         await store.saveTable(tableRecord('other', hashKey));
