@@ -7,12 +7,11 @@
 import { writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
-import { validationError } from '../errors.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { writeConsumedCapacity } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
-import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
+import { checkExpressionParameters, checkReturnValuesOldOrNone, enforceCondition, prepareCondition } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
 import {
   conditionalOperator,
@@ -46,9 +45,7 @@ export const deleteItem: Action = {
     const body = checkRequest(deleteItemShape, rawBody);
     checkExpressionParameters(body, ['ConditionExpression'], ['Expected']);
     const key = validateAttributeMap(body.Key);
-    if (body.ReturnValues !== undefined && body.ReturnValues !== 'ALL_OLD' && body.ReturnValues !== 'NONE') {
-      throw validationError('ReturnValues can only be ALL_OLD or NONE');
-    }
+    checkReturnValuesOldOrNone(body.ReturnValues);
     const condition = prepareCondition(body);
 
     const table = tableForDataPlane(context.store, body.TableName);

@@ -15,6 +15,13 @@ import type { TableRecord } from '../partition/table-store.js';
 
 export { checkExpressionParameters } from '../expr/legacy.js';
 
+/** PutItem and DeleteItem answer only with the old item, if at all (DynamoDB's rule). */
+export function checkReturnValuesOldOrNone(returnValues: string | undefined): void {
+  if (returnValues !== undefined && returnValues !== 'ALL_OLD' && returnValues !== 'NONE') {
+    throw validationError('ReturnValues can only be ALL_OLD or NONE');
+  }
+}
+
 interface ConditionParameters {
   readonly ConditionExpression?: string | undefined;
   readonly Expected?: Readonly<Record<string, ExpectedAttributeValue>> | undefined;

@@ -8,14 +8,14 @@
 import { max_item_size_bytes } from '../limits.js';
 import { writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
-import { validateAttributeMap, validateItemKeyAttributes } from '../model/validate-item.js';
+import { item_too_large_message, validateAttributeMap, validateItemKeyAttributes } from '../model/validate-item.js';
 import { keyOf } from '../partition/table-store.js';
 import { validationError } from '../errors.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { writeConsumedCapacity, checkIndexKeys } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
-import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
+import { checkExpressionParameters, checkReturnValuesOldOrNone, enforceCondition, prepareCondition } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
 import {
   conditionalOperator,
@@ -49,11 +49,9 @@ export const putItem: Action = {
     const body = checkRequest(putItemShape, rawBody);
     checkExpressionParameters(body, ['ConditionExpression'], ['Expected']);
     const item = validateAttributeMap(body.Item);
-    if (body.ReturnValues !== undefined && body.ReturnValues !== 'ALL_OLD' && body.ReturnValues !== 'NONE') {
-      throw validationError('ReturnValues can only be ALL_OLD or NONE');
-    }
+    checkReturnValuesOldOrNone(body.ReturnValues);
     const newSize_bytes = itemSize(item);
-    if (newSize_bytes > max_item_size_bytes) throw validationError('Item size has exceeded the maximum allowed size');
+    if (newSize_bytes > max_item_size_bytes) throw validationError(item_too_large_message);
     const condition = prepareCondition(body);
 
     const table = tableForDataPlane(context.store, body.TableName);
