@@ -81,6 +81,22 @@ export const write_unit_bytes = 1 * KB;
 export const partition_max_rcu = 3000;
 export const partition_max_wcu = 1000;
 
+/**
+ * Provisioned throughput decreases per table (and per GSI) in a UTC day: the first four at any
+ * time, then one more each time an hour has passed since the last (developer guide, "Quotas":
+ * "Decreasing provisioned throughput", at most 27 a day; the LimitExceededException names the
+ * 4 and the 3600 seconds).
+ */
+export const free_throughput_decreases_per_day = 4;
+export const throughput_decrease_interval_ms = 60 * 60 * 1000;
+/**
+ * Switches from provisioned to on-demand: at most four in a rolling 24-hour window; switching
+ * back to provisioned is not limited (developer guide, "Considerations when switching capacity
+ * modes").
+ */
+export const max_on_demand_switches_per_window = 4;
+export const on_demand_switch_window_ms = 24 * 60 * 60 * 1000;
+
 assert(max_sort_key_bytes < max_partition_key_bytes, 'sort keys are shorter than partition keys');
 assert(max_partition_key_bytes + max_sort_key_bytes < max_item_size_bytes, 'a key fits in an item');
 assert(max_batch_write_bytes < max_request_body_bytes, 'a full batch write fits in a request body');

@@ -23,6 +23,7 @@ import {
   withDescription,
 } from './table-description.js';
 import { checkQuotas, checkStreamSpecification, sseDescription, streamLabel } from './table-settings.js';
+import { checkDecreaseAllowed, checkOnDemandSwitchAllowed, recentOnDemandSwitches } from './throughput-limits.js';
 import { withStreamEpochs } from '../streams/stream-epochs.js';
 import {
   attributeDefinition,
@@ -123,6 +124,7 @@ function unchangedThroughput(current: Throughput, requested: Throughput): string
 function changedThroughput(current: ThroughputDescription, requested: Throughput, now_ms: number): ThroughputDescription {
   const increased = requested.ReadCapacityUnits > current.ReadCapacityUnits || requested.WriteCapacityUnits > current.WriteCapacityUnits;
   const decreased = requested.ReadCapacityUnits < current.ReadCapacityUnits || requested.WriteCapacityUnits < current.WriteCapacityUnits;
+  if (decreased) checkDecreaseAllowed({ decreasesToday: current.NumberOfDecreasesToday, lastDecrease_s: current.LastDecreaseDateTime }, now_ms);
   return {
     ...current,
     ...(increased ? { LastIncreaseDateTime: epochSeconds(now_ms) } : {}),
@@ -237,13 +239,16 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
     throw validationError(`${invalidParameters}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
   }
 
+  const toOnDemand = nextMode === 'PAY_PER_REQUEST' && currentMode !== 'PAY_PER_REQUEST';
+  if (toOnDemand) checkOnDemandSwitchAllowed(record.onDemandSwitches_ms, now_ms);
+
   let throughput = description.ProvisionedThroughput;
   if (body.ProvisionedThroughput !== undefined) {
     if (currentMode === 'PROVISIONED' && sameThroughput(throughput, body.ProvisionedThroughput) && (body.GlobalSecondaryIndexUpdates ?? []).length === 0) {
       throw validationError(unchangedThroughput(throughput, body.ProvisionedThroughput));
     }
     throughput = changedThroughput(throughput, body.ProvisionedThroughput, now_ms);
-  } else if (nextMode === 'PAY_PER_REQUEST' && currentMode !== 'PAY_PER_REQUEST') {
+  } else if (toOnDemand) {
     throughput = onDemandThroughput(throughput);
   }
 
@@ -284,7 +289,8 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
     body.TableClass !== undefined;
   if (updating) next = { ...next, TableStatus: 'UPDATING' };
 
-  const updated = withStreamEpochs(withDescription(record, next), now_ms);
+  let updated = withStreamEpochs(withDescription(record, next), now_ms);
+  if (toOnDemand) updated = { ...updated, onDemandSwitches_ms: [...recentOnDemandSwitches(record.onDemandSwitches_ms, now_ms), now_ms] };
   await context.store.saveTable(updated);
   const answer = liveDescription(context, updated);
   // DynamoDB answers with the throughput still in force while the change is under way.

@@ -61,6 +61,11 @@ export interface TableRecord {
    * removed has its entries deleted in the same transaction as the record.
    */
   readonly indexes?: readonly SecondaryIndex[];
+  /**
+   * When the table was switched to on-demand within the last 24 hours (UpdateTable allows four
+   * such switches in a rolling day; api/throughput-limits.ts).
+   */
+  readonly onDemandSwitches_ms?: readonly number[];
 }
 
 /** One stream of a table: the change-log records written while it was enabled. */
