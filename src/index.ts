@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Clock } from './clock.js';
+import { ManualClock } from './clock.js';
 import type { Config } from './config.js';
 import { defaultConfig } from './config.js';
 import type { HttpListener } from './server/http-server.js';
@@ -21,6 +22,7 @@ import type { BackgroundSweeps } from './ttl/background-sweeps.js';
 import { default_sweep_interval_ms, startBackgroundSweeps } from './ttl/background-sweeps.js';
 
 export type { Clock } from './clock.js';
+export { ManualClock } from './clock.js';
 export type { DurabilityMode } from './storage/kv-store.js';
 export type { InProcessRequestHandler } from './server/in-process-handler.js';
 export type {
@@ -62,8 +64,12 @@ export interface DynabaseOptions {
   readonly updateTimeToLiveMs?: number;
   /** `false`: open no socket; use `requestHandler`. Default true. */
   readonly listen?: boolean;
-  /** The clock behind table state delays, TTL, streams and capacity; default the system clock. */
-  readonly clock?: Clock;
+  /**
+   * The clock behind table state delays, TTL, streams and capacity: `'system'` (the default),
+   * `'manual'` (a clock that starts at the current time and moves only through
+   * `db.clock.advance(ms)`), or a clock of your own (a `ManualClock` you keep, for instance).
+   */
+  readonly clock?: Clock | 'system' | 'manual';
   /** How often expired TTL items are deleted and old stream records trimmed; default 1000 ms. */
   readonly sweepIntervalMs?: number;
 }
@@ -74,6 +80,8 @@ export interface Dynabase {
   /** The bound port, or undefined with `listen: false`. */
   readonly port: number | undefined;
   readonly region: string;
+  /** The service's clock; `advance` moves it when it is manual. */
+  readonly clock: DynabaseClock;
   /** `new DynamoDBClient({ requestHandler })`: served in-process, no socket. */
   readonly requestHandler: InProcessRequestHandler;
   /**
@@ -85,7 +93,31 @@ export interface Dynabase {
   close(): Promise<void>;
 }
 
+export interface DynabaseClock {
+  readonly mode: 'system' | 'manual';
+  /** Milliseconds since the Unix epoch, as the service sees it. */
+  now(): number;
+  /**
+   * Moves a manual clock forward by `ms`: table state changes due by then happen, then expired
+   * TTL items are deleted and stream records past retention trimmed; resolves once all of it is
+   * done. Rejects on the system clock.
+   */
+  advance(ms: number): Promise<void>;
+}
+
 const default_host = '127.0.0.1';
+
+function dynabaseClock(clock: Clock): DynabaseClock {
+  return {
+    mode: clock instanceof ManualClock ? 'manual' : 'system',
+    now: () => clock.now(),
+    advance(ms) {
+      if (!(clock instanceof ManualClock)) return Promise.reject(new TypeError("db.clock.advance: the clock is the system clock; start Dynabase with { clock: 'manual' }"));
+      if (!(Number.isFinite(ms) && ms >= 0)) return Promise.reject(new RangeError(`db.clock.advance: ms must be a non-negative number, got ${ms}`));
+      return clock.advance(ms);
+    },
+  };
+}
 
 export async function startDynabase(options: DynabaseOptions = {}): Promise<Dynabase> {
   const config = configFrom(options);
@@ -110,6 +142,7 @@ export async function startDynabase(options: DynabaseOptions = {}): Promise<Dyna
     endpoint: listener === undefined ? undefined : endpointOf(listener.host, listener.port),
     port: listener?.port,
     region: config.region,
+    clock: dynabaseClock(config.clock),
     requestHandler: createInProcessHandler(service),
     // Idempotent, so `after(() => db.close())` and an explicit close can both run.
     async onStream(tableName, handler, streamOptions = {}) {
@@ -168,8 +201,15 @@ function configFrom(options: DynabaseOptions): Config {
       deleteTable_ms: delay('deleteTableMs', options.deleteTableMs),
       updateTimeToLive_ms: delay('updateTimeToLiveMs', options.updateTimeToLiveMs),
     },
-    clock: options.clock ?? defaultConfig.clock,
+    clock: clockFrom(options.clock),
   };
+}
+
+function clockFrom(clock: DynabaseOptions['clock']): Clock {
+  if (clock === undefined || clock === 'system') return defaultConfig.clock;
+  if (clock === 'manual') return new ManualClock();
+  if (typeof clock === 'object' && clock !== null && typeof clock.now === 'function') return clock;
+  throw new TypeError(`startDynabase: clock must be 'system', 'manual' or an object with now(), got ${String(clock)}`);
 }
 
 function sweepInterval(value: number | undefined): number {

@@ -27,6 +27,10 @@ const usage = `Usage: dynabase [flags]
   --update-ttl-ms <ms>     time TTL stays ENABLING / DISABLING after UpdateTimeToLive (default 0)
   --sweep-interval-ms <ms> how often expired TTL items are deleted and stream records older than
                            24 hours trimmed (default 1000)
+  --clock <mode>           system (default), or manual: time starts now and moves only when told
+                           (POST /_dynabase/clock {"advance_ms": N}); table state delays, TTL,
+                           stream retention and capacity all follow it, and expiry and trimming
+                           run after each move instead of on a timer
   --help                   print this help
 
 tail prints a table's stream as it changes, one line per record, from a running server
@@ -66,6 +70,7 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
         'delete-table-ms': { type: 'string' },
         'update-ttl-ms': { type: 'string' },
         'sweep-interval-ms': { type: 'string' },
+        clock: { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -82,6 +87,8 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
   if (region === '') throw new UsageError('--region must not be empty');
   const host = values.host ?? default_host;
   if (host === '') throw new UsageError('--host must not be empty');
+  const clock = values.clock ?? 'system';
+  if (clock !== 'system' && clock !== 'manual') throw new UsageError(`--clock must be system or manual, got '${clock}'`);
   const dataDir = inMemory ? undefined : resolve(values['data-dir'] ?? default_data_dir);
   return {
     options: {
@@ -91,6 +98,7 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
       dataDir,
       region,
       durability,
+      clock,
       createTableMs: millisecondsFlag('--create-table-ms', values['create-table-ms']),
       updateTableMs: millisecondsFlag('--update-table-ms', values['update-table-ms']),
       deleteTableMs: millisecondsFlag('--delete-table-ms', values['delete-table-ms']),
@@ -179,7 +187,8 @@ async function main(): Promise<void> {
     process.stderr.write(`dynabase: could not start: ${(error as Error).message}\n`);
     process.exit(exit_failure);
   }
-  process.stdout.write(`Dynabase listening on ${dynabase.endpoint} (bound to ${settings.options.host}), ${settings.dataDirShown}\n`);
+  const clockShown = dynabase.clock.mode === 'manual' ? `, manual clock at ${new Date(dynabase.clock.now()).toISOString()}` : '';
+  process.stdout.write(`Dynabase listening on ${dynabase.endpoint} (bound to ${settings.options.host}), ${settings.dataDirShown}${clockShown}\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -7,11 +7,13 @@
  * test/connection.js): body size; CORS preflight; `GET` health answer; method and content type
  * (404 `<UnknownOperationException/>`); JSON syntax (SerializationException, no message); the
  * `X-Amz-Target` (UnknownOperationException, no message); authentication; only then an empty or
- * non-object body (SerializationException); then the action itself.
+ * non-object body (SerializationException); then the action itself. Paths under `/_dynabase/`
+ * are Dynabase's own endpoints (admin-routes.ts), answered before any of that.
  */
 import type { Action, JsonObject } from '../api/action.js';
 import { actionsByName } from '../api/actions.js';
 import { DynamoError } from '../errors.js';
+import { admin_path_prefix, handleAdminRequest } from './admin-routes.js';
 import { streamActionsByName } from '../streams/stream-actions.js';
 import { max_request_body_bytes } from '../limits.js';
 import type { Service } from '../service.js';
@@ -73,6 +75,7 @@ async function route(service: Service, request: DynamoHttpRequest, headers: Reco
   if (body.length > max_request_body_bytes) return entityTooLarge(headers);
   const method = request.method;
   if (method === 'OPTIONS' && requestHeaders['origin'] !== undefined) return corsPreflight(requestHeaders, headers);
+  if (request.path.startsWith(admin_path_prefix)) return handleAdminRequest(service, request, headers);
   if (method === 'GET') return health(service, headers);
   if (method !== 'POST') return notFound(headers);
 

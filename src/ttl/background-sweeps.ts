@@ -3,8 +3,13 @@
  * trimming. Passes never overlap (the next is scheduled when one ends), each is bounded, and the
  * timer does not keep the process alive. A failed pass is logged and the next one runs anyway:
  * background upkeep must not take the server down.
+ *
+ * On a manual clock (`--clock manual`) the sweeps run after each move of the clock instead of on a
+ * real timer, so expiry and trimming happen exactly when a test moves time, and `advance`
+ * resolves once they are done.
  */
 import type { ServiceContext } from '../api/action.js';
+import { ManualClock } from '../clock.js';
 import { trimChangeLogs } from '../streams/stream-trimmer.js';
 import { TtlSweeper } from './ttl-sweeper.js';
 
@@ -41,14 +46,20 @@ export function startBackgroundSweeps(context: ServiceContext, interval_ms: numb
     timer.unref();
   }
 
-  schedule();
+  const clock = context.config.clock;
+  const unsubscribe = clock instanceof ManualClock ? clock.onAdvance(() => runNow()) : undefined;
+  if (unsubscribe === undefined) schedule();
+
+  function runNow(): Promise<void> {
+    running = running.then(pass);
+    return running;
+  }
+
   return {
-    runNow() {
-      running = running.then(pass);
-      return running;
-    },
+    runNow,
     async stop() {
       stopped = true;
+      unsubscribe?.();
       if (timer !== undefined) clearTimeout(timer);
       await running;
     },

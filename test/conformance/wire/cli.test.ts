@@ -64,6 +64,19 @@ describe('dynabase CLI', () => {
     assert.equal(await running.stop('SIGTERM'), 0);
   });
 
+  test('--clock manual: time stands still until POST /_dynabase/clock moves it', async () => {
+    const running = await startCli(['--in-memory', '--port', '0', '--host', '127.0.0.1', '--clock', 'manual', '--create-table-ms', '60000']);
+    assert.match(running.line, /manual clock at \d{4}-\d\d-\d\dT/);
+    const clock = async (init?: RequestInit) => (await (await fetch(`${running.endpoint}/_dynabase/clock`, init)).json()) as { mode: string; now_ms: number };
+    const start = await clock();
+    assert.equal(start.mode, 'manual');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal((await clock()).now_ms, start.now_ms);
+    const moved = await clock({ method: 'POST', body: JSON.stringify({ advance_ms: 60_000 }) });
+    assert.equal(moved.now_ms, start.now_ms + 60_000);
+    assert.equal(await running.stop('SIGTERM'), 0);
+  });
+
   test('--data-dir creates the directory, --region shows in the health line; SIGINT exits 0', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'dynabase-cli-'));
     const dataDir = join(parent, 'nested', 'data');
@@ -82,7 +95,7 @@ describe('dynabase CLI', () => {
   test('--help prints the flags and exits 0', () => {
     const result = spawnSync(process.execPath, [mainJs, '--help'], { encoding: 'utf8' });
     assert.equal(result.status, 0);
-    for (const flag of ['--port', '--host', '--data-dir', '--in-memory', '--region', '--durability', '--create-table-ms', '--update-table-ms', '--delete-table-ms']) {
+    for (const flag of ['--port', '--host', '--data-dir', '--in-memory', '--region', '--durability', '--create-table-ms', '--update-table-ms', '--delete-table-ms', '--clock']) {
       assert.ok(result.stdout.includes(flag), flag);
     }
   });
@@ -95,6 +108,7 @@ describe('dynabase CLI', () => {
     [['--in-memory', '--data-dir', '/tmp/x'], /contradict/],
     [['--create-table-ms', '-5'], /create-table-ms/],
     [['--port'], /port/],
+    [['--clock', 'sundial'], /--clock must be system or manual/],
   ];
   for (const [args, message] of badFlags) {
     test(`bad flags ${args.join(' ')}: a clear message and exit code 2`, () => {

@@ -50,7 +50,7 @@ describe('CreateTable', () => {
     assert.equal(answer.TableStatus, 'CREATING');
     assert.equal(answer.TableArn, 'arn:aws:dynamodb:us-east-1:000000000000:table/hash-table');
     assert.match(answer.TableId as string, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    assert.equal(answer.CreationDateTime, context.clock.time_ms / 1000);
+    assert.equal(answer.CreationDateTime, context.clock.now() / 1000);
     assert.deepEqual(answer.ProvisionedThroughput, { NumberOfDecreasesToday: 0, ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
     assert.equal(answer.ItemCount, 0);
     assert.equal(answer.TableSizeBytes, 0);
@@ -68,7 +68,10 @@ describe('CreateTable', () => {
     assert.equal(early.TableStatus, 'CREATING');
     await expectError(context, 'DeleteTable', { TableName: 'hash-table' }, 'ResourceInUseException',
       'Attempt to change a resource which is still in use: Table is being created: hash-table');
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The delay runs on the service's (manual) clock: 29 ms is not enough, 30 ms is.
+    await context.clock.advance(29);
+    assert.equal(((await call(context, 'DescribeTable', { TableName: 'hash-table' })).Table as JsonObject).TableStatus, 'CREATING');
+    await context.clock.advance(1);
     const later = (await call(context, 'DescribeTable', { TableName: 'hash-table' })).Table as JsonObject;
     assert.equal(later.TableStatus, 'ACTIVE');
   });
@@ -102,7 +105,7 @@ describe('CreateTable', () => {
     assert.equal(answer.LatestStreamArn, 'arn:aws:dynamodb:us-east-1:000000000000:table/full/stream/2024-01-15T12:00:00.000');
     const described = (await call(context, 'DescribeTable', { TableName: 'full' })).Table as JsonObject;
     assert.equal((described.GlobalSecondaryIndexes as JsonObject[])[0]!.IndexStatus, 'ACTIVE');
-    assert.deepEqual(described.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: context.clock.time_ms / 1000 });
+    assert.deepEqual(described.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: context.clock.now() / 1000 });
     const tags = await call(context, 'ListTagsOfResource', { ResourceArn: described.TableArn });
     assert.deepEqual(tags, { Tags: [{ Key: 'team', Value: 'core' }] });
     await expectError(context, 'DeleteTable', { TableName: 'full' }, 'ValidationException',
@@ -188,11 +191,11 @@ describe('UpdateTable', () => {
   test('throughput changes and their bookkeeping', async () => {
     const context = await testContext();
     await call(context, 'CreateTable', hashTable);
-    const start_s = context.clock.time_ms / 1000;
+    const start_s = context.clock.now() / 1000;
     const up = (await call(context, 'UpdateTable', { TableName: 'hash-table', ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 10 } })).TableDescription as JsonObject;
     assert.equal(up.TableStatus, 'UPDATING');
     assert.deepEqual(up.ProvisionedThroughput, { LastIncreaseDateTime: start_s, NumberOfDecreasesToday: 0, ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
-    context.clock.time_ms += 1000;
+    await context.clock.advance(1000);
     await call(context, 'UpdateTable', { TableName: 'hash-table', ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 10 } });
     const described = (await call(context, 'DescribeTable', { TableName: 'hash-table' })).Table as JsonObject;
     assert.equal(described.TableStatus, 'ACTIVE');
@@ -201,7 +204,7 @@ describe('UpdateTable', () => {
     });
     await expectError(context, 'UpdateTable', { TableName: 'hash-table', ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 10 } }, 'ValidationException',
       'The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: 2. Requested ReadCapacityUnits: 2. Current WriteCapacityUnits provisioned for the table: 10. Requested WriteCapacityUnits: 10. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.');
-    context.clock.time_ms += 24 * 60 * 60 * 1000;
+    await context.clock.advance(24 * 60 * 60 * 1000);
     const nextDay = (await call(context, 'DescribeTable', { TableName: 'hash-table' })).Table as JsonObject;
     assert.equal((nextDay.ProvisionedThroughput as JsonObject).NumberOfDecreasesToday, 0);
   });
@@ -224,7 +227,7 @@ describe('UpdateTable', () => {
     const context = await testContext();
     await call(context, 'CreateTable', hashTable);
     const onDemand = (await call(context, 'UpdateTable', { TableName: 'hash-table', BillingMode: 'PAY_PER_REQUEST' })).TableDescription as JsonObject;
-    assert.deepEqual(onDemand.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: context.clock.time_ms / 1000 });
+    assert.deepEqual(onDemand.BillingModeSummary, { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: context.clock.now() / 1000 });
     await expectError(context, 'UpdateTable', { TableName: 'hash-table', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }, 'ValidationException',
       `${invalid}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
     const back = (await call(context, 'UpdateTable', { TableName: 'hash-table', BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 3, WriteCapacityUnits: 4 } })).TableDescription as JsonObject;
@@ -290,7 +293,7 @@ describe('TTL, limits, endpoints', () => {
     await expectError(context, 'UpdateTimeToLive', { TableName: 'hash-table', TimeToLiveSpecification: { Enabled: true, AttributeName: 'exp' } }, 'ValidationException', 'TimeToLive is already enabled');
     await expectError(context, 'UpdateTimeToLive', { TableName: 'hash-table', TimeToLiveSpecification: { Enabled: false, AttributeName: 'exp' } }, 'ValidationException',
       'Time to live has been modified multiple times within a fixed interval');
-    context.clock.time_ms += 60 * 60 * 1000;
+    await context.clock.advance(60 * 60 * 1000);
     await call(context, 'UpdateTimeToLive', { TableName: 'hash-table', TimeToLiveSpecification: { Enabled: false, AttributeName: 'exp' } });
     assert.deepEqual(await call(context, 'DescribeTimeToLive', { TableName: 'hash-table' }), { TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
     await expectError(context, 'UpdateTimeToLive', { TableName: 'hash-table', TimeToLiveSpecification: { Enabled: true } }, 'ValidationException',

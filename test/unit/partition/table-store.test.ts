@@ -129,9 +129,9 @@ for (const engine of engines) {
         const v1 = { id: s('a'), n: n('1') };
         const v2 = { id: s('a'), n: n('2') };
         await store.writeItem(table, key, () => v1);
-        clock.time_ms += 1000;
+        await clock.advance(1000);
         await store.writeItem(table, key, () => v2);
-        clock.time_ms += 1000;
+        await clock.advance(1000);
         await store.writeItem(table, key, () => undefined, { byService: true });
         const changes = store.readChanges(table, '0');
         assert.deepEqual(changes, [

@@ -26,7 +26,7 @@ test('trimming deletes records older than 24 hours and keeps the sequence number
   const context = await testContext();
   await tableWithStream(context, 'trimmed');
   for (let i = 0; i < 3; i++) await putItem.run(context, { TableName: 'trimmed', Item: { pk: { S: `old${i}` } } });
-  context.clock.time_ms += stream_retention_ms + 1;
+  await context.clock.advance(stream_retention_ms + 1);
   await putItem.run(context, { TableName: 'trimmed', Item: { pk: { S: 'new' } } });
   const table = context.store.getTable('trimmed')!;
   assert.equal(context.store.readChanges(table, '0').length, 4);

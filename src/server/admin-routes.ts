@@ -1,0 +1,82 @@
+/**
+ * Dynabase's own endpoints, beside DynamoDB's `POST /`: everything under `/_dynabase/`, a path
+ * DynamoDB never serves, so no SDK request can reach them by accident. They answer plain JSON
+ * (`{"message": ...}` with a 4xx status on a mistake), never DynamoDB's error envelope.
+ *
+ *   GET  /_dynabase/clock                       the service clock: mode, now_ms, ISO time
+ *   POST /_dynabase/clock  {"advance_ms": N}    moves a manual clock (`--clock manual`) forward;
+ *                                               answers once due timers and sweeps have run
+ */
+import { ManualClock } from '../clock.js';
+import type { Service } from '../service.js';
+import { crc32 } from './crc32.js';
+import type { DynamoHttpRequest, DynamoHttpResponse } from './handle-dynamo-request.js';
+
+export const admin_path_prefix = '/_dynabase/';
+
+/** The longest a single POST /_dynabase/clock may move the clock: ten years, a sanity bound. */
+const max_clock_advance_ms = 10 * 365 * 24 * 60 * 60 * 1000;
+
+class AdminError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type AdminHandler = (service: Service, request: DynamoHttpRequest) => Promise<unknown> | unknown;
+
+const routes = new Map<string, AdminHandler>([
+  ['GET /_dynabase/clock', describeClock],
+  ['POST /_dynabase/clock', advanceClock],
+]);
+
+/** Answers a request whose path starts with `/_dynabase/`. */
+export async function handleAdminRequest(service: Service, request: DynamoHttpRequest, headers: Record<string, string>): Promise<DynamoHttpResponse> {
+  const queryStart = request.path.indexOf('?');
+  const path = queryStart < 0 ? request.path : request.path.slice(0, queryStart);
+  const handler = routes.get(`${request.method} ${path}`);
+  headers['Content-Type'] = 'application/json';
+  try {
+    if (handler === undefined) {
+      const known = [...routes.keys()].some((route) => route.endsWith(` ${path}`));
+      throw known ? new AdminError(405, `${request.method} is not served on ${path}`) : new AdminError(404, `no such Dynabase endpoint: ${path}`);
+    }
+    return jsonAnswer(200, await handler(service, request), headers);
+  } catch (error) {
+    if (error instanceof AdminError) return jsonAnswer(error.statusCode, { message: error.message }, headers);
+    throw error;
+  }
+}
+
+function jsonAnswer(statusCode: number, value: unknown, headers: Record<string, string>): DynamoHttpResponse {
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  headers['x-amz-crc32'] = String(crc32(body));
+  headers['Content-Length'] = String(body.length);
+  return { statusCode, headers, body };
+}
+
+function describeClock(service: Service): unknown {
+  const clock = service.context.config.clock;
+  const now_ms = clock.now();
+  return { mode: clock instanceof ManualClock ? 'manual' : 'system', now_ms, now: new Date(now_ms).toISOString() };
+}
+
+async function advanceClock(service: Service, request: DynamoHttpRequest): Promise<unknown> {
+  const clock = service.context.config.clock;
+  if (!(clock instanceof ManualClock)) throw new AdminError(409, 'the clock is the system clock; start the server with --clock manual to move it');
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(request.body).toString('utf8'));
+  } catch {
+    throw new AdminError(400, 'the body must be JSON: {"advance_ms": <milliseconds>}');
+  }
+  const advance_ms = (body as { advance_ms?: unknown } | null)?.advance_ms;
+  if (typeof advance_ms !== 'number' || !Number.isFinite(advance_ms) || advance_ms < 0 || advance_ms > max_clock_advance_ms) {
+    throw new AdminError(400, `advance_ms must be a number of milliseconds from 0 to ${max_clock_advance_ms}`);
+  }
+  await clock.advance(advance_ms);
+  return describeClock(service);
+}
