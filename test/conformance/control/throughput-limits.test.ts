@@ -55,14 +55,14 @@ describe('UpdateTable capacity-change limits', () => {
     assert.equal(Table?.ProvisionedThroughput?.ReadCapacityUnits, 50);
     await expectError(setThroughput(name, 40), 'LimitExceededException', /Number of decreases today: 5\. Last decrease at Thursday, January 15, 2026 at 1:14:00 AM Coordinated Universal Time\. Next decrease can be made at Thursday, January 15, 2026 at 2:14:00 AM/);
     // Midnight UTC starts a new count: four free decreases again.
-    clock.time_ms = Date.UTC(2026, 0, 16, 0, 0, 1);
+    await clock.advance(Date.UTC(2026, 0, 16, 0, 0, 1) - clock.now());
     for (const read of [40, 30, 20, 10]) await setThroughput(name, read);
     await expectError(setThroughput(name, 5), 'LimitExceededException', /Number of decreases today: 4\. Last decrease at Friday, January 16, 2026 at 12:00:01 AM/);
   });
 
   test('a GSI counts its own decreases', async () => {
     const name = tableName();
-    clock.time_ms = Date.UTC(2026, 0, 20, 13, 0);
+    await clock.advance(Date.UTC(2026, 0, 20, 13, 0) - clock.now());
     await server.client.send(new CreateTableCommand({
       ...hashTable(name),
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
@@ -87,7 +87,7 @@ describe('UpdateTable capacity-change limits', () => {
   test('four switches to on-demand per rolling 24 hours', async () => {
     const name = tableName();
     const start_ms = Date.UTC(2026, 1, 2, 9, 30);
-    clock.time_ms = start_ms;
+    await clock.advance(start_ms - clock.now());
     await server.client.send(new CreateTableCommand(hashTable(name)));
     const toOnDemand = () => server.client.send(new UpdateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST' }));
     const toProvisioned = () =>
@@ -106,7 +106,7 @@ describe('UpdateTable capacity-change limits', () => {
         'Last update at Monday, February 2, 2026 at 1:30:00 PM Coordinated Universal Time. ' +
         'Next update can be made at Tuesday, February 3, 2026 at 10:30:00 AM Coordinated Universal Time',
     );
-    clock.time_ms = start_ms + hour_ms + 24 * hour_ms;
+    await clock.advance(start_ms + hour_ms + 24 * hour_ms - clock.now());
     await toOnDemand();
     const { Table } = await server.client.send(new DescribeTableCommand({ TableName: name }));
     assert.equal(Table?.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
