@@ -40,6 +40,11 @@ export interface Config {
   readonly tableStateDelays: TableStateDelays;
   readonly quotas: Quotas;
   readonly clock: Clock;
+  /**
+   * `--eventual-lag-ms`: eventually consistent reads see the state as of this long ago (0: they
+   * see every acknowledged write, like strongly consistent ones).
+   */
+  readonly eventualLag_ms: number;
 }
 
 export const defaultQuotas: Quotas = {
@@ -59,4 +64,5 @@ export const defaultConfig: Config = {
   tableStateDelays: { createTable_ms: 0, updateTable_ms: 0, deleteTable_ms: 0 },
   quotas: defaultQuotas,
   clock: systemClock,
+  eventualLag_ms: 0,
 };

@@ -72,6 +72,11 @@ export interface DynabaseOptions {
   readonly clock?: Clock | 'system' | 'manual';
   /** How often expired TTL items are deleted and old stream records trimmed; default 1000 ms. */
   readonly sweepIntervalMs?: number;
+  /**
+   * Eventually consistent reads (ConsistentRead false, GSI reads) see the state as of this many
+   * ms ago, the staleness DynamoDB allows them; default 0 (they see every acknowledged write).
+   */
+  readonly eventualLagMs?: number;
 }
 
 export interface Dynabase {
@@ -202,6 +207,7 @@ function configFrom(options: DynabaseOptions): Config {
       updateTimeToLive_ms: delay('updateTimeToLiveMs', options.updateTimeToLiveMs),
     },
     clock: clockFrom(options.clock),
+    eventualLag_ms: delay('eventualLagMs', options.eventualLagMs),
   };
 }
 

@@ -27,6 +27,8 @@ const usage = `Usage: dynabase [flags]
   --update-ttl-ms <ms>     time TTL stays ENABLING / DISABLING after UpdateTimeToLive (default 0)
   --sweep-interval-ms <ms> how often expired TTL items are deleted and stream records older than
                            24 hours trimmed (default 1000)
+  --eventual-lag-ms <ms>   eventually consistent reads (ConsistentRead false, GSI reads) see the
+                           state as of this long ago, as a lagging DynamoDB replica may (default 0)
   --clock <mode>           system (default), or manual: time starts now and moves only when told
                            (POST /_dynabase/clock {"advance_ms": N}); table state delays, TTL,
                            stream retention and capacity all follow it, and expiry and trimming
@@ -71,6 +73,7 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
         'update-ttl-ms': { type: 'string' },
         'sweep-interval-ms': { type: 'string' },
         clock: { type: 'string' },
+        'eventual-lag-ms': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -103,6 +106,7 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
       updateTableMs: millisecondsFlag('--update-table-ms', values['update-table-ms']),
       deleteTableMs: millisecondsFlag('--delete-table-ms', values['delete-table-ms']),
       updateTimeToLiveMs: millisecondsFlag('--update-ttl-ms', values['update-ttl-ms']),
+      eventualLagMs: millisecondsFlag('--eventual-lag-ms', values['eventual-lag-ms']),
       ...(values['sweep-interval-ms'] === undefined ? {} : { sweepIntervalMs: integerFlag('--sweep-interval-ms', values['sweep-interval-ms'], Number.MAX_SAFE_INTEGER) }),
     },
     dataDirShown: dataDir === undefined ? 'in memory' : `data in ${dataDir} (${durability})`,

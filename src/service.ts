@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { openTableStore } from './partition/open-table-store.js';
 import type { KvStore } from './storage/kv-store.js';
 import { openMemoryStore } from './storage/memory-store.js';
+import { withVersionHistory } from './storage/version-history.js';
 
 export interface Service {
   readonly context: ServiceContext;
@@ -20,10 +21,16 @@ export interface Service {
 const lmdb_directory_name = 'lmdb';
 
 export async function openService(config: Config): Promise<Service> {
-  const kv = await openKvStore(config);
+  let kv = await openKvStore(config);
   let store;
   try {
-    store = await openTableStore(kv, config.clock);
+    if (config.eventualLag_ms > 0) {
+      const versioned = withVersionHistory(kv, config.clock, config.eventualLag_ms);
+      kv = versioned;
+      store = await openTableStore(kv, config.clock, { lag_ms: config.eventualLag_ms, readerAsOf: versioned.readerAsOf });
+    } else {
+      store = await openTableStore(kv, config.clock);
+    }
   } catch (error) {
     // E.g. a data directory written by an incompatible layout version: release the files.
     await kv.close();

@@ -19,7 +19,7 @@ import { readCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
 import type { ResolvedProjection } from '../expr/resolved.js';
-import type { TableRecord } from '../partition/table-store.js';
+import { readOptionsFor, type TableRecord } from '../partition/table-store.js';
 import type { Action, JsonObject } from './action.js';
 import { consumedCapacity } from './consumed-capacity.js';
 import { tableForDataPlane } from './data-plane-table.js';
@@ -121,7 +121,7 @@ export const batchGetItem: Action = {
           left.push(key);
           continue;
         }
-        const item = context.store.getItem(table, key);
+        const item = context.store.getItem(table, key, readOptionsFor(consistent));
         const size_bytes = item === undefined ? 0 : itemSize(item);
         if (responseBytes + size_bytes > max_batch_get_response_bytes) {
           cutOff = true;

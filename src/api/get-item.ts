@@ -7,6 +7,7 @@
 import { readCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
+import { readOptionsFor } from '../partition/table-store.js';
 import { JsonText, type Action, type JsonObject } from './action.js';
 import { consumedCapacity, wantsConsumedCapacity } from './consumed-capacity.js';
 import { tableForDataPlane } from './data-plane-table.js';
@@ -40,11 +41,11 @@ export const getItem: Action = {
     const response: JsonObject = {};
     if (projection === undefined && !wantsConsumedCapacity(body.ReturnConsumedCapacity)) {
       // The common case: the whole item, no sizes needed; its stored JSON goes out as it is.
-      const json = context.store.getItemJson(table, key);
+      const json = context.store.getItemJson(table, key, readOptionsFor(body.ConsistentRead));
       if (json !== undefined) response['Item'] = new JsonText(json);
       return response;
     }
-    const item = context.store.getItem(table, key);
+    const item = context.store.getItem(table, key, readOptionsFor(body.ConsistentRead));
     if (item !== undefined) response['Item'] = applyProjection(projection, item);
     const consistent = body.ConsistentRead === true;
     const capacity = consumedCapacity(body.ReturnConsumedCapacity, body.TableName, readCapacityUnits(item === undefined ? 0 : itemSize(item), { consistent }));

@@ -18,7 +18,7 @@ import { keyConditionTerms, legacyKeyConditionTerms, type KeyConditionTerm } fro
 import { attributesToGetProjection, legacyFilterCondition, type ConditionalOperator } from '../expr/legacy.js';
 import type { ResolvedCondition, ResolvedProjection } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
-import { keyOf, type QueryRange, type SecondaryIndex } from '../partition/table-store.js';
+import { keyOf, readOptionsFor, type QueryRange, type SecondaryIndex } from '../partition/table-store.js';
 import type { Action } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkSelectOnIndex, indexForRead, needsTableFetch, tableFetcher } from './secondary-indexes.js';
@@ -217,12 +217,12 @@ export const query: Action = {
 
     const range = queryRange(shape, terms, body.ScanIndexForward !== false, startKey);
     if (index === undefined) {
-      const page = readPage(context.store.queryItems(table, range), { limit: body.Limit, filter, projection, countOnly, keyShape: shape });
+      const page = readPage(context.store.queryItems(table, range, readOptionsFor(body.ConsistentRead)), { limit: body.Limit, filter, projection, countOnly, keyShape: shape });
       return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true);
     }
     checkSelectOnIndex(index, body.Select);
     const fetch = needsTableFetch(index, table.key, body.Select, readHeads(projection, filter)) ? tableFetcher(context.store, table) : undefined;
-    const source = context.store.queryIndex(table, index.name, range);
+    const source = context.store.queryIndex(table, index.name, range, readOptionsFor(body.ConsistentRead));
     const page = readPage(source, { limit: body.Limit, filter, projection, countOnly, keyShape: table.key, indexKeyShape: index.key, ...(fetch === undefined ? {} : { fetch }) });
     return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true, index);
   },

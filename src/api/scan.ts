@@ -20,7 +20,7 @@ import { attributesToGetProjection, legacyFilterCondition, type ConditionalOpera
 import type { ResolvedCondition, ResolvedProjection } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
 import { hash_space_end, hash_space_start } from '../partition/partition-map.js';
-import { keyOf, type ScanRange, type SecondaryIndex } from '../partition/table-store.js';
+import { keyOf, readOptionsFor, type ScanRange, type SecondaryIndex } from '../partition/table-store.js';
 import type { Action } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { readHeads, startKeyNameCount } from './query.js';
@@ -172,7 +172,7 @@ export const scan: Action = {
     if (body.IndexName === undefined) {
       if (startKey !== undefined) checkStartKey(table.key, startKey, range, body.Segment, body.TotalSegments);
       checkProjectionKeyPaths(projection, table);
-      const page = readPage(context.store.scanItems(table, range), { limit: body.Limit, filter, projection, countOnly, keyShape: table.key });
+      const page = readPage(context.store.scanItems(table, range, readOptionsFor(body.ConsistentRead)), { limit: body.Limit, filter, projection, countOnly, keyShape: table.key });
       return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true);
     }
 
@@ -181,7 +181,7 @@ export const scan: Action = {
     checkSelectOnIndex(index, body.Select);
     checkProjectionKeyPaths(projection, table);
     const fetch = needsTableFetch(index, table.key, body.Select, readHeads(projection, filter)) ? tableFetcher(context.store, table) : undefined;
-    const source = context.store.scanIndex(table, index.name, range);
+    const source = context.store.scanIndex(table, index.name, range, readOptionsFor(body.ConsistentRead));
     const page = readPage(source, { limit: body.Limit, filter, projection, countOnly, keyShape: table.key, indexKeyShape: index.key, ...(fetch === undefined ? {} : { fetch }) });
     return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true, index);
   },

@@ -53,6 +53,7 @@ import type {
   ItemMutation,
   ItemWrite,
   QueryRange,
+  ReadOptions,
   ScanRange,
   SecondaryIndex,
   TableRecord,
@@ -280,6 +281,7 @@ class KvTableStore implements TableStore {
   constructor(
     private readonly kv: KvStore,
     private readonly clock: Clock,
+    private readonly eventualReads: EventualReads | undefined,
   ) {}
 
   /** Loads the catalog (each record's checksum is verified by the KvStore as it is read). */
@@ -385,15 +387,15 @@ class KvTableStore implements TableStore {
 
   // ---- items ---------------------------------------------------------------------------------
 
-  getItem(table: TableRecord, key: Item): Item | undefined {
-    const json = this.getItemJson(table, key);
+  getItem(table: TableRecord, key: Item, options?: ReadOptions): Item | undefined {
+    const json = this.getItemJson(table, key, options);
     return json === undefined ? undefined : (JSON.parse(json) as Item);
   }
 
-  getItemJson(table: TableRecord, key: Item): string | undefined {
+  getItemJson(table: TableRecord, key: Item, options?: ReadOptions): string | undefined {
     const entry = this.entryOf(table);
     const encoded = encodeKey(entry.record.key, key);
-    const value = this.kv.get(itemKey(entry.ordinal, encoded.hash, encoded.bytes));
+    const value = this.readerFor(options).get(itemKey(entry.ordinal, encoded.hash, encoded.bytes));
     return value === undefined ? undefined : utf8(value);
   }
 
@@ -512,14 +514,14 @@ class KvTableStore implements TableStore {
     }
   }
 
-  queryItems(table: TableRecord, range: QueryRange): Iterable<Item> {
+  queryItems(table: TableRecord, range: QueryRange, options?: ReadOptions): Iterable<Item> {
     const entry = this.entryOf(table);
-    return readItems(this.kv, queryKeyRange(entry.ordinal, entry.record.key, range));
+    return readItems(this.readerFor(options), queryKeyRange(entry.ordinal, entry.record.key, range));
   }
 
-  scanItems(table: TableRecord, range: ScanRange): Iterable<Item> {
+  scanItems(table: TableRecord, range: ScanRange, options?: ReadOptions): Iterable<Item> {
     const entry = this.entryOf(table);
-    return readItems(this.kv, scanKeyRange(entry.ordinal, entry.record.key, range));
+    return readItems(this.readerFor(options), scanKeyRange(entry.ordinal, entry.record.key, range));
   }
 
   stats(table: TableRecord): TableStats {
@@ -531,14 +533,14 @@ class KvTableStore implements TableStore {
 
   // ---- secondary indexes ---------------------------------------------------------------------
 
-  queryIndex(table: TableRecord, indexName: string, range: QueryRange): Iterable<Item> {
+  queryIndex(table: TableRecord, indexName: string, range: QueryRange, options?: ReadOptions): Iterable<Item> {
     const entry = this.entryOf(table);
-    return readItems(this.kv, indexQueryRange(entry.ordinal, this.indexOf(entry, indexName), entry.record.key, range));
+    return readItems(this.readerFor(options), indexQueryRange(entry.ordinal, this.indexOf(entry, indexName), entry.record.key, range));
   }
 
-  scanIndex(table: TableRecord, indexName: string, range: ScanRange): Iterable<Item> {
+  scanIndex(table: TableRecord, indexName: string, range: ScanRange, options?: ReadOptions): Iterable<Item> {
     const entry = this.entryOf(table);
-    return readItems(this.kv, indexScanRange(entry.ordinal, this.indexOf(entry, indexName), entry.record.key, range));
+    return readItems(this.readerFor(options), indexScanRange(entry.ordinal, this.indexOf(entry, indexName), entry.record.key, range));
   }
 
   indexStats(table: TableRecord, indexName: string): IndexStats {
@@ -667,6 +669,12 @@ class KvTableStore implements TableStore {
 
   // ---- internals -----------------------------------------------------------------------------
 
+  /** Committed state, or for an eventual read with a lag configured, the state that long ago. */
+  private readerFor(options: ReadOptions | undefined): KvReader {
+    if (options?.eventual !== true || this.eventualReads === undefined) return this.kv;
+    return this.eventualReads.readerAsOf(this.clock.now() - this.eventualReads.lag_ms);
+  }
+
   /** The store's entry for a table an action holds; a dropped or unknown table is not found. */
   private entryOf(table: TableRecord): CatalogEntry {
     this.assertOpen();
@@ -695,10 +703,19 @@ class KvTableStore implements TableStore {
 }
 
 /**
+ * Lagging eventually consistent reads (`--eventual-lag-ms`): `kv` must then be the same
+ * VersionedKvStore, so that every write is recorded in the history these reads consult.
+ */
+export interface EventualReads {
+  readonly lag_ms: number;
+  readerAsOf(time_ms: number): KvReader;
+}
+
+/**
  * Opens the table store over `kv`: initialises an empty store, or checks the layout version of an
  * existing one and loads its catalog.
  */
-export async function openTableStore(kv: KvStore, clock: Clock): Promise<TableStore> {
+export async function openTableStore(kv: KvStore, clock: Clock, eventualReads?: EventualReads): Promise<TableStore> {
   const format = kv.get(metaKey('format'));
   if (format === undefined) {
     const empty = [...kv.range({ limit: 1 })].length === 0;
@@ -708,7 +725,7 @@ export async function openTableStore(kv: KvStore, clock: Clock): Promise<TableSt
     const version = decodeCounter(format);
     assert(version === layout_format_version, `store layout version ${version} is ${layout_format_version}`);
   }
-  const store = new KvTableStore(kv, clock);
+  const store = new KvTableStore(kv, clock, eventualReads);
   store.load();
   store.resumeBackfills();
   return store;

@@ -171,6 +171,23 @@ export interface ScanRange {
   readonly after?: Item;
 }
 
+/**
+ * How a read sees the table. Strongly consistent (the default) sees every acknowledged write. An
+ * eventually consistent read (ConsistentRead false, and every GSI read) may, with
+ * `--eventual-lag-ms`, see the state as of that long ago, as a DynamoDB replica that has not yet
+ * applied the latest writes would answer.
+ */
+export interface ReadOptions {
+  readonly eventual?: boolean;
+}
+
+const eventual_read: ReadOptions = { eventual: true };
+
+/** The read options of a request's ConsistentRead (absent or false: eventually consistent). */
+export function readOptionsFor(consistentRead: boolean | undefined): ReadOptions | undefined {
+  return consistentRead === true ? undefined : eventual_read;
+}
+
 export interface TableStats {
   readonly itemCount: number;
   readonly sizeBytes: number;
@@ -201,9 +218,9 @@ export interface TableStore {
   dropTable(name: string): Promise<void>;
 
   // Items. `key` holds exactly the table's key attributes, already validated.
-  getItem(table: TableRecord, key: Item): Item | undefined;
+  getItem(table: TableRecord, key: Item, options?: ReadOptions): Item | undefined;
   /** The stored item as its JSON text (wire form), to splice into a response without re-serialising. */
-  getItemJson(table: TableRecord, key: Item): string | undefined;
+  getItemJson(table: TableRecord, key: Item, options?: ReadOptions): string | undefined;
   /**
    * Applies `mutation` to the item at `key` atomically, serialised with every other write to the
    * table, appending a ChangeRecord when the item changed; resolves once durable. A mutation
@@ -228,9 +245,9 @@ export interface TableStore {
    * The items of a Query's range over committed state, lazily: the caller stops iterating at its
    * Limit or page size and nothing further is read.
    */
-  queryItems(table: TableRecord, range: QueryRange): Iterable<Item>;
+  queryItems(table: TableRecord, range: QueryRange, options?: ReadOptions): Iterable<Item>;
   /** The items of a Scan's hash slice over committed state, lazily (see `queryItems`). */
-  scanItems(table: TableRecord, range: ScanRange): Iterable<Item>;
+  scanItems(table: TableRecord, range: ScanRange, options?: ReadOptions): Iterable<Item>;
   /** Live item count and size (DynamoDB refreshes these every ~6 hours; we are exact). */
   stats(table: TableRecord): TableStats;
 
@@ -240,9 +257,9 @@ export interface TableStore {
    * `range.partitionKey` and the bounds are index key values; `range.after` holds the index keys
    * and the table keys of the entry to resume after (a LastEvaluatedKey).
    */
-  queryIndex(table: TableRecord, indexName: string, range: QueryRange): Iterable<Item>;
+  queryIndex(table: TableRecord, indexName: string, range: QueryRange, options?: ReadOptions): Iterable<Item>;
   /** The entries of an index in a slice of the index partition-key hash space (Scan). */
-  scanIndex(table: TableRecord, indexName: string, range: ScanRange): Iterable<Item>;
+  scanIndex(table: TableRecord, indexName: string, range: ScanRange, options?: ReadOptions): Iterable<Item>;
   /** Live entry count and size of an index, and whether its backfill is still running. */
   indexStats(table: TableRecord, indexName: string): IndexStats;
 

@@ -95,7 +95,7 @@ describe('dynabase CLI', () => {
   test('--help prints the flags and exits 0', () => {
     const result = spawnSync(process.execPath, [mainJs, '--help'], { encoding: 'utf8' });
     assert.equal(result.status, 0);
-    for (const flag of ['--port', '--host', '--data-dir', '--in-memory', '--region', '--durability', '--create-table-ms', '--update-table-ms', '--delete-table-ms', '--clock']) {
+    for (const flag of ['--port', '--host', '--data-dir', '--in-memory', '--region', '--durability', '--create-table-ms', '--update-table-ms', '--delete-table-ms', '--clock', '--eventual-lag-ms']) {
       assert.ok(result.stdout.includes(flag), flag);
     }
   });
@@ -109,6 +109,7 @@ describe('dynabase CLI', () => {
     [['--create-table-ms', '-5'], /create-table-ms/],
     [['--port'], /port/],
     [['--clock', 'sundial'], /--clock must be system or manual/],
+    [['--eventual-lag-ms', 'soon'], /--eventual-lag-ms must be an integer/],
   ];
   for (const [args, message] of badFlags) {
     test(`bad flags ${args.join(' ')}: a clear message and exit code 2`, () => {
