@@ -4,6 +4,7 @@
  */
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
+import type { ThroughputMode } from './partition/admission-control.js';
 import type { DurabilityMode } from './storage/kv-store.js';
 
 export interface TableStateDelays {
@@ -45,6 +46,11 @@ export interface Config {
    * see every acknowledged write, like strongly consistent ones).
    */
   readonly eventualLag_ms: number;
+  /**
+   * Admission control: `report` (default) never throttles but counts what would have been
+   * throttled; `enforce` throttles as DynamoDB does.
+   */
+  readonly throughput: ThroughputMode;
 }
 
 export const defaultQuotas: Quotas = {
@@ -65,4 +71,5 @@ export const defaultConfig: Config = {
   quotas: defaultQuotas,
   clock: systemClock,
   eventualLag_ms: 0,
+  throughput: 'report',
 };

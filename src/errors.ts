@@ -27,7 +27,7 @@ export const errorCatalogue = {
   ConditionalCheckFailedException: { type: `${dynamoPrefix}ConditionalCheckFailedException`, status: 400 },
   ItemCollectionSizeLimitExceededException: { type: `${dynamoPrefix}ItemCollectionSizeLimitExceededException`, status: 400 },
   ProvisionedThroughputExceededException: { type: `${dynamoPrefix}ProvisionedThroughputExceededException`, status: 400 },
-  ThrottlingException: { type: `${coralServicePrefix}ThrottlingException`, status: 400 },
+  ThrottlingException: { type: `${dynamoPrefix}ThrottlingException`, status: 400 },
   RequestLimitExceeded: { type: `${dynamoPrefix}RequestLimitExceeded`, status: 400 },
   TransactionCanceledException: { type: `${dynamoPrefix}TransactionCanceledException`, status: 400 },
   TransactionConflictException: { type: `${dynamoPrefix}TransactionConflictException`, status: 400 },

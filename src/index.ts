@@ -8,6 +8,10 @@ import type { Clock } from './clock.js';
 import { ManualClock } from './clock.js';
 import type { Config } from './config.js';
 import { defaultConfig } from './config.js';
+import type { ThroughputMode } from './partition/admission-control.js';
+import type { MetricsSnapshot } from './partition/throughput-metrics.js';
+import { prometheusText } from './partition/throughput-metrics.js';
+import { metricsSnapshot } from './server/admin-routes.js';
 import type { HttpListener } from './server/http-server.js';
 import { listenHttp } from './server/http-server.js';
 import type { InProcessRequestHandler } from './server/in-process-handler.js';
@@ -23,6 +27,8 @@ import { default_sweep_interval_ms, startBackgroundSweeps } from './ttl/backgrou
 
 export type { Clock } from './clock.js';
 export { ManualClock } from './clock.js';
+export type { ThroughputMode } from './partition/admission-control.js';
+export type { IndexSnapshot, MetricsSnapshot, PartitionSnapshot, SecondSample, TableSnapshot } from './partition/throughput-metrics.js';
 export type { DurabilityMode } from './storage/kv-store.js';
 export type { InProcessRequestHandler } from './server/in-process-handler.js';
 export type {
@@ -77,6 +83,11 @@ export interface DynabaseOptions {
    * ms ago, the staleness DynamoDB allows them; default 0 (they see every acknowledged write).
    */
   readonly eventualLagMs?: number;
+  /**
+   * Admission control: `report` (the default) never throttles but counts what would have been
+   * throttled; `enforce` throttles as DynamoDB does (see docs/throughput.md).
+   */
+  readonly throughput?: ThroughputMode;
 }
 
 export interface Dynabase {
@@ -94,6 +105,13 @@ export interface Dynabase {
    * Lambda DynamoDB event, retries, a failure callback, checkpoints (see OnStreamOptions).
    */
   onStream(tableName: string, handler: StreamHandler, options?: OnStreamOptions): Promise<StreamConsumer>;
+  /**
+   * Admission control's metrics: per table, partition and GSI, per second of the clock over the
+   * last 15 minutes (what `GET /_dynabase/metrics` answers).
+   */
+  metrics(): MetricsSnapshot;
+  /** The same as Prometheus text (`GET /_dynabase/metrics?format=prometheus`). */
+  prometheusMetrics(): string;
   /** Stops stream consumers, stops listening, lets requests in flight finish, and closes the store. */
   close(): Promise<void>;
 }
@@ -168,6 +186,8 @@ export async function startDynabase(options: DynabaseOptions = {}): Promise<Dyna
         },
       };
     },
+    metrics: () => metricsSnapshot(service.context),
+    prometheusMetrics: () => prometheusText(metricsSnapshot(service.context)),
     close: () => (closing ??= Promise.all([...consumers].map((consumer) => consumer.stop())).then(() => closeAll(listener, sweeps, service))),
   };
 }
@@ -192,6 +212,9 @@ function configFrom(options: DynabaseOptions): Config {
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
     throw new RangeError(`startDynabase: port must be an integer from 0 to 65535, got ${options.port}`);
   }
+  if (options.throughput !== undefined && options.throughput !== 'report' && options.throughput !== 'enforce') {
+    throw new TypeError(`startDynabase: throughput must be 'report' or 'enforce', got ${String(options.throughput)}`);
+  }
   if (options.durability !== undefined && options.durability !== 'durable' && options.durability !== 'relaxed') {
     throw new TypeError(`startDynabase: durability must be 'durable' or 'relaxed', got ${String(options.durability)}`);
   }
@@ -208,6 +231,7 @@ function configFrom(options: DynabaseOptions): Config {
     },
     clock: clockFrom(options.clock),
     eventualLag_ms: delay('eventualLagMs', options.eventualLagMs),
+    throughput: options.throughput ?? defaultConfig.throughput,
   };
 }
 

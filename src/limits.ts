@@ -101,3 +101,23 @@ assert(max_sort_key_bytes < max_partition_key_bytes, 'sort keys are shorter than
 assert(max_partition_key_bytes + max_sort_key_bytes < max_item_size_bytes, 'a key fits in an item');
 assert(max_batch_write_bytes < max_request_body_bytes, 'a full batch write fits in a request body');
 assert(max_expression_values_bytes < max_request_body_bytes, 'expression values fit in a request body');
+
+/**
+ * Burst capacity: DynamoDB keeps up to 300 seconds of a partition's unused read and write
+ * capacity and spends it on spikes (developer guide, "Burst capacity").
+ */
+export const burst_bank_s = 300;
+/**
+ * On-demand tables (developer guide, "On-demand capacity mode"): a new table serves up to 4,000
+ * write and 12,000 read request units per second, i.e. twice an initial "previous peak" of half
+ * that; it instantly serves up to twice its previous peak, and traffic past that may throttle
+ * for up to 30 minutes while the table scales.
+ */
+export const on_demand_initial_peak_wru_per_s = 2000;
+export const on_demand_initial_peak_rru_per_s = 6000;
+export const on_demand_peak_multiplier = 2;
+export const on_demand_scale_up_ms = 30 * 60 * 1000;
+
+assert(partition_max_wcu < partition_max_rcu, 'a partition serves fewer writes than reads');
+assert(on_demand_initial_peak_wru_per_s * on_demand_peak_multiplier === 4000, 'a new on-demand table serves 4,000 WRU/s');
+assert(on_demand_initial_peak_rru_per_s * on_demand_peak_multiplier === 12000, 'a new on-demand table serves 12,000 RRU/s');

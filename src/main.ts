@@ -33,6 +33,10 @@ const usage = `Usage: dynabase [flags]
                            (POST /_dynabase/clock {"advance_ms": N}); table state delays, TTL,
                            stream retention and capacity all follow it, and expiry and trimming
                            run after each move instead of on a timer
+  --throughput <mode>      report (default): never throttle, but count per table and partition
+                           what would have been throttled; enforce: throttle as DynamoDB does
+                           (ProvisionedThroughputExceededException / ThrottlingException)
+                           metrics: GET /_dynabase/metrics (JSON) or ?format=prometheus
   --help                   print this help
 
 tail prints a table's stream as it changes, one line per record, from a running server
@@ -74,6 +78,7 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
         'sweep-interval-ms': { type: 'string' },
         clock: { type: 'string' },
         'eventual-lag-ms': { type: 'string' },
+        throughput: { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -86,6 +91,8 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
   if (inMemory && values['data-dir'] !== undefined) throw new UsageError('--in-memory and --data-dir contradict each other; give one of them');
   const durability = values.durability ?? 'durable';
   if (durability !== 'durable' && durability !== 'relaxed') throw new UsageError(`--durability must be durable or relaxed, got '${durability}'`);
+  const throughput = values.throughput ?? 'report';
+  if (throughput !== 'report' && throughput !== 'enforce') throw new UsageError(`--throughput must be report or enforce, got '${throughput}'`);
   const region = values.region ?? 'us-east-1';
   if (region === '') throw new UsageError('--region must not be empty');
   const host = values.host ?? default_host;
@@ -102,6 +109,7 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
       region,
       durability,
       clock,
+      throughput,
       createTableMs: millisecondsFlag('--create-table-ms', values['create-table-ms']),
       updateTableMs: millisecondsFlag('--update-table-ms', values['update-table-ms']),
       deleteTableMs: millisecondsFlag('--delete-table-ms', values['delete-table-ms']),

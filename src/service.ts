@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServiceContext } from './api/action.js';
 import type { Config } from './config.js';
+import { AdmissionControl } from './partition/admission-control.js';
 import { openTableStore } from './partition/open-table-store.js';
 import type { KvStore } from './storage/kv-store.js';
 import { openMemoryStore } from './storage/memory-store.js';
@@ -36,7 +37,7 @@ export async function openService(config: Config): Promise<Service> {
     await kv.close();
     throw error;
   }
-  const context: ServiceContext = { store, config };
+  const context: ServiceContext = { store, config, admission: new AdmissionControl(config.clock, config.throughput, config.quotas) };
   let closing: Promise<void> | undefined;
   return {
     context,

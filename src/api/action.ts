@@ -7,11 +7,14 @@
  * semantic checks, then table existence), and only then touches the store.
  */
 import type { Config } from '../config.js';
+import type { AdmissionControl } from '../partition/admission-control.js';
 import type { TableStore } from '../partition/table-store.js';
 
 export interface ServiceContext {
   readonly store: TableStore;
   readonly config: Config;
+  /** Per-partition throughput: every data-plane request is admitted and charged here. */
+  readonly admission: AdmissionControl;
 }
 
 export type JsonObject = Record<string, unknown>;

@@ -19,6 +19,7 @@ import { readCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
 import type { ResolvedProjection } from '../expr/resolved.js';
+import { throttled } from '../partition/admission-control.js';
 import { readOptionsFor, type TableRecord } from '../partition/table-store.js';
 import type { Action, JsonObject } from './action.js';
 import { consumedCapacity } from './consumed-capacity.js';
@@ -110,6 +111,9 @@ export const batchGetItem: Action = {
     let responseBytes = 0;
     // Once an item does not fit, it and every key after it (in every later table) is left over.
     let cutOff = false;
+    const admission = context.admission;
+    let processed = 0;
+    let firstThrottled: TableRecord | undefined;
     for (let t = 0; t < requests.length; t++) {
       const { tableName, keys, projection, consistent, options } = requests[t]!;
       const table = tables[t]!;
@@ -121,15 +125,28 @@ export const batchGetItem: Action = {
           left.push(key);
           continue;
         }
+        // Each key is admitted on its own partition; a throttled one comes back unprocessed.
+        const slot = admission.slotOf(table, key);
+        const reserved_units = readCapacityUnits(0, { consistent });
+        const verdict = admission.admit(slot, 'read', reserved_units);
+        if (verdict === throttled) {
+          left.push(key);
+          firstThrottled ??= table;
+          continue;
+        }
         const item = context.store.getItem(table, key, readOptionsFor(consistent));
         const size_bytes = item === undefined ? 0 : itemSize(item);
         if (responseBytes + size_bytes > max_batch_get_response_bytes) {
+          admission.release(slot, 'read', verdict, reserved_units);
           cutOff = true;
           left.push(key);
           continue;
         }
         responseBytes += size_bytes;
-        units += readCapacityUnits(size_bytes, { consistent });
+        processed++;
+        const itemUnits = readCapacityUnits(size_bytes, { consistent });
+        admission.charge(slot, 'read', itemUnits, verdict, reserved_units);
+        units += itemUnits;
         if (item !== undefined) items.push(applyProjection(projection, item));
       }
       responses[tableName] = items;
@@ -137,6 +154,8 @@ export const batchGetItem: Action = {
       const capacity = consumedCapacity(body.ReturnConsumedCapacity, tableName, units);
       if (capacity !== undefined) capacities.push(capacity);
     }
+    // Only when not one key could be served does the batch fail (API reference, BatchGetItem).
+    if (processed === 0 && firstThrottled !== undefined) throw admission.batchThrottleError(firstThrottled);
     const response: JsonObject = { Responses: responses, UnprocessedKeys: unprocessed };
     if (body.ReturnConsumedCapacity === 'TOTAL' || body.ReturnConsumedCapacity === 'INDEXES') response['ConsumedCapacity'] = capacities;
     return response;

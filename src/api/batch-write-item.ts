@@ -9,7 +9,7 @@
  * attributes or each key against the schema, duplicate keys.
  *
  * Capacity is per table, each write rounded up to 1 KB on its own (the larger of the old and new
- * item). UnprocessedItems is empty: admission control does not turn writes away yet.
+ * item). Admission control may turn writes away: they come back in UnprocessedItems, as sent.
  */
 import { DynamoError, validationError } from '../errors.js';
 import { max_batch_write_requests, max_table_name_length, min_table_name_length } from '../limits.js';
@@ -18,10 +18,12 @@ import { writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { encodeKey } from '../model/key-codec.js';
 import { key_schema_mismatch_message, validateAttributeMap, validateItem, validateItemKeyAttributes, validateKey } from '../model/validate-item.js';
-import { keyOf, type TableRecord } from '../partition/table-store.js';
+import { admitted, reported, throttled } from '../partition/admission-control.js';
+import { keyOf, type TableRecord, type WriteOutcome } from '../partition/table-store.js';
 import type { Action, JsonObject } from './action.js';
 import { checkIndexKeys, writeConsumedCapacity } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
+import { chargeWrite, checkIndexBackPressure, indexWriteUnitsOf, write_reserved_units } from './throughput.js';
 import { checkRequest } from './validation/check-request.js';
 import { returnConsumedCapacity, returnItemCollectionMetrics, table_name_pattern_source } from './validation/common-shapes.js';
 import { attributeMap, list, map, request, structure } from './validation/shape.js';
@@ -104,20 +106,59 @@ export const batchWriteItem: Action = {
       plan.push({ table, tableName, writes: planned });
     }
 
+    // Each write is admitted on its own partition, in request order; a throttled one (or one
+    // whose GSI update is throttled) comes back in UnprocessedItems. Only when not one write of
+    // the whole batch could be served does the batch fail.
+    const admission = context.admission;
     const capacities: JsonObject[] = [];
+    const unprocessed: JsonObject = {};
+    let processed = 0;
+    let firstThrottled: TableRecord | undefined;
     for (const { table, tableName, writes } of plan) {
-      const outcomes = await Promise.all(
-        writes.map((write) => context.store.writeItem(table, write.key, () => (write.kind === 'put' ? write.item : undefined))),
+      const left: JsonObject[] = [];
+      const done = await Promise.all(
+        writes.map(async (write) => {
+          const slot = admission.slotOf(table, write.key);
+          let verdict = admission.admit(slot, 'write', write_reserved_units);
+          if (verdict === throttled) return undefined;
+          const next = write.kind === 'put' ? write.item : undefined;
+          try {
+            const outcome = await context.store.writeItem(table, write.key, (previous) => {
+              if (checkIndexBackPressure(admission, table, previous, next) !== admitted) verdict = reported;
+              return next;
+            });
+            return { slot, verdict, outcome };
+          } catch (error) {
+            admission.release(slot, 'write', verdict, write_reserved_units);
+            if (error instanceof DynamoError && (error.errorName === 'ProvisionedThroughputExceededException' || error.errorName === 'ThrottlingException')) return undefined;
+            throw error;
+          }
+        }),
       );
       let units = 0;
-      for (const outcome of outcomes) {
+      const outcomes: WriteOutcome[] = [];
+      for (let i = 0; i < done.length; i++) {
+        const result = done[i];
+        const write = writes[i]!;
+        if (result === undefined) {
+          left.push(write.kind === 'put' ? { PutRequest: { Item: write.item } } : { DeleteRequest: { Key: write.key } });
+          firstThrottled ??= table;
+          continue;
+        }
+        processed++;
+        const { outcome } = result;
         const size_bytes = Math.max(outcome.next === undefined ? 0 : itemSize(outcome.next), outcome.previous === undefined ? 0 : itemSize(outcome.previous));
-        units += writeCapacityUnits(size_bytes);
+        const writeUnits = writeCapacityUnits(size_bytes);
+        units += writeUnits;
+        outcomes.push(outcome);
+        chargeWrite(admission, table, result.slot, result.verdict, writeUnits, indexWriteUnitsOf(table, [outcome]), write_reserved_units);
       }
-      const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, tableName, units, outcomes);
+      if (left.length > 0) unprocessed[tableName] = left;
+      const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, tableName, units, indexWriteUnitsOf(table, outcomes));
       if (capacity !== undefined) capacities.push(capacity);
     }
-    const response: JsonObject = { UnprocessedItems: {} };
+    if (processed === 0 && firstThrottled !== undefined) throw admission.batchThrottleError(firstThrottled);
+    const response: JsonObject = { UnprocessedItems: unprocessed };
     if (body.ReturnConsumedCapacity === 'TOTAL' || body.ReturnConsumedCapacity === 'INDEXES') response['ConsumedCapacity'] = capacities;
     return response;
   },

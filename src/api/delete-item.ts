@@ -7,10 +7,13 @@
 import { writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
+import type { Item } from '../model/attribute-value.js';
+import { admitted, reported } from '../partition/admission-control.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { writeConsumedCapacity } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
+import { admitOrThrow, chargeFailedWrite, chargeWrite, checkIndexBackPressure, indexWriteUnitsOf, write_reserved_units } from './throughput.js';
 import { checkExpressionParameters, checkReturnValuesOldOrNone, enforceCondition, prepareCondition } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
 import {
@@ -51,16 +54,30 @@ export const deleteItem: Action = {
     const table = tableForDataPlane(context.store, body.TableName);
     validateKey(table.key, key);
 
-    const outcome = await context.store.writeItem(table, key, (previous) => {
-      assertItemNotInTransaction(context.store, table, key);
-      enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
-      return undefined;
-    });
+    const admission = context.admission;
+    const slot = admission.slotOf(table, key);
+    let verdict = admitOrThrow(admission, table, slot, 'write', write_reserved_units);
+    let seen: Item | undefined;
+    let outcome;
+    try {
+      outcome = await context.store.writeItem(table, key, (previous) => {
+        seen = previous;
+        assertItemNotInTransaction(context.store, table, key);
+        enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+        if (checkIndexBackPressure(admission, table, previous, undefined) !== admitted) verdict = reported;
+        return undefined;
+      });
+    } catch (error) {
+      chargeFailedWrite(admission, slot, verdict, error, seen);
+      throw error;
+    }
 
     const response: JsonObject = {};
     if (body.ReturnValues === 'ALL_OLD' && outcome.previous !== undefined) response['Attributes'] = outcome.previous;
     const units = writeCapacityUnits(outcome.previous === undefined ? 0 : itemSize(outcome.previous));
-    const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, units, [outcome]);
+    const indexUnits = indexWriteUnitsOf(table, [outcome]);
+    chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
+    const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, units, indexUnits);
     if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
     return response;
   },

@@ -53,6 +53,9 @@ export interface Page {
   readonly readBytes: number;
   /** Bytes of the table items fetched for index entries (`fetch`). */
   readonly fetchedBytes: number;
+  /** The first and last entries read (undefined when none): the partitions a Scan page read. */
+  readonly firstRead: Item | undefined;
+  readonly lastRead: Item | undefined;
 }
 
 /** Reads one page from `source`; stops pulling from it at Limit or 1 MB. */
@@ -64,8 +67,12 @@ export function readPage(source: Iterable<Item>, options: PageOptions): Page {
   let readBytes = 0;
   let fetchedBytes = 0;
   let lastEvaluatedKey: Item | undefined;
+  let firstRead: Item | undefined;
+  let lastRead: Item | undefined;
   for (const entry of source) {
     scannedCount++;
+    firstRead ??= entry;
+    lastRead = entry;
     readBytes += itemSize(entry);
     let item = entry;
     if (fetch !== undefined) {
@@ -84,7 +91,7 @@ export function readPage(source: Iterable<Item>, options: PageOptions): Page {
       break;
     }
   }
-  return { items, count, scannedCount, lastEvaluatedKey, readBytes, fetchedBytes };
+  return { items, count, scannedCount, lastEvaluatedKey, readBytes, fetchedBytes, firstRead, lastRead };
 }
 
 /** The Query/Scan response for a page; Select COUNT leaves Items out. */

@@ -7,14 +7,17 @@
  */
 import { max_item_size_bytes } from '../limits.js';
 import { writeCapacityUnits } from '../model/capacity.js';
+import type { Item } from '../model/attribute-value.js';
 import { itemSize } from '../model/item-size.js';
 import { item_too_large_message, validateAttributeMap, validateItemKeyAttributes } from '../model/validate-item.js';
+import { admitted, reported } from '../partition/admission-control.js';
 import { keyOf } from '../partition/table-store.js';
 import { validationError } from '../errors.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { writeConsumedCapacity, checkIndexKeys } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
+import { admitOrThrow, chargeFailedWrite, chargeWrite, checkIndexBackPressure, indexWriteUnitsOf, write_reserved_units } from './throughput.js';
 import { checkExpressionParameters, checkReturnValuesOldOrNone, enforceCondition, prepareCondition } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
 import {
@@ -58,16 +61,31 @@ export const putItem: Action = {
     validateItemKeyAttributes(table.key, item);
     checkIndexKeys(table, item);
 
-    const outcome = await context.store.writeItem(table, keyOf(table.key, item), (previous) => {
-      assertItemNotInTransaction(context.store, table, item);
-      enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
-      return item;
-    });
+    const admission = context.admission;
+    const slot = admission.slotOf(table, item);
+    let verdict = admitOrThrow(admission, table, slot, 'write', write_reserved_units);
+    let outcome;
+    let seen: Item | undefined;
+    try {
+      outcome = await context.store.writeItem(table, keyOf(table.key, item), (previous) => {
+        seen = previous;
+        assertItemNotInTransaction(context.store, table, item);
+        enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+        if (checkIndexBackPressure(admission, table, previous, item) !== admitted) verdict = reported;
+        return item;
+      });
+    } catch (error) {
+      chargeFailedWrite(admission, slot, verdict, error, seen);
+      throw error;
+    }
 
     const response: JsonObject = {};
     if (body.ReturnValues === 'ALL_OLD' && outcome.previous !== undefined) response['Attributes'] = outcome.previous;
     const size_bytes = Math.max(newSize_bytes, outcome.previous === undefined ? 0 : itemSize(outcome.previous));
-    const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, writeCapacityUnits(size_bytes), [outcome]);
+    const units = writeCapacityUnits(size_bytes);
+    const indexUnits = indexWriteUnitsOf(table, [outcome]);
+    chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
+    const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, units, indexUnits);
     if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
     return response;
   },

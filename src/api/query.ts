@@ -21,6 +21,8 @@ import { resolveExpressions } from '../expr/resolve.js';
 import { keyOf, readOptionsFor, type QueryRange, type SecondaryIndex } from '../partition/table-store.js';
 import type { Action } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
+import { admitPage, chargePage } from './throughput.js';
+import { readCapacityUnits } from '../model/capacity.js';
 import { checkSelectOnIndex, indexForRead, needsTableFetch, tableFetcher } from './secondary-indexes.js';
 import { checkExpressionParameters, checkProjectionKeyPaths } from './item-expressions.js';
 import { checkSelect, legacyConditions, pageResponse, readPage, validateStartKeyValues } from './paging.js';
@@ -216,14 +218,23 @@ export const query: Action = {
     checkFilterKeys(shape, filter, body.QueryFilter !== undefined ? 'QueryFilter' : 'Filter Expression');
 
     const range = queryRange(shape, terms, body.ScanIndexForward !== false, startKey);
+    // A Query reads one partition key: the partition holding it (an LSI shares the table's
+    // partition key), or the GSI's own capacity.
+    const admission = context.admission;
+    const consistent = body.ConsistentRead === true;
+    const slot = index !== undefined && index.kind === 'global' ? admission.slotsOf(table)[0]! : admission.slotOf(table, { [table.key.hashName]: range.partitionKey });
     if (index === undefined) {
+      const verdict = admitPage(admission, table, slot, undefined, consistent);
       const page = readPage(context.store.queryItems(table, range, readOptionsFor(body.ConsistentRead)), { limit: body.Limit, filter, projection, countOnly, keyShape: shape });
-      return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true);
+      admission.charge(slot, 'read', readCapacityUnits(page.readBytes, { consistent }), verdict, readCapacityUnits(0, { consistent }));
+      return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, consistent);
     }
     checkSelectOnIndex(index, body.Select);
     const fetch = needsTableFetch(index, table.key, body.Select, readHeads(projection, filter)) ? tableFetcher(context.store, table) : undefined;
+    const verdict = admitPage(admission, table, slot, index, consistent);
     const source = context.store.queryIndex(table, index.name, range, readOptionsFor(body.ConsistentRead));
     const page = readPage(source, { limit: body.Limit, filter, projection, countOnly, keyShape: table.key, indexKeyShape: index.key, ...(fetch === undefined ? {} : { fetch }) });
-    return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true, index);
+    chargePage(admission, table, slot, index, page, consistent, verdict);
+    return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, consistent, index);
   },
 };

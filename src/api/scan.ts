@@ -23,6 +23,7 @@ import { hash_space_end, hash_space_start } from '../partition/partition-map.js'
 import { keyOf, readOptionsFor, type ScanRange, type SecondaryIndex } from '../partition/table-store.js';
 import type { Action } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
+import { admitPage, chargePage } from './throughput.js';
 import { readHeads, startKeyNameCount } from './query.js';
 import { checkSelectOnIndex, indexForRead, needsTableFetch, tableFetcher } from './secondary-indexes.js';
 import { checkExpressionParameters, checkProjectionKeyPaths } from './item-expressions.js';
@@ -169,11 +170,17 @@ export const scan: Action = {
     const table = tableForDataPlane(context.store, body.TableName);
     const slice = segmentRange(body.Segment, body.TotalSegments);
     const range: ScanRange = startKey === undefined ? slice : { ...slice, after: startKey };
+    // A Scan page is admitted on the partition it starts in and charged to those it read.
+    const admission = context.admission;
+    const consistent = body.ConsistentRead === true;
     if (body.IndexName === undefined) {
       if (startKey !== undefined) checkStartKey(table.key, startKey, range, body.Segment, body.TotalSegments);
       checkProjectionKeyPaths(projection, table);
+      const slot = startKey === undefined ? admission.slotOfHash(table, range.hashStart) : admission.slotOf(table, startKey);
+      const verdict = admitPage(admission, table, slot, undefined, consistent);
       const page = readPage(context.store.scanItems(table, range, readOptionsFor(body.ConsistentRead)), { limit: body.Limit, filter, projection, countOnly, keyShape: table.key });
-      return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true);
+      chargePage(admission, table, slot, undefined, page, consistent, verdict);
+      return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, consistent);
     }
 
     const index = indexForRead(context.store, table, body.IndexName, body.ConsistentRead);
@@ -181,8 +188,12 @@ export const scan: Action = {
     checkSelectOnIndex(index, body.Select);
     checkProjectionKeyPaths(projection, table);
     const fetch = needsTableFetch(index, table.key, body.Select, readHeads(projection, filter)) ? tableFetcher(context.store, table) : undefined;
+    // An LSI is scanned in the table's hash order; a GSI in its own.
+    const slot = index.kind === 'local' && startKey !== undefined ? admission.slotOf(table, startKey) : admission.slotOfHash(table, range.hashStart);
+    const verdict = admitPage(admission, table, slot, index, consistent);
     const source = context.store.scanIndex(table, index.name, range, readOptionsFor(body.ConsistentRead));
     const page = readPage(source, { limit: body.Limit, filter, projection, countOnly, keyShape: table.key, indexKeyShape: index.key, ...(fetch === undefined ? {} : { fetch }) });
-    return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, body.ConsistentRead === true, index);
+    chargePage(admission, table, slot, index, page, consistent, verdict);
+    return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, consistent, index);
   },
 };

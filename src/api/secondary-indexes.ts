@@ -98,16 +98,16 @@ function sameIndexKey(index: SecondaryIndex, a: Item, b: Item): boolean {
 }
 
 /**
- * ConsumedCapacity of an item write: the table's units plus every affected index's, with the
- * per-index breakdown for INDEXES (`LocalSecondaryIndexes` / `GlobalSecondaryIndexes` maps, only
- * the indexes that consumed capacity).
+ * ConsumedCapacity of an item write: the table's units plus every affected index's (`indexUnits`,
+ * from `indexWriteUnitsOf`, in `table.indexes` order), with the per-index breakdown for INDEXES
+ * (`LocalSecondaryIndexes` / `GlobalSecondaryIndexes` maps, only the indexes that consumed).
  */
 export function writeConsumedCapacity(
   returnConsumedCapacity: string | undefined,
   table: TableRecord,
   tableName: string,
   tableUnits: number,
-  changes: readonly { readonly previous: Item | undefined; readonly next: Item | undefined }[],
+  indexUnits: readonly number[] | undefined,
 ): JsonObject | undefined {
   if (returnConsumedCapacity !== 'TOTAL' && returnConsumedCapacity !== 'INDEXES') return undefined;
   let total = tableUnits;
@@ -115,13 +115,11 @@ export function writeConsumedCapacity(
   const global: Record<string, { CapacityUnits: number }> = {};
   let anyLocal = false;
   let anyGlobal = false;
-  for (const index of table.indexes ?? []) {
-    let units = 0;
-    for (const change of changes) {
-      if (change.previous === change.next) continue;
-      units += indexWriteUnits(index, table.key, change.previous, change.next);
-    }
+  const indexes = table.indexes ?? [];
+  for (let i = 0; i < indexes.length; i++) {
+    const units = indexUnits?.[i] ?? 0;
     if (units === 0) continue;
+    const index = indexes[i]!;
     total += units;
     if (index.kind === 'local') {
       local[index.name] = { CapacityUnits: units };

@@ -20,11 +20,12 @@ import { validateAttributeMap, validateKey } from '../model/validate-item.js';
 import type { ResolvedProjection } from '../expr/resolved.js';
 import type { TableRecord } from '../partition/table-store.js';
 import { lockNameOf } from '../txn/item-locks.js';
-import { transactionCoordinator } from '../txn/transaction-coordinator.js';
+import { throttled } from '../partition/admission-control.js';
+import { none, transactionCanceled, transactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { applyProjection, checkProjectionKeyPaths, prepareProjection } from './item-expressions.js';
-import { capacityByTable, duplicate_item_message } from './transaction-requests.js';
+import { capacityByTable, duplicate_item_message, throttleReason } from './transaction-requests.js';
 import { checkRequest } from './validation/check-request.js';
 import { expressionAttributeNames, returnConsumedCapacity, tableName } from './validation/common-shapes.js';
 import { attributeMap, list, request, string, structure } from './validation/shape.js';
@@ -76,13 +77,32 @@ export const transactGetItems: Action = {
       tables.push(table);
     }
 
-    const items = transactionCoordinator(context.store).read(planned.map((each, i) => ({ table: tables[i]!, key: each.key })));
+    // Every item is admitted on its partition before anything is read; a throttled one cancels
+    // the transaction, naming it in CancellationReasons.
+    const admission = context.admission;
+    const slots = planned.map((each, i) => admission.slotOf(tables[i]!, each.key));
+    const reserved_units = readCapacityUnits(0, { consistent: true, transactional: true });
+    const verdicts = slots.map((slot) => admission.admit(slot, 'read', reserved_units));
+    const releaseAll = (): void => slots.forEach((slot, i) => admission.release(slot, 'read', verdicts[i]!, reserved_units));
+    if (verdicts.includes(throttled)) {
+      releaseAll();
+      throw transactionCanceled(verdicts.map((verdict, i) => (verdict === throttled ? { kind: 'throttled', ...throttleReason(admission, tables[i]!) } : none)));
+    }
+    let items;
+    try {
+      items = transactionCoordinator(context.store).read(planned.map((each, i) => ({ table: tables[i]!, key: each.key })));
+    } catch (error) {
+      releaseAll();
+      throw error;
+    }
     const responses: JsonObject[] = [];
     const units: { tableName: string; units: number }[] = [];
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       responses.push(item === undefined ? {} : { Item: applyProjection(planned[i]!.projection, item) });
-      units.push({ tableName: planned[i]!.tableName, units: readCapacityUnits(item === undefined ? 0 : itemSize(item), { consistent: true, transactional: true }) });
+      const itemUnits = readCapacityUnits(item === undefined ? 0 : itemSize(item), { consistent: true, transactional: true });
+      admission.charge(slots[i]!, 'read', itemUnits, verdicts[i]!, reserved_units);
+      units.push({ tableName: planned[i]!.tableName, units: itemUnits });
     }
     const response: JsonObject = { Responses: responses };
     const capacity = capacityByTable(body.ReturnConsumedCapacity, units);

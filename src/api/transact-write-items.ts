@@ -18,7 +18,8 @@
  * a retry while the first is still running answers TransactionInProgressException.
  *
  * Capacity: each Put, Update and Delete costs twice a standard write (1 KB units, the larger of
- * the old and new item), each ConditionCheck twice a strongly consistent read (4 KB units).
+ * the old and new item) plus twice each index write it causes, each ConditionCheck twice a
+ * strongly consistent read (4 KB units).
  */
 import { createHash } from 'node:crypto';
 import { DynamoError, validationError } from '../errors.js';
@@ -32,16 +33,20 @@ import { resolveExpressions } from '../expr/resolve.js';
 import { applyUpdate, checkKeyAttributesNotUpdated } from '../expr/update.js';
 import { keyOf, type TableRecord } from '../partition/table-store.js';
 import { lockNameOf } from '../txn/item-locks.js';
-import { transactionCoordinator, type TransactionWrite } from '../txn/transaction-coordinator.js';
+import { throttled, type CapacityKind } from '../partition/admission-control.js';
+import { none, transactionCanceled, transactionCoordinator, type TransactionWrite } from '../txn/transaction-coordinator.js';
+import { chargeWrite, indexWriteUnitsOf } from './throughput.js';
 import type { Action, JsonObject, ServiceContext } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
-import { capacityByTable, duplicate_item_message } from './transaction-requests.js';
+import { capacityByTable, duplicate_item_message, throttleReason } from './transaction-requests.js';
 import { checkRequest } from './validation/check-request.js';
 import { expressionAttributeNames, expressionAttributeValues, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from './validation/common-shapes.js';
 import { returnValuesOnConditionCheckFailure } from './validation/item-shapes.js';
 import { attributeMap, list, request, string, structure } from './validation/shape.js';
 
+/** A transactional write costs twice a standard one, in the table and in each index it updates. */
+const transactional_index_factor = 2;
 const min_token_length = 1;
 const max_token_length = 36;
 
@@ -261,14 +266,41 @@ async function execute(
     fingerprint === undefined
       ? undefined
       : { token: body.ClientRequestToken!, expiresAt_ms: context.config.clock.now() + transaction_token_ttl_ms, fingerprint, response: {} };
-  const outcomes = await transactionCoordinator(context.store).write(writes, token);
+  // Every action is admitted on its partition before the transaction runs (a ConditionCheck as a
+  // read); a throttled one cancels it, named in CancellationReasons.
+  const admission = context.admission;
+  const slots = writes.map((write) => admission.slotOf(write.table, write.key));
+  const kinds = planned.map((action) => (action.kind === 'check' ? 'read' : 'write') as CapacityKind);
+  const reserved = kinds.map((kind) => (kind === 'read' ? readCapacityUnits(0, { consistent: true, transactional: true }) : writeCapacityUnits(0, { transactional: true })));
+  const verdicts = kinds.map((kind, i) => admission.admit(slots[i]!, kind, reserved[i]!));
+  const releaseAll = (): void => slots.forEach((slot, i) => admission.release(slot, kinds[i]!, verdicts[i]!, reserved[i]!));
+  if (verdicts.includes(throttled)) {
+    releaseAll();
+    throw transactionCanceled(verdicts.map((verdict, i) => (verdict === throttled ? { kind: 'throttled', ...throttleReason(admission, writes[i]!.table) } : none)));
+  }
+  let outcomes;
+  try {
+    outcomes = await transactionCoordinator(context.store).write(writes, token);
+  } catch (error) {
+    releaseAll();
+    throw error;
+  }
   const charges = planned.map((action, i) => {
     const { previous, next } = outcomes[i]!;
+    const table = writes[i]!.table;
     if (action.kind === 'check') {
-      return { tableName: action.tableName, units: readCapacityUnits(previous === undefined ? 0 : itemSize(previous), { consistent: true, transactional: true }) };
+      const units = readCapacityUnits(previous === undefined ? 0 : itemSize(previous), { consistent: true, transactional: true });
+      admission.charge(slots[i]!, 'read', units, verdicts[i]!, reserved[i]!);
+      return { tableName: action.tableName, units };
     }
     const larger_bytes = Math.max(previous === undefined ? 0 : itemSize(previous), next === undefined ? 0 : itemSize(next));
-    return { tableName: action.tableName, units: writeCapacityUnits(larger_bytes, { transactional: true }) };
+    const units = writeCapacityUnits(larger_bytes, { transactional: true });
+    // Index writes are transactional too: twice their units.
+    const indexUnits = indexWriteUnitsOf(table, [outcomes[i]!])?.map((each) => each * transactional_index_factor);
+    chargeWrite(admission, table, slots[i]!, verdicts[i]!, units, indexUnits, reserved[i]!);
+    let total = units;
+    if (indexUnits !== undefined) for (const each of indexUnits) total += each;
+    return { tableName: action.tableName, units: total };
   });
   return withCapacity(body, charges);
 }

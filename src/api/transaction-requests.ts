@@ -2,6 +2,8 @@
  * What TransactWriteItems and TransactGetItems share: DynamoDB's refusal of two actions on one
  * item, and ConsumedCapacity as one entry per table, in the order tables first appear.
  */
+import type { AdmissionControl } from '../partition/admission-control.js';
+import type { TableRecord } from '../partition/table-store.js';
 import type { JsonObject } from './action.js';
 import { consumedCapacity } from './consumed-capacity.js';
 
@@ -15,4 +17,10 @@ export function capacityByTable(returnConsumedCapacity: string | undefined, char
   const capacities: JsonObject[] = [];
   for (const [tableName, units] of totals) capacities.push(consumedCapacity(returnConsumedCapacity, tableName, units)!);
   return capacities;
+}
+
+/** A throttled transaction action's CancellationReason code and message. */
+export function throttleReason(admission: AdmissionControl, table: TableRecord): { readonly code: string; readonly message: string } {
+  const reason = admission.cancellationReason(table);
+  return { code: reason.Code, message: reason.Message };
 }

@@ -55,3 +55,17 @@ export function writeCapacityUnits(sizeBytes: number, options?: WriteOptions): n
   const units = writeUnitsFor(sizeBytes);
   return options?.transactional ? units * transactional_factor : units;
 }
+
+/**
+ * Whether a stored item, given as its JSON wire form, costs a single 4 KB read unit, decided
+ * without parsing it: an item's size never exceeds the UTF-8 length of its JSON text (every
+ * attribute name and value appears in it at least as long as it is sized — binaries as base64,
+ * numbers as their digits — plus quotes and punctuation; a List or Map's 3 + 1-per-element
+ * bytes are less than its `{"L":[...]}` wrapping and separators). So GetItem's fast path, which
+ * splices the stored JSON into the response, knows its cost from the text's length for every
+ * item of up to 4 KB of JSON, and parses only larger ones.
+ */
+export function storedItemFitsOneReadUnit(json: string): boolean {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short texts need no byte count at all.
+  return json.length * 3 <= read_unit_bytes || Buffer.byteLength(json, 'utf8') <= read_unit_bytes;
+}

@@ -6,8 +6,12 @@
  *   GET  /_dynabase/clock                       the service clock: mode, now_ms, ISO time
  *   POST /_dynabase/clock  {"advance_ms": N}    moves a manual clock (`--clock manual`) forward;
  *                                               answers once due timers and sweeps have run
+ *   GET  /_dynabase/metrics                     admission control's metrics (docs/throughput.md)
+ *   GET  /_dynabase/metrics?format=prometheus   the same in Prometheus text exposition format
  */
+import type { ServiceContext } from '../api/action.js';
 import { ManualClock } from '../clock.js';
+import { prometheusText, type MetricsSnapshot } from '../partition/throughput-metrics.js';
 import type { Service } from '../service.js';
 import { crc32 } from './crc32.js';
 import type { DynamoHttpRequest, DynamoHttpResponse } from './handle-dynamo-request.js';
@@ -31,7 +35,18 @@ type AdminHandler = (service: Service, request: DynamoHttpRequest) => Promise<un
 const routes = new Map<string, AdminHandler>([
   ['GET /_dynabase/clock', describeClock],
   ['POST /_dynabase/clock', advanceClock],
+  ['GET /_dynabase/metrics', metrics],
 ]);
+
+/** An answer that is not JSON (Prometheus text). */
+class TextAnswer {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
+}
+
+const prometheus_content_type = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** Answers a request whose path starts with `/_dynabase/`. */
 export async function handleAdminRequest(service: Service, request: DynamoHttpRequest, headers: Record<string, string>): Promise<DynamoHttpResponse> {
@@ -44,7 +59,12 @@ export async function handleAdminRequest(service: Service, request: DynamoHttpRe
       const known = [...routes.keys()].some((route) => route.endsWith(` ${path}`));
       throw known ? new AdminError(405, `${request.method} is not served on ${path}`) : new AdminError(404, `no such Dynabase endpoint: ${path}`);
     }
-    return jsonAnswer(200, await handler(service, request), headers);
+    const answer = await handler(service, request);
+    if (answer instanceof TextAnswer) {
+      headers['Content-Type'] = answer.contentType;
+      return bodyAnswer(200, answer.text, headers);
+    }
+    return jsonAnswer(200, answer, headers);
   } catch (error) {
     if (error instanceof AdminError) return jsonAnswer(error.statusCode, { message: error.message }, headers);
     throw error;
@@ -52,7 +72,11 @@ export async function handleAdminRequest(service: Service, request: DynamoHttpRe
 }
 
 function jsonAnswer(statusCode: number, value: unknown, headers: Record<string, string>): DynamoHttpResponse {
-  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  return bodyAnswer(statusCode, JSON.stringify(value), headers);
+}
+
+function bodyAnswer(statusCode: number, text: string, headers: Record<string, string>): DynamoHttpResponse {
+  const body = Buffer.from(text, 'utf8');
   headers['x-amz-crc32'] = String(crc32(body));
   headers['Content-Length'] = String(body.length);
   return { statusCode, headers, body };
@@ -79,4 +103,19 @@ async function advanceClock(service: Service, request: DynamoHttpRequest): Promi
   }
   await clock.advance(advance_ms);
   return describeClock(service);
+}
+
+/** The metrics of every live table (admission control forgets tables dropped since). */
+export function metricsSnapshot(context: ServiceContext): MetricsSnapshot {
+  const live = new Set(context.store.listTables().map((table) => table.id));
+  return context.admission.snapshot((id) => live.has(id));
+}
+
+function metrics(service: Service, request: DynamoHttpRequest): unknown {
+  const queryStart = request.path.indexOf('?');
+  const format = new URLSearchParams(queryStart < 0 ? '' : request.path.slice(queryStart + 1)).get('format') ?? 'json';
+  const snapshot = metricsSnapshot(service.context);
+  if (format === 'json') return snapshot;
+  if (format === 'prometheus') return new TextAnswer(prometheus_content_type, prometheusText(snapshot));
+  throw new AdminError(400, `unknown format '${format}': use json or prometheus`);
 }

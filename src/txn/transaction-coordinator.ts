@@ -33,7 +33,9 @@ export type CancellationReason =
   | { readonly kind: 'none' }
   | { readonly kind: 'conditionalCheckFailed'; readonly item: Item | undefined }
   | { readonly kind: 'conflict' }
-  | { readonly kind: 'validation'; readonly message: string };
+  | { readonly kind: 'validation'; readonly message: string }
+  /** Admission control refused the action (ProvisionedThroughputExceeded or ThrottlingError). */
+  | { readonly kind: 'throttled'; readonly code: string; readonly message: string };
 
 /**
  * One action of a write transaction. `apply` is pure: given the item's current state it returns
@@ -52,7 +54,7 @@ export interface TransactionRead {
   readonly key: Item;
 }
 
-const none: CancellationReason = { kind: 'none' };
+export const none: CancellationReason = { kind: 'none' };
 const conflict: CancellationReason = { kind: 'conflict' };
 
 /** TransactionCanceledException: "[None, ConditionalCheckFailed]" lists each action's reason code. */
@@ -76,6 +78,8 @@ function reasonToWire(reason: CancellationReason): Record<string, unknown> {
       return { Code: 'TransactionConflict', Message: transaction_conflict_message };
     case 'validation':
       return { Code: 'ValidationError', Message: reason.message };
+    case 'throttled':
+      return { Code: reason.code, Message: reason.message };
   }
 }
 

@@ -12,7 +12,7 @@ import type { Service } from '../../../src/service.js';
 
 // The routing core never touches the store for these requests.
 const service: Service = {
-  context: { store: undefined as never, config: { ...defaultConfig, region: 'eu-west-3' } },
+  context: { store: undefined as never, admission: undefined as never, config: { ...defaultConfig, region: 'eu-west-3' } },
   close: async () => {},
 };
 

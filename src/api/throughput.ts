@@ -1,0 +1,187 @@
+/**
+ * The actions' side of admission control (partition/admission-control.ts): admitting a request
+ * on its partition or GSI, the index write units of an item write (computed once, for both the
+ * ConsumedCapacity answer and the GSI buckets), charging an item write, and the back-pressure a
+ * GSI out of write capacity puts on table writes.
+ */
+import { DynamoError } from '../errors.js';
+import type { Item } from '../model/attribute-value.js';
+import { writeCapacityUnits } from '../model/capacity.js';
+import { itemSize } from '../model/item-size.js';
+import type { AdmissionControl, CapacityKind, PartitionSlot, Verdict } from '../partition/admission-control.js';
+import { admitted, throttled } from '../partition/admission-control.js';
+import type { TableRecord } from '../partition/table-store.js';
+import { readCapacityUnits } from '../model/capacity.js';
+import { partitionKeyHash } from '../model/key-codec.js';
+import type { SecondaryIndex } from '../partition/table-store.js';
+import type { Page } from './paging.js';
+import { indexWriteUnits } from './secondary-indexes.js';
+
+/** What admitting a single-item write reserves: the least a write costs, one unit. */
+export const write_reserved_units = writeCapacityUnits(0);
+
+/** What admitting a read reserves: the least it costs (an item not found, an empty page). */
+export function readReservedUnits(consistent: boolean): number {
+  return readCapacityUnits(0, { consistent });
+}
+
+/** Admits a request on its partition (reserving `reserved_units`), or throws the table's throttling error. */
+export function admitOrThrow(admission: AdmissionControl, table: TableRecord, slot: PartitionSlot, kind: CapacityKind, reserved_units: number): Verdict {
+  const verdict = admission.admit(slot, kind, reserved_units);
+  if (verdict === throttled) throw admission.throttleError(table);
+  return verdict;
+}
+
+/** Admits a read of a GSI with its own capacity (undefined: the read is the table's). */
+export function admitIndexReadOrThrow(admission: AdmissionControl, table: TableRecord, indexName: string, reserved_units: number): Verdict {
+  const slot = admission.indexSlotOf(table, indexName);
+  if (slot === undefined) return admitted;
+  const verdict = admission.admitIndex(slot, 'read', reserved_units);
+  if (verdict === throttled) throw admission.throttleError(table);
+  return verdict;
+}
+
+export interface ItemChange {
+  readonly previous: Item | undefined;
+  readonly next: Item | undefined;
+}
+
+/**
+ * The write units each of the table's indexes consumes for `changes`, in `table.indexes` order;
+ * undefined for a table without indexes.
+ */
+export function indexWriteUnitsOf(table: TableRecord, changes: readonly ItemChange[]): number[] | undefined {
+  const indexes = table.indexes;
+  if (indexes === undefined || indexes.length === 0) return undefined;
+  const units: number[] = [];
+  for (const index of indexes) {
+    let sum = 0;
+    for (const change of changes) {
+      if (change.previous === change.next) continue;
+      sum += indexWriteUnits(index, table.key, change.previous, change.next);
+    }
+    units.push(sum);
+  }
+  return units;
+}
+
+/**
+ * Charges an item write: the table's units and its LSIs' (an LSI lives in the item's partition)
+ * to the partition, each GSI's units to that GSI's buckets.
+ */
+export function chargeWrite(
+  admission: AdmissionControl,
+  table: TableRecord,
+  slot: PartitionSlot,
+  verdict: Verdict,
+  tableUnits: number,
+  indexUnits: readonly number[] | undefined,
+  reserved_units: number,
+): void {
+  let partitionUnits = tableUnits;
+  if (indexUnits !== undefined) {
+    const indexes = table.indexes!;
+    for (let i = 0; i < indexes.length; i++) {
+      const units = indexUnits[i]!;
+      if (units === 0) continue;
+      const index = indexes[i]!;
+      if (index.kind === 'local') {
+        partitionUnits += units;
+        continue;
+      }
+      const indexSlot = admission.indexSlotOf(table, index.name);
+      if (indexSlot !== undefined) admission.chargeIndex(indexSlot, 'write', units, verdict, 0);
+    }
+  }
+  admission.charge(slot, 'write', partitionUnits, verdict, reserved_units);
+}
+
+/**
+ * Inside an item write's mutation (so the old image is known): a write that would update a GSI
+ * whose write bucket is in debt is refused (enforce: the GSI variant of the throttling error) —
+ * DynamoDB throttles table writes to keep an under-provisioned GSI from falling behind. Returns
+ * `reported` when report mode lets such a write through. Cheap when no GSI is out of capacity.
+ */
+export function checkIndexBackPressure(admission: AdmissionControl, table: TableRecord, previous: Item | undefined, next: Item | undefined): Verdict {
+  if (!admission.anyIndexOutOfWrites(table)) return admitted;
+  let verdict: Verdict = admitted;
+  for (const index of table.indexes ?? []) {
+    if (index.kind !== 'global') continue;
+    const slot = admission.indexSlotOf(table, index.name);
+    if (slot === undefined || slot.write.bucket.hasTokens()) continue;
+    if (indexWriteUnits(index, table.key, previous, next) === 0) continue;
+    const indexVerdict = admission.admitIndex(slot, 'write', 0);
+    if (indexVerdict === throttled) throw admission.indexThrottleError(table);
+    if (indexVerdict !== admitted) verdict = indexVerdict;
+  }
+  return verdict;
+}
+
+/**
+ * A write refused by its condition still consumes write capacity, by the size of the item as it
+ * stands (at least one unit; developer guide, "Condition expressions": "If the condition
+ * evaluates to false, DynamoDB still consumes write capacity"). Other failures consume nothing:
+ * the reservation goes back.
+ */
+export function chargeFailedWrite(admission: AdmissionControl, slot: PartitionSlot, verdict: Verdict, error: unknown, previous: Item | undefined): void {
+  if (!(error instanceof DynamoError) || error.errorName !== 'ConditionalCheckFailedException') {
+    admission.release(slot, 'write', verdict, write_reserved_units);
+    return;
+  }
+  admission.charge(slot, 'write', writeCapacityUnits(previous === undefined ? 0 : itemSize(previous)), verdict, write_reserved_units);
+}
+
+/**
+ * Admits a Query or Scan page before it is read: on the GSI's buckets for a GSI with its own
+ * capacity, else on `slot` (the partition the read starts in).
+ */
+export function admitPage(admission: AdmissionControl, table: TableRecord, slot: PartitionSlot, index: SecondaryIndex | undefined, consistent: boolean): Verdict {
+  const reserved_units = readReservedUnits(consistent);
+  if (index !== undefined && index.kind === 'global') return admitIndexReadOrThrow(admission, table, index.name, reserved_units);
+  return admitOrThrow(admission, table, slot, 'read', reserved_units);
+}
+
+/**
+ * Charges a page once read: its units (the bytes read rounded up once, as the response reports
+ * them) go to the GSI, or to the partitions it read — `slot` when it read one, else shared evenly
+ * among the partitions from the first item's to the last's (a Scan page is read in hash order, so
+ * those are exactly the partitions it crossed). Items an LSI read fetched from the table go to the
+ * same partitions.
+ */
+export function chargePage(
+  admission: AdmissionControl,
+  table: TableRecord,
+  slot: PartitionSlot,
+  index: SecondaryIndex | undefined,
+  page: Page,
+  consistent: boolean,
+  verdict: Verdict,
+): void {
+  const reserved_units = readReservedUnits(consistent);
+  const readUnits = readCapacityUnits(page.readBytes, { consistent });
+  const fetchedUnits = page.fetchedBytes === 0 ? 0 : readCapacityUnits(page.fetchedBytes, { consistent });
+  if (index !== undefined && index.kind === 'global') {
+    const indexSlot = admission.indexSlotOf(table, index.name);
+    if (indexSlot !== undefined) admission.chargeIndex(indexSlot, 'read', readUnits, verdict, reserved_units);
+    return;
+  }
+  const units = readUnits + fetchedUnits;
+  const slots = admission.slotsOf(table);
+  if (slots.length === 1 || page.firstRead === undefined || page.lastRead === undefined) {
+    admission.charge(slot, 'read', units, verdict, reserved_units);
+    return;
+  }
+  admission.release(slot, 'read', verdict, reserved_units);
+  const { hashName, hashType } = table.key;
+  const hashOf = (item: Item): string => partitionKeyHash(hashType, (item[hashName] as { readonly [type: string]: string })[hashType]!);
+  const first = admission.slotOfHash(table, hashOf(page.firstRead));
+  const last = admission.slotOfHash(table, hashOf(page.lastRead));
+  if (first === last) {
+    admission.charge(first, 'read', units, verdict, 0);
+    return;
+  }
+  const from = slots.indexOf(first);
+  const to = slots.indexOf(last);
+  const share = units / (to - from + 1);
+  for (let i = from; i <= to; i++) admission.charge(slots[i]!, 'read', share, verdict, 0);
+}

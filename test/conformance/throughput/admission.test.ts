@@ -1,0 +1,297 @@
+/**
+ * Admission control end to end through the AWS SDK v3 (`maxAttempts: 1`, so throttles reach the
+ * test), with `throughput: 'enforce'` on a manual clock. Each test states its arithmetic; the
+ * model is in docs/throughput.md. Tables here have one partition (the store's initial map).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  type AttributeValue,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
+import type { MetricsSnapshot } from '../../../src/index.js';
+
+const s = (value: string): AttributeValue => ({ S: value });
+
+const provisioned_message =
+  'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.';
+const on_demand_message =
+  'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. ' +
+  'If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html';
+
+/** An item of exactly 1 KB (1,024 bytes: names and values): one write unit. */
+function oneKbItem(pk: string): Record<string, AttributeValue> {
+  return { pk: s(pk), data: s('x'.repeat(1024 - 'pk'.length - pk.length - 'data'.length)) };
+}
+
+async function rejectsWith(promise: Promise<unknown>, name: string, message: string | RegExp): Promise<void> {
+  await assert.rejects(promise, (error: Error) => {
+    assert.equal(error.name, name);
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else assert.match(error.message, message);
+    return true;
+  });
+}
+
+function createTable(client: DynamoDBClient, name: string, extra: Partial<CreateTableCommandInput> = {}): Promise<unknown> {
+  return client.send(
+    new CreateTableCommand({
+      TableName: name,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+      ...extra,
+    } as CreateTableCommandInput),
+  );
+}
+
+/**
+ * The SDK served in-process (no socket), `maxAttempts: 1`: the same request path, for the tests
+ * that send hundreds of requests.
+ */
+function inProcessClient(server: TestServer): DynamoDBClient {
+  return new DynamoDBClient({ requestHandler: server.dynabase.requestHandler, endpoint: server.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
+}
+
+/** Sends puts one after the other until one is throttled; how many succeeded. */
+async function putUntilThrottled(server: TestServer, table: string, prefix: string, limit: number): Promise<number> {
+  const client = inProcessClient(server);
+  for (let i = 0; i < limit; i++) {
+    try {
+      await client.send(new PutItemCommand({ TableName: table, Item: oneKbItem(`${prefix}-${i}`) }));
+    } catch (error) {
+      if ((error as Error).name === 'ProvisionedThroughputExceededException' || (error as Error).name === 'ThrottlingException') return i;
+      throw error;
+    }
+  }
+  return limit;
+}
+
+describe('admission control (enforce, manual clock)', () => {
+  let server: TestServer;
+  const clock = new ManualClock();
+  // The SDK in-process: these tests send hundreds of requests, and an HTTP keep-alive socket
+  // left idle past the server's timeout meanwhile would reset under a `maxAttempts: 1` client.
+  let client: DynamoDBClient;
+  before(async () => {
+    server = await startTestServer({ throughput: 'enforce', clock });
+    client = inProcessClient(server);
+  });
+  after(() => server.close());
+
+  test('a 100-WCU table sustains 100 one-KB writes per second; the 101st is throttled with DynamoDB\'s error', async () => {
+    await createTable(client, 'steady', { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 100 } });
+    // Buckets start with one second of the rate (the table was created this very instant): 100.
+    for (let second = 0; second < 2; second++) {
+      assert.equal(await putUntilThrottled(server, 'steady', `s${second}`, 150), 100, `second ${second}`);
+      await clock.advance(1000); // +100 units
+    }
+    const raw = await server.rawRequest('PutItem', { TableName: 'steady', Item: oneKbItem('over') });
+    assert.equal(raw.statusCode, 200); // the clock moved: a new second of capacity
+    const throttledRaw = await server.rawRequest('PutItem', { TableName: 'steady', Item: oneKbItem('over-2') });
+    // 100 tokens at this second: 'over' took one, so 'over-2' still fits; drain the rest.
+    assert.equal(throttledRaw.statusCode, 200);
+    assert.equal(await putUntilThrottled(server, 'steady', 'drain', 150), 98);
+    const refused = await server.rawRequest('PutItem', { TableName: 'steady', Item: oneKbItem('refused') });
+    assert.equal(refused.statusCode, 400);
+    assert.deepEqual(refused.json, { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: provisioned_message });
+    // A throttled write wrote nothing.
+    const got = await client.send(new GetItemCommand({ TableName: 'steady', Key: { pk: s('refused') } }));
+    assert.equal(got.Item, undefined);
+  });
+
+  test('the banked burst absorbs a spike, then the table throttles', async () => {
+    await createTable(client, 'spiky', { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } });
+    await clock.advance(20_000);
+    // Banked: 5 × (1 + 20 s) = 105. A spike of 20 writes per second against a refill of 5:
+    // before second i the bucket holds 105 - 15 i, enough for 20 while i <= 5 (30 left at i = 5,
+    // 15 after it); in second 6 it holds 15 + 5 - ... = 15: 15 writes, then throttling.
+    for (let second = 0; second < 6; second++) {
+      assert.equal(await putUntilThrottled(server, 'spiky', `b${second}`, 20), 20, `second ${second}`);
+      await clock.advance(1000);
+    }
+    assert.equal(await putUntilThrottled(server, 'spiky', 'b6', 20), 15);
+  });
+
+  test('an on-demand table throttles with ThrottlingException past the partition maximum', async () => {
+    await createTable(client, 'ondemand', { BillingMode: 'PAY_PER_REQUEST', ProvisionedThroughput: undefined });
+    // 25 one-unit puts per batch: 40 batches fill the partition's 1,000 WRU, the 41st is refused whole.
+    let served = 0;
+    for (let batch = 0; batch < 40; batch++) {
+      const requests = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: s(`od-${batch}-${i}`) } } }));
+      const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { ondemand: requests } }));
+      assert.deepEqual(answer.UnprocessedItems, {});
+      served += requests.length;
+    }
+    assert.equal(served, 1000);
+    await rejectsWith(
+      client.send(new BatchWriteItemCommand({ RequestItems: { ondemand: [{ PutRequest: { Item: { pk: s('one-more') } } }] } })),
+      'ThrottlingException',
+      on_demand_message,
+    );
+    const refused = await server.rawRequest('PutItem', { TableName: 'ondemand', Item: oneKbItem('refused') });
+    assert.deepEqual(refused.json, { __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: on_demand_message });
+  });
+
+  test('a GSI out of write capacity back-pressures the table writes that would update it, and only those', async () => {
+    await createTable(client, 'gsi-bp', {
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'owner', AttributeType: 'S' },
+      ],
+      ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byOwner',
+          KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+          ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+        },
+      ],
+    });
+    // The GSI's bucket holds 1 unit: the first indexed put takes it (1 -> 0).
+    await client.send(new PutItemCommand({ TableName: 'gsi-bp', Item: { pk: s('a'), owner: s('ann') } }));
+    await rejectsWith(
+      client.send(new PutItemCommand({ TableName: 'gsi-bp', Item: { pk: s('b'), owner: s('bob') } })),
+      'ProvisionedThroughputExceededException',
+      'The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. ' +
+        'Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API',
+    );
+    // Not written, and a write the index does not see goes through.
+    assert.equal((await client.send(new GetItemCommand({ TableName: 'gsi-bp', Key: { pk: s('b') } }))).Item, undefined);
+    await client.send(new PutItemCommand({ TableName: 'gsi-bp', Item: { pk: s('c') } }));
+    // Reading the GSI spends its own read capacity (1 unit: one eventually consistent page, 0.5).
+    await client.send(
+      new QueryCommand({ TableName: 'gsi-bp', IndexName: 'byOwner', KeyConditionExpression: '#o = :o', ExpressionAttributeNames: { '#o': 'owner' }, ExpressionAttributeValues: { ':o': s('ann') } }),
+    );
+    await clock.advance(1000); // +1 write unit for the GSI
+    await client.send(new PutItemCommand({ TableName: 'gsi-bp', Item: { pk: s('b'), owner: s('bob') } }));
+  });
+
+  test('BatchWriteItem and BatchGetItem return throttled items unprocessed, and fail only when none could be served', async () => {
+    await createTable(client, 'batches', { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 10 } });
+    const puts = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: s(`k${i}`) } } }));
+    // 10 write units: the first 10 puts (1 unit each), the 15 others unprocessed, as sent.
+    const first = await client.send(new BatchWriteItemCommand({ RequestItems: { batches: puts } }));
+    assert.deepEqual(first.UnprocessedItems, { batches: puts.slice(10) });
+    await rejectsWith(
+      client.send(new BatchWriteItemCommand({ RequestItems: { batches: puts.slice(10) } })),
+      'ProvisionedThroughputExceededException',
+      'The level of configured provisioned throughput for one or more tables was exceeded. Consider increasing your provisioning level with the UpdateTable API',
+    );
+    // 5 read units; eventually consistent reads of small items cost 0.5: 10 keys, the other 10 back.
+    const keys = Array.from({ length: 20 }, (_, i) => ({ pk: s(`k${i}`) }));
+    const got = await client.send(new BatchGetItemCommand({ RequestItems: { batches: { Keys: keys, ConsistentRead: false } } }));
+    assert.equal(got.Responses!['batches']!.length, 10);
+    assert.deepEqual(got.UnprocessedKeys, { batches: { Keys: keys.slice(10), ConsistentRead: false } });
+    await rejectsWith(client.send(new BatchGetItemCommand({ RequestItems: { batches: { Keys: keys.slice(10) } } })), 'ProvisionedThroughputExceededException', /one or more tables/);
+  });
+
+  test('a throttled transaction action cancels the transaction with its reason', async () => {
+    await createTable(client, 'txn', { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 1 } });
+    // 1 unit: the first transactional put is admitted and costs 2 (1 -> -1); the next is refused.
+    await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'txn', Item: { pk: s('a') } } }] }));
+    const raw = await server.rawRequest('TransactWriteItems', {
+      TransactItems: [{ Put: { TableName: 'txn', Item: { pk: { S: 'b' } } } }, { Put: { TableName: 'steady', Item: { pk: { S: 'zz' } } } }],
+    });
+    assert.equal(raw.statusCode, 400);
+    const body = raw.json as { __type: string; Message: string; CancellationReasons: unknown[] };
+    assert.equal(body.__type, 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException');
+    assert.equal(body.Message, 'Transaction cancelled, please refer cancellation reasons for specific reasons [ProvisionedThroughputExceeded, None]');
+    assert.deepEqual(body.CancellationReasons, [{ Code: 'ProvisionedThroughputExceeded', Message: provisioned_message }, { Code: 'None' }]);
+  });
+
+  test('a request that fails validation is never charged', async () => {
+    await createTable(client, 'strict', { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 1 } });
+    for (let i = 0; i < 5; i++) {
+      await rejectsWith(client.send(new PutItemCommand({ TableName: 'strict', Item: { other: s('no key') } })), 'ValidationException', /Missing the key pk/);
+    }
+    // The one unit is still there.
+    await client.send(new PutItemCommand({ TableName: 'strict', Item: { pk: s('a') } }));
+    await rejectsWith(client.send(new PutItemCommand({ TableName: 'strict', Item: { pk: s('b') } })), 'ProvisionedThroughputExceededException', provisioned_message);
+  });
+
+  test('the AWS SDK\'s retries turn throttles into success while time passes', async () => {
+    await createTable(client, 'retried', { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 1 } });
+    const retrying = new DynamoDBClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 10 });
+    // One unit per second; the test moves the clock a second every 20 ms of real time while the
+    // SDK backs off, so every retry finds capacity again.
+    const ticker = setInterval(() => void clock.advance(1000), 20);
+    try {
+      await Promise.all(Array.from({ length: 4 }, (_, i) => retrying.send(new PutItemCommand({ TableName: 'retried', Item: { pk: s(`r${i}`) } }))));
+    } finally {
+      clearInterval(ticker);
+      retrying.destroy();
+    }
+    for (let i = 0; i < 4; i++) assert.ok((await client.send(new GetItemCommand({ TableName: 'retried', Key: { pk: s(`r${i}`) }, ConsistentRead: true }))).Item);
+  });
+  // Last: it runs long, and HTTP keep-alive sockets left idle meanwhile would be reset.
+  test('a hot key throttles at the partition maximum of 1,000 WCU per second, whatever the provisioned rate', async () => {
+    await createTable(client, 'hotkey', { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 4000 } });
+    // One partition holding 4,000 WCU of share: the 1,000-WCU ceiling stops the key first.
+    const writes = await Promise.all(
+      Array.from({ length: 1010 }, (_, i) =>
+        client.send(new PutItemCommand({ TableName: 'hotkey', Item: { pk: s('hot'), n: { N: String(i) } } })).then(
+          () => 'ok',
+          (error: Error) => error.name,
+        ),
+      ),
+    );
+    assert.equal(writes.filter((outcome) => outcome === 'ok').length, 1000);
+    assert.equal(writes.filter((outcome) => outcome === 'ProvisionedThroughputExceededException').length, 10);
+  });
+});
+
+describe('report mode (the default) and the metrics endpoint', () => {
+  let server: TestServer;
+  const clock = new ManualClock();
+  before(async () => {
+    server = await startTestServer({ clock });
+  });
+  after(() => server.close());
+
+  test('never throttles, but counts per partition what enforce would have throttled; JSON and Prometheus', async () => {
+    await createTable(server.client, 'reported', { ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 3 } });
+    // 3 write units: 3 puts admitted; the 7 others would have been throttled.
+    for (let i = 0; i < 10; i++) await server.client.send(new PutItemCommand({ TableName: 'reported', Item: { pk: s(`k${i}`) } }));
+    // 2 read units: two strongly consistent gets, then would-be throttles.
+    for (let i = 0; i < 4; i++) await server.client.send(new GetItemCommand({ TableName: 'reported', Key: { pk: s(`k${i}`) }, ConsistentRead: true }));
+
+    const snapshot = server.dynabase.metrics();
+    assert.equal(snapshot.mode, 'report');
+    const table = snapshot.tables.find((each) => each.tableName === 'reported')!;
+    assert.deepEqual(table.totals, { consumedReadUnits: 4, consumedWriteUnits: 10, throttledReads: 2, throttledWrites: 7 });
+    assert.equal(table.partitions.length, 1);
+    const partition = table.partitions[0]!;
+    assert.equal(partition.writeUnits_per_s, 3);
+    assert.equal(partition.writeBurstBalance, 0);
+    assert.deepEqual(partition.seconds.map((second) => [second.second, second.consumedWriteUnits, second.throttledWrites]), [[Math.floor(clock.now() / 1000), 10, 7]]);
+
+    const json = await server.rawHttp({ method: 'GET', path: '/_dynabase/metrics' });
+    assert.equal(json.statusCode, 200);
+    assert.equal(json.headers['content-type'], 'application/json');
+    assert.deepEqual((json.json as MetricsSnapshot).tables.find((each) => each.tableName === 'reported')!.totals, table.totals);
+
+    const prometheus = await server.rawHttp({ method: 'GET', path: '/_dynabase/metrics?format=prometheus' });
+    assert.equal(prometheus.statusCode, 200);
+    assert.equal(prometheus.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+    assert.match(prometheus.text, /^# TYPE dynabase_throttled_requests_total counter$/m);
+    assert.match(prometheus.text, /^dynabase_throttled_requests_total\{table="reported",partition="0",kind="write"\} 7$/m);
+    assert.match(prometheus.text, /^dynabase_consumed_capacity_units_total\{table="reported",partition="0",kind="read"\} 4$/m);
+
+    // Other paths under /_dynabase/ are Dynabase's, never DynamoDB's health answer.
+    assert.equal((await server.rawHttp({ method: 'GET', path: '/_dynabase/nothing' })).statusCode, 404);
+    assert.equal((await server.rawHttp({ method: 'GET', path: '/_dynabase/metrics?format=xml' })).statusCode, 400);
+    assert.equal((await server.rawHttp({ method: 'GET', path: '/' })).text, 'healthy: dynamodb.us-east-1.amazonaws.com ');
+  });
+});
