@@ -39,7 +39,7 @@ import { chargeWrite, indexWriteUnitsOf } from './throughput.js';
 import type { Action, JsonObject, ServiceContext } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
-import { capacityByTable, duplicate_item_message, throttleReason } from './transaction-requests.js';
+import { capacityByTable, duplicate_item_message, throttleReason, type TransactionCharge } from './transaction-requests.js';
 import { checkRequest } from './validation/check-request.js';
 import { expressionAttributeNames, expressionAttributeValues, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from './validation/common-shapes.js';
 import { returnValuesOnConditionCheckFailure } from './validation/item-shapes.js';
@@ -298,9 +298,7 @@ async function execute(
     // Index writes are transactional too: twice their units.
     const indexUnits = indexWriteUnitsOf(table, [outcomes[i]!])?.map((each) => each * transactional_index_factor);
     chargeWrite(admission, table, slots[i]!, verdicts[i]!, units, indexUnits, reserved[i]!);
-    let total = units;
-    if (indexUnits !== undefined) for (const each of indexUnits) total += each;
-    return { tableName: action.tableName, units: total };
+    return indexUnits === undefined ? { tableName: action.tableName, units } : { tableName: action.tableName, units, indexes: table.indexes!, indexUnits };
   });
   return withCapacity(body, charges);
 }
@@ -314,7 +312,7 @@ function replay(context: ServiceContext, body: TransactWriteItemsBody, planned: 
   return withCapacity(body, charges);
 }
 
-function withCapacity(body: TransactWriteItemsBody, charges: readonly { readonly tableName: string; readonly units: number }[]): JsonObject {
+function withCapacity(body: TransactWriteItemsBody, charges: readonly TransactionCharge[]): JsonObject {
   const response: JsonObject = {};
   const capacity = capacityByTable(body.ReturnConsumedCapacity, charges);
   if (capacity !== undefined) response['ConsumedCapacity'] = capacity;

@@ -298,6 +298,35 @@ describe('report mode (the default) and the metrics endpoint', () => {
   });
   after(() => server.close());
 
+  test('TransactWriteItems charges each index write twice and breaks it down for INDEXES', async () => {
+    await createTable(server.client, 'txn-indexes', {
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'owner', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        { IndexName: 'byOwner', KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } },
+      ],
+    });
+    const answer = await server.client.send(
+      new TransactWriteItemsCommand({
+        ReturnConsumedCapacity: 'INDEXES',
+        TransactItems: [
+          // 'pk' + 'a' + 'owner' + 'ann' = 11 bytes: 1 unit, 2 in a transaction; its GSI entry
+          // (pk and owner, 11 bytes) the same.
+          { Put: { TableName: 'txn-indexes', Item: { pk: s('a'), owner: s('ann') } } },
+          // Not in the index (no owner): the table's 2 units only.
+          { Put: { TableName: 'txn-indexes', Item: { pk: s('b') } } },
+          // A ConditionCheck is a transactional read: 2 units.
+          { ConditionCheck: { TableName: 'txn-indexes', Key: { pk: s('c') }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
+    );
+    assert.deepEqual(answer.ConsumedCapacity, [
+      { TableName: 'txn-indexes', CapacityUnits: 8, Table: { CapacityUnits: 6 }, GlobalSecondaryIndexes: { byOwner: { CapacityUnits: 2 } } },
+    ]);
+  });
+
   test('never throttles, but counts per partition what enforce would have throttled; JSON and Prometheus', async () => {
     await createTable(server.client, 'reported', { ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 3 } });
     // 3 write units: 3 puts admitted; the 7 others would have been throttled.
