@@ -29,6 +29,8 @@ export interface Quotas {
   /** Provisioned capacity per account (DynamoDB default 80,000 each). */
   readonly accountMaxReadCapacityUnits: number;
   readonly accountMaxWriteCapacityUnits: number;
+  /** Item bytes a partition holds before it splits (DynamoDB: about 10 GB; tests set a few KB). */
+  readonly partitionMaxSizeBytes: number;
 }
 
 export interface Config {
@@ -60,6 +62,7 @@ export const defaultQuotas: Quotas = {
   tableMaxWriteCapacityUnits: 40000,
   accountMaxReadCapacityUnits: 80000,
   accountMaxWriteCapacityUnits: 80000,
+  partitionMaxSizeBytes: 10 * 1024 * 1024 * 1024,
 };
 
 export const defaultConfig: Config = {

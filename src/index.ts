@@ -88,6 +88,8 @@ export interface DynabaseOptions {
    * throttled; `enforce` throttles as DynamoDB does (see docs/throughput.md).
    */
   readonly throughput?: ThroughputMode;
+  /** Item bytes a partition holds before it splits in two; default 10 GB, as DynamoDB. */
+  readonly partitionMaxSizeBytes?: number;
 }
 
 export interface Dynabase {
@@ -232,6 +234,7 @@ function configFrom(options: DynabaseOptions): Config {
     clock: clockFrom(options.clock),
     eventualLag_ms: delay('eventualLagMs', options.eventualLagMs),
     throughput: options.throughput ?? defaultConfig.throughput,
+    quotas: { ...defaultConfig.quotas, partitionMaxSizeBytes: partitionMaxSize(options.partitionMaxSizeBytes) },
   };
 }
 
@@ -240,6 +243,12 @@ function clockFrom(clock: DynabaseOptions['clock']): Clock {
   if (clock === 'manual') return new ManualClock();
   if (typeof clock === 'object' && clock !== null && typeof clock.now === 'function') return clock;
   throw new TypeError(`startDynabase: clock must be 'system', 'manual' or an object with now(), got ${String(clock)}`);
+}
+
+function partitionMaxSize(value: number | undefined): number {
+  if (value === undefined) return defaultConfig.quotas.partitionMaxSizeBytes;
+  if (!(Number.isSafeInteger(value) && value > 0)) throw new RangeError(`startDynabase: partitionMaxSizeBytes must be a positive integer, got ${value}`);
+  return value;
 }
 
 function sweepInterval(value: number | undefined): number {

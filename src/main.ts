@@ -37,6 +37,9 @@ const usage = `Usage: dynabase [flags]
                            what would have been throttled; enforce: throttle as DynamoDB does
                            (ProvisionedThroughputExceededException / ThrottlingException)
                            metrics: GET /_dynabase/metrics (JSON) or ?format=prometheus
+  --partition-max-size-bytes <n>
+                           item bytes a partition holds before it splits in two
+                           (default 10737418240, DynamoDB's 10 GB; tests set a few KB)
   --help                   print this help
 
 tail prints a table's stream as it changes, one line per record, from a running server
@@ -79,6 +82,7 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
         clock: { type: 'string' },
         'eventual-lag-ms': { type: 'string' },
         throughput: { type: 'string' },
+        'partition-max-size-bytes': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -116,6 +120,9 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
       updateTimeToLiveMs: millisecondsFlag('--update-ttl-ms', values['update-ttl-ms']),
       eventualLagMs: millisecondsFlag('--eventual-lag-ms', values['eventual-lag-ms']),
       ...(values['sweep-interval-ms'] === undefined ? {} : { sweepIntervalMs: integerFlag('--sweep-interval-ms', values['sweep-interval-ms'], Number.MAX_SAFE_INTEGER) }),
+      ...(values['partition-max-size-bytes'] === undefined
+        ? {}
+        : { partitionMaxSizeBytes: positiveIntegerFlag('--partition-max-size-bytes', values['partition-max-size-bytes']) }),
     },
     dataDirShown: dataDir === undefined ? 'in memory' : `data in ${dataDir} (${durability})`,
   };
@@ -124,6 +131,12 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
 function integerFlag(flag: string, text: string, max: number): number {
   if (!/^\d+$/.test(text) || Number(text) > max) throw new UsageError(`${flag} must be an integer from 0 to ${max}, got '${text}'`);
   return Number(text);
+}
+
+function positiveIntegerFlag(flag: string, text: string): number {
+  const value = integerFlag(flag, text, Number.MAX_SAFE_INTEGER);
+  if (value === 0) throw new UsageError(`${flag} must be a positive integer, got '${text}'`);
+  return value;
 }
 
 function millisecondsFlag(flag: string, text: string | undefined): number {

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { limitExceeded, resourceInUse, validationError } from '../errors.js';
 import { max_local_secondary_indexes } from '../limits.js';
 import type { KeyAttributeType, KeyShape } from '../model/attribute-value.js';
-import type { TableRecord } from '../partition/table-store.js';
+import { evenPartitions, on_demand_initial_partitions, partitionsForThroughput } from '../partition/partition-map.js';
+import type { PartitionRange, TableRecord } from '../partition/table-store.js';
 import type { Action, JsonObject, ServiceContext } from './action.js';
 import {
   asKeySchema,
@@ -58,8 +59,17 @@ const shape = request({
 
 type CreateTableRequest = TypeOfShape<typeof shape>;
 
-/** The one initial partition: the whole 64-bit hash space. */
-const initialPartitions = [{ id: '0', hashStart: '0000000000000000', hashEnd: '' }] as const;
+/**
+ * A new table's partitions divide the hash space evenly: as many as its provisioned throughput
+ * needs (3,000 RCU and 1,000 WCU each), or for an on-demand table as many as serve its initial
+ * level (4,000 WRU and 12,000 RRU: four). GSIs have partitions of their own in DynamoDB; here
+ * their entries live in the index keyspace and only the table's partitions are modelled.
+ */
+function initialPartitionsOf(body: CreateTableRequest): readonly PartitionRange[] {
+  const throughput = body.ProvisionedThroughput;
+  if (body.BillingMode === 'PAY_PER_REQUEST' || throughput === undefined) return evenPartitions(on_demand_initial_partitions);
+  return evenPartitions(partitionsForThroughput(throughput.ReadCapacityUnits, throughput.WriteCapacityUnits));
+}
 
 /**
  * Names being created right now: the catalog write is asynchronous, and two concurrent
@@ -272,7 +282,7 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
         key: keyShapeOf(body),
         description: {},
         tags: body.Tags === undefined ? {} : mergeTags({}, body.Tags),
-        partitions: initialPartitions,
+        partitions: initialPartitionsOf(body),
       },
       description,
     ),

@@ -25,6 +25,7 @@ import {
 import { checkQuotas, checkStreamSpecification, sseDescription, streamLabel } from './table-settings.js';
 import { checkDecreaseAllowed, checkOnDemandSwitchAllowed, recentOnDemandSwitches } from './throughput-limits.js';
 import { withStreamEpochs } from '../streams/stream-epochs.js';
+import { partitionsForThroughput } from '../partition/partition-map.js';
 import {
   attributeDefinition,
   billingModes,
@@ -292,6 +293,11 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
   let updated = withStreamEpochs(withDescription(record, next), now_ms);
   if (toOnDemand) updated = { ...updated, onDemandSwitches_ms: [...recentOnDemandSwitches(record.onDemandSwitches_ms, now_ms), now_ms] };
   await context.store.saveTable(updated);
+  if (body.ProvisionedThroughput !== undefined && nextMode === 'PROVISIONED') {
+    // More throughput than the partitions can serve splits them (3,000 RCU and 1,000 WCU each);
+    // DynamoDB never merges partitions when throughput goes down again.
+    await context.store.ensurePartitionCount(updated, partitionsForThroughput(throughput.ReadCapacityUnits, throughput.WriteCapacityUnits));
+  }
   const answer = liveDescription(context, updated);
   // DynamoDB answers with the throughput still in force while the change is under way.
   answer.ProvisionedThroughput = {

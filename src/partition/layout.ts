@@ -14,6 +14,7 @@
  *                  (8 bytes) + index-key bytes + table-key bytes → the projected item as JSON
  *   0x07 index stats 0x07 + ordinal + index name             → entry count, size bytes (as 0x04)
  *   0x08 backfills 0x08 + ordinal + index name               → storage key of the last item indexed
+ *   0x09 partition stats 0x09 + ordinal + partition id       → item count, size bytes (as 0x04)
  *
  * Why this shape:
  * - Tables are named in keys by a 4-byte ordinal (allocated from meta, never reused), not by their
@@ -30,6 +31,8 @@
  * - Statistics are exact: the stats record is rewritten in the same transaction as the item.
  *   Its presence also marks the table as live: a write that finds it gone lost a race with
  *   DeleteTable.
+ * - Partition statistics are the table's statistics per current partition, rewritten in the
+ *   item's transaction like them: a partition that grows past its size limit is split.
  * - Log heads keep the last sequence number even when old log records are trimmed (24-hour
  *   retention), so sequence numbers never go back.
  *
@@ -57,6 +60,7 @@ const log_head_tag = 0x05;
 const index_tag = 0x06;
 const index_stats_tag = 0x07;
 const backfill_tag = 0x08;
+const partition_stats_tag = 0x09;
 
 const ordinal_bytes = 4;
 const hash_bytes = 8;
@@ -171,6 +175,11 @@ export function itemRange(ordinal: number): { readonly start: Uint8Array; readon
   return ordinalRange(item_tag, ordinal);
 }
 
+/** The partition-key hash of an item key, as 16 lower-case hex digits. */
+export function itemKeyHash(itemStorageKey: Uint8Array): string {
+  return Buffer.from(itemStorageKey.buffer, itemStorageKey.byteOffset + 1 + ordinal_bytes, hash_bytes).toString('hex');
+}
+
 /** The encodeKey bytes of an item key (after the table and hash prefix). */
 export function encodedKeyOf(itemStorageKey: Uint8Array): Uint8Array {
   return itemStorageKey.subarray(item_key_prefix_bytes);
@@ -255,6 +264,15 @@ export function encodeCounter(value: number): Uint8Array {
 export function decodeCounter(value: Uint8Array): number {
   assert(value.length === 8, 'counter record length');
   return readU64(value, 0);
+}
+
+export function partitionStatsKey(ordinal: number, partitionId: string): Uint8Array {
+  return partitionKeyOf(partition_stats_tag, ordinal, partitionId, 0);
+}
+
+/** The [start, end) range of every partition's statistics of a table. */
+export function tablePartitionStatsRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  return ordinalRange(partition_stats_tag, ordinal);
 }
 
 // ---- secondary indexes ---------------------------------------------------------------------

@@ -8,7 +8,7 @@
  * rewrite the table's statistics.
  */
 import type { Clock } from '../clock.js';
-import { assert, resourceInUse, resourceNotFound } from '../errors.js';
+import { assert, DynamoError, resourceInUse, resourceNotFound } from '../errors.js';
 import type { Item, KeyShape } from '../model/attribute-value.js';
 import { attributeValuesEqual } from '../model/compare.js';
 import { encodeKey } from '../model/key-codec.js';
@@ -26,6 +26,7 @@ import {
   indexRange,
   indexStatsKey,
   itemKey,
+  itemKeyHash,
   itemRange,
   logHeadKey,
   logKey,
@@ -34,16 +35,18 @@ import {
   max_table_ordinal,
   metaKey,
   parseBackfillKey,
+  partitionStatsKey,
   statsKey,
   tableBackfillRange,
   tableIndexRange,
   tableIndexStatsRange,
   tableLogHeadRange,
   tableLogRange,
+  tablePartitionStatsRange,
 } from './layout.js';
 import { entryKey, inIndex, indexQueryRange, indexScanRange, projectEntry } from './index-entries.js';
 import { queryKeyRange, readItems, scanKeyRange } from './item-ranges.js';
-import { assertPartitionMap, routePartition } from './partition-map.js';
+import { assertPartitionMap, balancedSplitPoint, hashMidpoint, partitionHolds, rangeWidth, routePartition, splitPartition } from './partition-map.js';
 import { putTransactionToken, readTransactionToken } from './transaction-tokens.js';
 import { keyOf } from './table-store.js';
 import type {
@@ -52,6 +55,7 @@ import type {
   IndexStats,
   ItemMutation,
   ItemWrite,
+  PartitionRange,
   QueryRange,
   ReadOptions,
   ScanRange,
@@ -89,12 +93,35 @@ const backfill_batch_items = 256;
 /** A running backfill logs its progress every this many batches (about 25,000 items). */
 const backfill_progress_batches = 100;
 
+/** DynamoDB's partition size: about 10 GB (developer guide, "Partitions and data distribution"). */
+export const default_partition_max_size_bytes = 10 * 1024 * 1024 * 1024;
+
+export interface TableStoreOptions {
+  /** A partition whose items grow past this many bytes is split (a quota; tests set a few KB). */
+  readonly partitionMaxSize_bytes?: number;
+  /** Set with --eventual-lag-ms: where eventually consistent reads read. */
+  readonly eventualReads?: EventualReads;
+}
+
 /**
  * How many dropped table ids the store remembers, so that a late saveTable carrying a dropped
  * table's record (an UpdateTable racing a DeleteTable) fails instead of re-creating the table.
  * The race lasts milliseconds; the bound keeps a long-lived server's memory flat.
  */
 const remembered_dropped_tables = 4096;
+
+/** What a split committed: the new map, the closed partitions, the children and their sizes. */
+interface SplitResult {
+  readonly partitions: readonly PartitionRange[];
+  readonly closedPartitions: readonly PartitionRange[];
+  readonly children: readonly [PartitionRange, PartitionRange];
+  readonly childSizes_bytes: readonly [number, number];
+}
+
+/** A partition with no boundary to split at (one partition key), and its size then. */
+interface Unsplittable {
+  readonly unsplittableAt_bytes: number;
+}
 
 /** A `writeItems` storage transaction, and the first error one of its writes threw. */
 interface JoinedWrite {
@@ -249,6 +276,12 @@ function sameKey(shape: KeyShape, a: Item, b: Item): boolean {
   return shape.rangeName === undefined || attributeValuesEqual(a[shape.rangeName]!, b[shape.rangeName]!);
 }
 
+/** `record` with the partition map (current and closed) of `owner`: the store's, which wins. */
+function withPartitionsOf(record: TableRecord, owner: TableRecord): TableRecord {
+  const { closedPartitions: _ignored, ...rest } = record;
+  return owner.closedPartitions === undefined ? { ...rest, partitions: owner.partitions } : { ...rest, partitions: owner.partitions, closedPartitions: owner.closedPartitions };
+}
+
 function byUtf8Name(a: TableRecord, b: TableRecord): number {
   return Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8'));
 }
@@ -277,12 +310,30 @@ class KvTableStore implements TableStore {
   private closed = false;
   /** The storage transaction of a `writeItems` in progress, which its writes join. */
   private joined: JoinedWrite | undefined;
+  /**
+   * A table's partition map as a split left it, from the split's storage transaction until the
+   * catalog cache has it: writes that follow the split in the same group commit route by it.
+   * Stream readers keep the committed map until then, so a closed parent's log is complete
+   * before any reader treats it as closed.
+   */
+  private readonly pendingRoutes = new Map<string, readonly PartitionRange[]>();
+  /** Partitions (table id + ' ' + partition id) past the size limit, waiting for a split. */
+  private readonly oversized = new Set<string>();
+  /** Partitions found unsplittable (one partition key): the size they had, not retried until it doubles. */
+  private readonly unsplittable = new Map<string, number>();
+  private splitting: Promise<void> | undefined;
+  private readonly partitionMaxSize_bytes: number;
+  /** Eventually consistent reads see the store as of `lag_ms` ago (--eventual-lag-ms). */
+  private readonly eventualReads: EventualReads | undefined;
 
   constructor(
     private readonly kv: KvStore,
     private readonly clock: Clock,
-    private readonly eventualReads: EventualReads | undefined,
-  ) {}
+    options: TableStoreOptions = {},
+  ) {
+    this.partitionMaxSize_bytes = options.partitionMaxSize_bytes ?? default_partition_max_size_bytes;
+    this.eventualReads = options.eventualReads;
+  }
 
   /** Loads the catalog (each record's checksum is verified by the KvStore as it is read). */
   load(): void {
@@ -290,6 +341,28 @@ class KvTableStore implements TableStore {
       const { ordinal, record } = parseCatalogEntry(value);
       assert(this.kv.get(statsKey(ordinal)) !== undefined, `table ${record.name} has its statistics`);
       this.remember(catalogEntry(record, ordinal));
+    }
+  }
+
+  /**
+   * Writes the partition statistics a store from before they existed lacks, from the items
+   * (once per partition: afterwards every write maintains them).
+   */
+  async fillPartitionStats(): Promise<void> {
+    for (const entry of this.byId.values()) {
+      const missing = entry.record.partitions.filter((partition) => this.kv.get(partitionStatsKey(entry.ordinal, partition.id)) === undefined);
+      if (missing.length === 0) continue;
+      await this.kv.write((txn) => {
+        for (const partition of missing) {
+          let count = 0;
+          let size = 0;
+          for (const { value } of txn.range(scanKeyRange(entry.ordinal, entry.record.key, { hashStart: partition.hashStart, hashEnd: partition.hashEnd }))) {
+            count++;
+            size += itemSize(JSON.parse(utf8(value)) as Item);
+          }
+          txn.put(partitionStatsKey(entry.ordinal, partition.id), encodeStats(count, size));
+        }
+      });
     }
   }
 
@@ -325,7 +398,7 @@ class KvTableStore implements TableStore {
       if (stored === undefined && known !== undefined) throw resourceNotFound();
       if (stored !== undefined) {
         // An existing table: the store's partition map wins (see TableStore.saveTable).
-        const next = catalogEntry({ ...record, partitions: stored.record.partitions }, stored.ordinal);
+        const next = catalogEntry(withPartitionsOf(record, stored.record), stored.ordinal);
         txn.put(catalogKey(record.name), toJsonBytes({ ordinal: next.ordinal, record: next.record }));
         const before = stored.record.indexes ?? [];
         const after = record.indexes ?? [];
@@ -350,11 +423,15 @@ class KvTableStore implements TableStore {
       const next = catalogEntry(record, ordinal);
       txn.put(catalogKey(record.name), toJsonBytes({ ordinal, record }));
       txn.put(statsKey(ordinal), encodeStats(0, 0));
+      for (const partition of record.partitions) txn.put(partitionStatsKey(ordinal, partition.id), encodeStats(0, 0));
       // A new table has no items: its indexes start complete.
       for (const index of record.indexes ?? []) txn.put(indexStatsKey(ordinal, index.name), encodeStats(0, 0));
       return next;
     });
-    this.remember(entry);
+    // A split that committed after this transaction read the map may already be cached: keep it.
+    const cached = this.byId.get(entry.record.id);
+    const splitsSince = (cached?.record.closedPartitions?.length ?? 0) > (entry.record.closedPartitions?.length ?? 0);
+    this.remember(splitsSince ? catalogEntry(withPartitionsOf(entry.record, cached!.record), entry.ordinal) : entry);
     const running = this.backfilling.get(entry.ordinal);
     if (running !== undefined) for (const name of running) if (!entry.record.indexes?.some((index) => index.name === name)) running.delete(name);
     for (const name of added) this.startBackfill(entry.record.id, entry.ordinal, name);
@@ -378,6 +455,7 @@ class KvTableStore implements TableStore {
       deleteRange(txn, tableIndexRange(ordinal));
       deleteRange(txn, tableIndexStatsRange(ordinal));
       deleteRange(txn, tableBackfillRange(ordinal));
+      deleteRange(txn, tablePartitionStatsRange(ordinal));
     });
     this.backfilling.delete(ordinal);
     this.forget(entry);
@@ -406,7 +484,8 @@ class KvTableStore implements TableStore {
     const encoded = encodeKey(shape, key);
     const storageKey = itemKey(ordinal, encoded.hash, encoded.bytes);
     const byService = options?.byService === true;
-    return this.writeOrJoin((txn): WriteOutcome => {
+    let crossedSizeLimit = false;
+    const outcome = await this.writeOrJoin((txn): WriteOutcome => {
       const statsBytes = txn.get(statsKey(ordinal));
       // The stats record goes with the catalog record: its absence means a DeleteTable won the race.
       if (statsBytes === undefined) throw resourceNotFound();
@@ -436,8 +515,15 @@ class KvTableStore implements TableStore {
       const countDelta = (next === undefined ? 0 : 1) - (previous === undefined ? 0 : 1);
       txn.put(statsKey(ordinal), encodeStats(stats.itemCount + countDelta, stats.sizeBytes + nextSize - previousSize));
 
-      // The current map, read now: a split that committed before this transaction routes it.
-      const partition = routePartition((this.byId.get(table.id) ?? entry).record.partitions, encoded.hash);
+      // The current map, read now: a split whose transaction ran before this one routes it.
+      const partition = routePartition(this.pendingRoutes.get(table.id) ?? (this.byId.get(table.id) ?? entry).record.partitions, encoded.hash);
+      const partitionKey = partitionStatsKey(ordinal, partition.id);
+      const partitionBytes = txn.get(partitionKey);
+      assert(partitionBytes !== undefined, 'a current partition has its statistics');
+      const partitionStats = decodeStats(partitionBytes);
+      const partitionSize = partitionStats.sizeBytes + nextSize - previousSize;
+      txn.put(partitionKey, encodeStats(partitionStats.itemCount + countDelta, partitionSize));
+      if (partitionSize > this.partitionMaxSize_bytes) crossedSizeLimit = this.noteOversized(table.id, partition.id, partitionSize);
       const headKey = logHeadKey(ordinal, partition.id);
       const sequence = readCounter(txn, headKey) + 1;
       assert(sequence <= max_sequence_number, 'sequence numbers are not exhausted');
@@ -463,6 +549,10 @@ class KvTableStore implements TableStore {
       if (current.globals.length > 0) applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, change, backfilling);
       return { previous, next };
     });
+    // The write that took its partition past the size limit answers once the split is done, so
+    // what follows it (a DescribeStream, a test) sees the split; other writes never wait for it.
+    if (crossedSizeLimit) await this.splitsSettled();
+    return outcome;
   }
 
   /**
@@ -529,6 +619,176 @@ class KvTableStore implements TableStore {
     const value = this.kv.get(statsKey(entry.ordinal));
     if (value === undefined) throw resourceNotFound();
     return decodeStats(value);
+  }
+
+  // ---- partitions ----------------------------------------------------------------------------
+
+  partitionStats(table: TableRecord, partitionId: string): TableStats {
+    const entry = this.entryOf(table);
+    const value = this.kv.get(partitionStatsKey(entry.ordinal, partitionId));
+    if (value === undefined) throw resourceNotFound();
+    return decodeStats(value);
+  }
+
+  async splitPartition(table: TableRecord, partitionId: string, atHash?: string): Promise<readonly [PartitionRange, PartitionRange] | undefined> {
+    const split = await this.split(table, partitionId, atHash, undefined);
+    return split === undefined || split === 'within-limit' || 'unsplittableAt_bytes' in split ? undefined : split.children;
+  }
+
+  /**
+   * Runs a split transaction and caches its map. With `overSize_bytes`, splits only if the
+   * partition holds more than that, as read inside the transaction: it then sees every write
+   * that committed before it, including the one that crossed the limit.
+   */
+  private async split(
+    table: TableRecord,
+    partitionId: string,
+    atHash: string | undefined,
+    overSize_bytes: number | undefined,
+  ): Promise<SplitResult | Unsplittable | 'within-limit' | undefined> {
+    const { ordinal } = this.entryOf(table);
+    const split = await this.kv.write((txn) => this.splitInTransaction(txn, table.id, ordinal, partitionId, atHash, overSize_bytes));
+    if (split === undefined || split === 'within-limit' || 'unsplittableAt_bytes' in split) return split;
+    const cached = this.byId.get(table.id);
+    // Cache the new map on the newest record (a saveTable may have replaced it meanwhile).
+    if (cached !== undefined && (cached.record.closedPartitions?.length ?? 0) < split.closedPartitions.length) {
+      this.remember(catalogEntry({ ...cached.record, partitions: split.partitions, closedPartitions: split.closedPartitions }, cached.ordinal));
+    }
+    if (this.pendingRoutes.get(table.id) === split.partitions) this.pendingRoutes.delete(table.id);
+    return split;
+  }
+
+  /**
+   * The split itself. It reads the parent's items (to place a balanced boundary and count each
+   * child exactly), so it holds the write lock for one pass over one partition: bounded by the
+   * partition size limit for size splits.
+   */
+  private splitInTransaction(
+    txn: KvWriteTxn,
+    tableId: string,
+    ordinal: number,
+    partitionId: string,
+    atHash: string | undefined,
+    overSize_bytes: number | undefined,
+  ): SplitResult | Unsplittable | 'within-limit' | undefined {
+    const entry = this.byId.get(tableId);
+    if (entry === undefined || entry.ordinal !== ordinal) return undefined;
+    const storedBytes = txn.get(catalogKey(entry.record.name));
+    if (storedBytes === undefined) return undefined;
+    const stored = parseCatalogEntry(storedBytes);
+    if (stored.ordinal !== ordinal) return undefined;
+    const parent = stored.record.partitions.find((partition) => partition.id === partitionId);
+    if (parent === undefined) return undefined;
+    if (overSize_bytes !== undefined) {
+      const stats = txn.get(partitionStatsKey(ordinal, parent.id));
+      if (stats === undefined || decodeStats(stats).sizeBytes <= overSize_bytes) return 'within-limit';
+    }
+    const items: { hash: string; size: number }[] = [];
+    for (const { key, value } of txn.range(scanKeyRange(ordinal, stored.record.key, { hashStart: parent.hashStart, hashEnd: parent.hashEnd }))) {
+      items.push({ hash: itemKeyHash(key), size: itemSize(JSON.parse(utf8(value)) as Item) });
+    }
+    const at = atHash ?? balancedSplitPoint(items);
+    if (at === undefined) {
+      let size_bytes = 0;
+      for (const item of items) size_bytes += item.size;
+      return { unsplittableAt_bytes: size_bytes };
+    }
+    if (at <= parent.hashStart || !partitionHolds(parent, at)) return undefined;
+    const children = splitPartition(parent, at);
+    const [low, high] = children;
+    let lowCount = 0;
+    let lowSize = 0;
+    let highCount = 0;
+    let highSize = 0;
+    for (const item of items) {
+      if (item.hash < at) {
+        lowCount++;
+        lowSize += item.size;
+      } else {
+        highCount++;
+        highSize += item.size;
+      }
+    }
+    txn.delete(partitionStatsKey(ordinal, parent.id));
+    txn.put(partitionStatsKey(ordinal, low.id), encodeStats(lowCount, lowSize));
+    txn.put(partitionStatsKey(ordinal, high.id), encodeStats(highCount, highSize));
+    // The children continue the parent's numbering, so every item's history keeps increasing
+    // sequence numbers across the split; the parent's log is final.
+    const head = readCounter(txn, logHeadKey(ordinal, parent.id));
+    txn.put(logHeadKey(ordinal, low.id), encodeCounter(head));
+    txn.put(logHeadKey(ordinal, high.id), encodeCounter(head));
+    const partitions = stored.record.partitions.flatMap((partition) => (partition.id === parent.id ? children : [partition]));
+    assertPartitionMap(partitions);
+    const closedPartitions = [...(stored.record.closedPartitions ?? []), parent];
+    txn.put(catalogKey(stored.record.name), toJsonBytes({ ordinal, record: { ...stored.record, partitions, closedPartitions } }));
+    this.pendingRoutes.set(tableId, partitions);
+    return { partitions, closedPartitions, children, childSizes_bytes: [lowSize, highSize] };
+  }
+
+  async ensurePartitionCount(table: TableRecord, count: number): Promise<void> {
+    for (;;) {
+      const entry = this.entryOf(table);
+      const partitions = entry.record.partitions;
+      if (partitions.length >= count) return;
+      let widest = partitions[0]!;
+      for (const partition of partitions) if (rangeWidth(partition) > rangeWidth(widest)) widest = partition;
+      const middle = hashMidpoint(widest);
+      if (middle === undefined) return;
+      await this.splitPartition(table, widest.id, middle);
+    }
+  }
+
+  /**
+   * Called from a write's transaction: the partition grew past the size limit. Schedules its
+   * split (after the write commits); false when it is known unsplittable at about this size.
+   */
+  private noteOversized(tableId: string, partitionId: string, size_bytes: number): boolean {
+    const key = `${tableId} ${partitionId}`;
+    const failedAt = this.unsplittable.get(key);
+    if (failedAt !== undefined && size_bytes < 2 * failedAt) return false;
+    this.oversized.add(key);
+    this.splitting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.splitOversized());
+    return true;
+  }
+
+  /**
+   * Splits the partitions past the size limit, one transaction each, right after the writes that
+   * crossed it; writes to the table wait at most one split (one partition's pass).
+   */
+  private async splitOversized(): Promise<void> {
+    try {
+      while (this.oversized.size > 0 && !this.closed) {
+        const key = this.oversized.values().next().value!;
+        this.oversized.delete(key);
+        const [tableId, partitionId] = key.split(' ') as [string, string];
+        const entry = this.byId.get(tableId);
+        if (entry === undefined || !entry.record.partitions.some((partition) => partition.id === partitionId)) continue;
+        try {
+          const split = await this.split(entry.record, partitionId, undefined, this.partitionMaxSize_bytes);
+          if (split === 'within-limit' || split === undefined) continue;
+          if ('unsplittableAt_bytes' in split) {
+            // One partition key holds the data: retry only once the partition has doubled.
+            this.unsplittable.set(key, split.unsplittableAt_bytes);
+            continue;
+          }
+          split.children.forEach((child, i) => {
+            if (split.childSizes_bytes[i]! > this.partitionMaxSize_bytes) this.oversized.add(`${tableId} ${child.id}`);
+          });
+        } catch (error) {
+          // The table was dropped meanwhile: nothing to split.
+          if (!(error instanceof DynamoError && error.errorName === 'ResourceNotFoundException')) throw error;
+        }
+      }
+    } catch (error) {
+      console.error('dynabase: partition split failed:', error);
+    } finally {
+      this.splitting = undefined;
+    }
+  }
+
+  /** Resolves once no size split is pending (tests and close). */
+  async splitsSettled(): Promise<void> {
+    while (this.splitting !== undefined) await this.splitting;
   }
 
   // ---- secondary indexes ---------------------------------------------------------------------
@@ -664,7 +924,7 @@ class KvTableStore implements TableStore {
     // The KvStore belongs to whoever opened it (the service closes it after this). A running
     // backfill finishes its current batch; its stored position lets the next open resume.
     this.closed = true;
-    await Promise.allSettled([...this.runningBackfills]);
+    await Promise.allSettled([...this.runningBackfills, ...(this.splitting === undefined ? [] : [this.splitting])]);
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -715,7 +975,7 @@ export interface EventualReads {
  * Opens the table store over `kv`: initialises an empty store, or checks the layout version of an
  * existing one and loads its catalog.
  */
-export async function openTableStore(kv: KvStore, clock: Clock, eventualReads?: EventualReads): Promise<TableStore> {
+export async function openTableStore(kv: KvStore, clock: Clock, options: TableStoreOptions = {}): Promise<TableStore> {
   const format = kv.get(metaKey('format'));
   if (format === undefined) {
     const empty = [...kv.range({ limit: 1 })].length === 0;
@@ -725,8 +985,9 @@ export async function openTableStore(kv: KvStore, clock: Clock, eventualReads?: 
     const version = decodeCounter(format);
     assert(version === layout_format_version, `store layout version ${version} is ${layout_format_version}`);
   }
-  const store = new KvTableStore(kv, clock, eventualReads);
+  const store = new KvTableStore(kv, clock, options);
   store.load();
+  await store.fillPartitionStats();
   store.resumeBackfills();
   return store;
 }

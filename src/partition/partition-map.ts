@@ -3,12 +3,14 @@
  * partition-key hash space, written as 16 lower-case hex digits (so string order is numeric
  * order), sorted and contiguous, the last one ending at '' (the end of the space).
  *
- * DynamoDB starts a table on one partition and splits partitions by size and by heat; a split
- * closes the parent (its Streams shard ends) and opens two children that name their parent. With
+ * DynamoDB starts a table on as many partitions as its throughput needs and splits partitions by
+ * size, by throughput and by heat; a split closes the parent (its Streams shard ends) and opens
+ * two children that name their parent. With
  * the keyspace layout (layout.ts) a split moves no item: items are keyed by hash, so a child's
  * items are already a contiguous key range.
  */
 import { assert } from '../errors.js';
+import { partition_max_rcu, partition_max_wcu } from '../limits.js';
 import type { PartitionRange } from './table-store.js';
 
 export const hash_space_start = '0000000000000000';
@@ -20,8 +22,109 @@ const hex16 = /^[0-9a-f]{16}$/;
 /** The id of a table's first partition. Children append '0' (lower half) or '1' (upper half). */
 export const root_partition_id = '0';
 
-/** A new table's map: one partition covering the whole hash space. */
+/** A one-partition map covering the whole hash space. */
 export const initialPartitions: readonly PartitionRange[] = [{ id: root_partition_id, hashStart: hash_space_start, hashEnd: hash_space_end }];
+
+/**
+ * How many partitions a provisioned table needs for its throughput: each partition serves at most
+ * 3,000 RCU and 1,000 WCU, and reads and writes share it, so
+ * max(1, ceil(RCU / 3000 + WCU / 1000)) (developer guide, "Partitions and data distribution";
+ * the formula AWS gave in its re:Invent and Loft talks on partitioning). Computed in integers:
+ * ceil((RCU + 3 × WCU) / 3000), so 10,000 WCU is exactly 10.
+ */
+export function partitionsForThroughput(readCapacityUnits: number, writeCapacityUnits: number): number {
+  assert(partition_max_rcu === 3 * partition_max_wcu, 'a partition serves three read units per write unit');
+  return Math.max(1, Math.ceil((readCapacityUnits + 3 * writeCapacityUnits) / partition_max_rcu));
+}
+
+/**
+ * A new on-demand table serves up to 4,000 write and 12,000 read request units at once
+ * (developer guide, "On-demand capacity mode", initial throughput): what four partitions serve.
+ */
+export const on_demand_initial_partitions = 4;
+
+const hash_space_size = 1n << 64n;
+
+function hashOf(value: bigint): string {
+  return value.toString(16).padStart(16, '0');
+}
+
+function hashValue(hash: string): bigint {
+  return hash === hash_space_end ? hash_space_size : BigInt(`0x${hash}`);
+}
+
+/**
+ * A new table's map of `count` partitions dividing the hash space evenly. Root ids are decimal,
+ * zero-padded to one width ('0' alone for one partition, '00'..'53' for 54), so no root id is a
+ * prefix of another and children (which append '0' or '1') never collide with a root.
+ */
+export function evenPartitions(count: number): readonly PartitionRange[] {
+  assert(Number.isInteger(count) && count >= 1, `partition count ${count} is a positive integer`);
+  if (count === 1) return initialPartitions;
+  const width = String(count - 1).length;
+  const partitions: PartitionRange[] = [];
+  for (let i = 0; i < count; i++) {
+    partitions.push({
+      id: String(i).padStart(width, '0'),
+      hashStart: hashOf((hash_space_size * BigInt(i)) / BigInt(count)),
+      hashEnd: i === count - 1 ? hash_space_end : hashOf((hash_space_size * BigInt(i + 1)) / BigInt(count)),
+    });
+  }
+  return partitions;
+}
+
+/** The middle of a partition's hash range, or undefined when the range is a single hash. */
+export function hashMidpoint(range: PartitionRange): string | undefined {
+  const start = hashValue(range.hashStart);
+  const middle = (start + hashValue(range.hashEnd)) / 2n;
+  return middle > start ? hashOf(middle) : undefined;
+}
+
+/** The width of a partition's hash range (to pick the widest one to split). */
+export function rangeWidth(range: PartitionRange): bigint {
+  return hashValue(range.hashEnd) - hashValue(range.hashStart);
+}
+
+/**
+ * Where to split a partition so its data is balanced: given the partition's items as
+ * (hash, size) in hash order, the boundary between two distinct hashes that leaves the two
+ * halves' sizes closest to equal. Items of one hash (one partition key) never straddle a
+ * boundary. Undefined when every item has the same hash (nothing to divide).
+ */
+export function balancedSplitPoint(items: readonly { readonly hash: string; readonly size: number }[]): string | undefined {
+  let total = 0;
+  for (const item of items) total += item.size;
+  let best: string | undefined;
+  let bestImbalance = Infinity;
+  let lower = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (i > 0 && item.hash !== items[i - 1]!.hash) {
+      const imbalance = Math.abs(total - 2 * lower);
+      if (imbalance < bestImbalance) {
+        bestImbalance = imbalance;
+        best = item.hash;
+      }
+    }
+    lower += item.size;
+  }
+  return best;
+}
+
+/** A partition of a table's history: current ones are open, split ones closed. */
+export interface PartitionLineage extends PartitionRange {
+  readonly open: boolean;
+}
+
+/**
+ * Every partition a table has had, parents before children: the closed partitions (split, their
+ * change logs final) and the current ones. Streams list one shard for each.
+ */
+export function partitionLineage(current: readonly PartitionRange[], closed: readonly PartitionRange[] | undefined): readonly PartitionLineage[] {
+  const all: PartitionLineage[] = [...(closed ?? []).map((range) => ({ ...range, open: false })), ...current.map((range) => ({ ...range, open: true }))];
+  // A child's id extends its parent's, so shorter ids first puts every parent before its children.
+  return all.sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 /** Whether `hash` lies in `range`. */
 export function partitionHolds(range: PartitionRange, hash: string): boolean {

@@ -51,6 +51,12 @@ export interface TableRecord {
   readonly timeToLive?: { readonly attributeName: string; readonly enabled: boolean; readonly changedAt_ms: number };
   readonly partitions: readonly PartitionRange[];
   /**
+   * The partitions split so far, in the order they were split: their change logs are final, and
+   * Streams lists them as closed shards that their children name as parent. Owned by the store
+   * like `partitions`.
+   */
+  readonly closedPartitions?: readonly PartitionRange[];
+  /**
    * The table's streams, oldest first (see streams/stream-epochs.ts): a disabled stream stays
    * readable for 24 hours, and re-enabling creates a new one, so several may be listed at once.
    */
@@ -250,6 +256,24 @@ export interface TableStore {
   scanItems(table: TableRecord, range: ScanRange, options?: ReadOptions): Iterable<Item>;
   /** Live item count and size (DynamoDB refreshes these every ~6 hours; we are exact). */
   stats(table: TableRecord): TableStats;
+
+  // Partitions. The store owns the partition map: it splits a partition that grows past the
+  // size limit by itself; these let the control plane and admission control split too.
+  /** Exact item count and size of one current partition. */
+  partitionStats(table: TableRecord, partitionId: string): TableStats;
+  /**
+   * Splits a current partition in two, in one storage transaction: at `atHash`, or where not
+   * given at the hash boundary that balances its data. The children take over the parent's
+   * change-log head (sequence numbers keep increasing) and its items (none moves); the parent
+   * becomes a closed partition. Resolves to the children, or undefined when the partition is no
+   * longer current or has no boundary to split at (all its items share one partition key).
+   */
+  splitPartition(table: TableRecord, partitionId: string, atHash?: string): Promise<readonly [PartitionRange, PartitionRange] | undefined>;
+  /**
+   * Splits the widest partitions at their hash midpoints until the table has at least `count`
+   * (what its provisioned throughput needs). Partitions never merge, as in DynamoDB.
+   */
+  ensurePartitionCount(table: TableRecord, count: number): Promise<void>;
 
   // Secondary indexes. `indexName` names one of `table.indexes` (checked by the caller).
   /**

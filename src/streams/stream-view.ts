@@ -14,6 +14,7 @@ import { resourceNotFound } from '../errors.js';
 import type { Item } from '../model/attribute-value.js';
 import { itemSize } from '../model/item-size.js';
 import { formatSequenceNumber } from '../partition/open-table-store.js';
+import { partitionLineage } from '../partition/partition-map.js';
 import type { ChangeRecord, StreamEpoch, TableRecord } from '../partition/table-store.js';
 import { readableStreams, stream_retention_ms } from './stream-epochs.js';
 
@@ -86,22 +87,15 @@ export function shardIdOf(epoch: StreamEpoch, partitionId: string): string {
 
 /**
  * The stream's shards, parents before children: the table's current partitions and every
- * partition they were split from (partition ids extend their parent's id, partition-map.ts).
+ * partition they were split from (partition-map.ts `partitionLineage`).
  */
 export function shardsOf(ref: StreamRef): readonly Shard[] {
-  const current = new Set<string>();
-  const all = new Set<string>();
-  for (const partition of ref.table.partitions) {
-    current.add(partition.id);
-    for (let length = 1; length <= partition.id.length; length++) all.add(partition.id.slice(0, length));
-  }
-  const ids = [...all].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   const enabled = ref.epoch.disabledAt_ms === undefined;
-  return ids.map((partitionId) => ({
-    shardId: shardIdOf(ref.epoch, partitionId),
-    partitionId,
-    parentPartitionId: partitionId.length > 1 ? partitionId.slice(0, -1) : undefined,
-    open: enabled && current.has(partitionId),
+  return partitionLineage(ref.table.partitions, ref.table.closedPartitions).map((partition) => ({
+    shardId: shardIdOf(ref.epoch, partition.id),
+    partitionId: partition.id,
+    parentPartitionId: partition.parentId,
+    open: enabled && partition.open,
   }));
 }
 

@@ -61,7 +61,7 @@ test('delivers Lambda-shaped batches of at most batchSize, in order', async () =
 });
 
 test('a failing batch is retried, then handed to onFailure, and nothing else is lost or repeated', async () => {
-  await createStreamTable(server, 'consumer_failing', 'KEYS_ONLY');
+  await createStreamTable(server, 'consumer_failing', 'KEYS_ONLY', false, true);
   for (const pk of ['a', 'bad', 'c', 'd']) await server.client.send(new PutItemCommand({ TableName: 'consumer_failing', Item: { pk: { S: pk } } }));
   const handled: LambdaStreamEvent[] = [];
   const failed: { event: LambdaStreamEvent; error: unknown }[] = [];

@@ -27,7 +27,7 @@ async function iteratorAt(arn: string, shardId: string, type: 'TRIM_HORIZON' | '
 }
 
 test('an iterator expires 15 minutes after it was handed out', async () => {
-  const arn = await createStreamTable(env.server, 'retention_expiry', 'KEYS_ONLY');
+  const arn = await createStreamTable(env.server, 'retention_expiry', 'KEYS_ONLY', false, true);
   await env.server.client.send(new PutItemCommand({ TableName: 'retention_expiry', Item: { pk: { S: 'k' } } }));
   const shardId = await shardOf(arn);
   const iterator = await iteratorAt(arn, shardId, 'TRIM_HORIZON');
@@ -50,7 +50,7 @@ test('an iterator expires 15 minutes after it was handed out', async () => {
 
 test('records older than 24 hours are trimmed', async () => {
   const table = 'retention_trim';
-  const arn = await createStreamTable(env.server, table, 'KEYS_ONLY');
+  const arn = await createStreamTable(env.server, table, 'KEYS_ONLY', false, true);
   await env.server.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'old' } } }));
   const shardId = await shardOf(arn);
   const oldSequence = (await env.streams.send(new GetRecordsCommand({ ShardIterator: await iteratorAt(arn, shardId, 'TRIM_HORIZON') }))).Records![0]!.dynamodb!.SequenceNumber!;
@@ -76,7 +76,7 @@ test('records older than 24 hours are trimmed', async () => {
 
 test('a disabled stream is readable for 24 hours, then gone', async () => {
   const table = 'retention_disabled';
-  const arn = await createStreamTable(env.server, table, 'KEYS_ONLY');
+  const arn = await createStreamTable(env.server, table, 'KEYS_ONLY', false, true);
   await env.server.client.send(new UpdateTableCommand({ TableName: table, StreamSpecification: { StreamEnabled: false } }));
   env.clock.advance(day_ms - 1);
   assert.equal((await env.streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription!.StreamStatus, 'DISABLED');

@@ -35,8 +35,12 @@ export async function startStreamServer(): Promise<StreamServer> {
   };
 }
 
-/** Creates a table keyed by `pk` (S) and, optionally, `sk` (N), with a stream; returns its ARN. */
-export async function createStreamTable(server: TestServer, name: string, viewType: string, withRange = false): Promise<string> {
+/**
+ * Creates a table keyed by `pk` (S) and, optionally, `sk` (N), with a stream; returns its ARN.
+ * On-demand by default (four partitions, so four shards); `oneShard` provisions 5 RCU and 5 WCU
+ * instead, which one partition serves, for tests of a single shard's mechanics.
+ */
+export async function createStreamTable(server: TestServer, name: string, viewType: string, withRange = false, oneShard = false): Promise<string> {
   const result = await server.client.send(new CreateTableCommand({
     TableName: name,
     AttributeDefinitions: withRange
@@ -45,7 +49,7 @@ export async function createStreamTable(server: TestServer, name: string, viewTy
     KeySchema: withRange
       ? [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]
       : [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
+    ...(oneShard ? { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } } : { BillingMode: 'PAY_PER_REQUEST' as const }),
     StreamSpecification: { StreamEnabled: true, StreamViewType: viewType as 'NEW_AND_OLD_IMAGES' },
   }));
   return result.TableDescription!.LatestStreamArn!;

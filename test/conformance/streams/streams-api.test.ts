@@ -112,7 +112,7 @@ describe('stream records', () => {
 
 describe('ListStreams and DescribeStream', () => {
   test('lists streams by table, pages with Limit, and describes one open shard', async () => {
-    const arn = await createStreamTable(env.server, 'streams_list', 'NEW_IMAGE', true);
+    const arn = await createStreamTable(env.server, 'streams_list', 'NEW_IMAGE', true, true);
     const listed = await env.streams.send(new ListStreamsCommand({ TableName: 'streams_list' }));
     const label = arn.slice(arn.lastIndexOf('/') + 1);
     assert.deepEqual(listed.Streams, [{ StreamArn: arn, TableName: 'streams_list', StreamLabel: label }]);
@@ -154,7 +154,7 @@ describe('ListStreams and DescribeStream', () => {
 
   test('disabling closes the shard; re-enabling makes a new stream and both stay listed', async () => {
     const client = env.server.client;
-    const firstArn = await createStreamTable(env.server, 'streams_toggle', 'NEW_AND_OLD_IMAGES');
+    const firstArn = await createStreamTable(env.server, 'streams_toggle', 'NEW_AND_OLD_IMAGES', false, true);
     await client.send(new PutItemCommand({ TableName: 'streams_toggle', Item: { pk: { S: 'one' } } }));
     env.clock.advance(10);
     await client.send(new UpdateTableCommand({ TableName: 'streams_toggle', StreamSpecification: { StreamEnabled: false } }));
@@ -194,7 +194,7 @@ describe('GetShardIterator and GetRecords', () => {
   let sequences: string[];
 
   before(async () => {
-    arn = await createStreamTable(env.server, 'streams_iter', 'NEW_IMAGE');
+    arn = await createStreamTable(env.server, 'streams_iter', 'NEW_IMAGE', false, true);
     for (let i = 0; i < 5; i++) {
       await env.server.client.send(new PutItemCommand({ TableName: 'streams_iter', Item: { pk: { S: `k${i}` } } }));
     }

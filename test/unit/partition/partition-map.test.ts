@@ -3,10 +3,15 @@ import assert from 'node:assert/strict';
 import { AssertionFailure } from '../../../src/errors.js';
 import {
   assertPartitionMap,
+  balancedSplitPoint,
+  evenPartitions,
+  hashMidpoint,
   hash_space_end,
   hash_space_start,
   initialPartitions,
   partitionHolds,
+  partitionLineage,
+  partitionsForThroughput,
   routePartition,
   splitPartition,
 } from '../../../src/partition/partition-map.js';
@@ -76,5 +81,70 @@ describe('partition maps', () => {
       AssertionFailure,
     );
     assert.throws(() => assertPartitionMap([low, { id: '00', hashStart: '8000000000000000', hashEnd: '' }]), AssertionFailure);
+  });
+
+  test('partition count follows throughput: ceil(RCU / 3000 + WCU / 1000), at least 1', () => {
+    assert.equal(partitionsForThroughput(5, 5), 1); // 0.0017 + 0.005 → 1
+    assert.equal(partitionsForThroughput(0, 0), 1);
+    assert.equal(partitionsForThroughput(3000, 0), 1); // exactly one partition's reads
+    assert.equal(partitionsForThroughput(3001, 0), 2);
+    assert.equal(partitionsForThroughput(0, 1000), 1);
+    assert.equal(partitionsForThroughput(0, 1001), 2);
+    assert.equal(partitionsForThroughput(1500, 500), 1); // 0.5 + 0.5
+    assert.equal(partitionsForThroughput(1503, 500), 2); // 0.501 + 0.5
+    assert.equal(partitionsForThroughput(3000, 9000), 10); // 1 + 9
+    // Reads and writes share a partition: 10,000 WCU fill ten, so any reads need an eleventh.
+    assert.equal(partitionsForThroughput(1, 10000), 11); // 0.0003 + 10 → 11
+    assert.equal(partitionsForThroughput(40000, 40000), 54); // 13.33 + 40 → 54
+  });
+
+  test('a new table divides the hash space evenly, root ids of one width', () => {
+    assert.deepEqual(evenPartitions(1), initialPartitions);
+    const four = evenPartitions(4);
+    assert.deepEqual(four, [
+      { id: '0', hashStart: '0000000000000000', hashEnd: '4000000000000000' },
+      { id: '1', hashStart: '4000000000000000', hashEnd: '8000000000000000' },
+      { id: '2', hashStart: '8000000000000000', hashEnd: 'c000000000000000' },
+      { id: '3', hashStart: 'c000000000000000', hashEnd: '' },
+    ]);
+    const ten = evenPartitions(10);
+    assertPartitionMap(ten);
+    assert.deepEqual(ten.map((p) => p.id), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    // floor(2^64 / 10) = 1844674407370955161 = 0x1999999999999999
+    assert.equal(ten[1]!.hashStart, '1999999999999999');
+    const many = evenPartitions(54);
+    assertPartitionMap(many);
+    assert.equal(many[0]!.id, '00');
+    assert.equal(many[53]!.id, '53');
+    // Children append a digit, so they never take a root's id.
+    assert.equal(splitPartition(many[5]!, hashMidpoint(many[5]!)!)[0].id, '050');
+  });
+
+  test('midpoints and balanced split points', () => {
+    assert.equal(hashMidpoint(initialPartitions[0]!), '8000000000000000');
+    assert.equal(hashMidpoint({ id: 'x', hashStart: 'c000000000000000', hashEnd: '' }), 'e000000000000000');
+    assert.equal(hashMidpoint({ id: 'x', hashStart: '0000000000000004', hashEnd: '0000000000000005' }), undefined);
+    const item = (hash: string, size: number) => ({ hash, size });
+    // Sizes 10 | 10 | 10 | 30: the boundary before the 30 leaves 30 / 30.
+    assert.equal(balancedSplitPoint([item('1000000000000000', 10), item('2000000000000000', 10), item('3000000000000000', 10), item('f000000000000000', 30)]), 'f000000000000000');
+    // Even sizes: the middle boundary.
+    assert.equal(balancedSplitPoint([item('1000000000000000', 5), item('2000000000000000', 5), item('3000000000000000', 5), item('4000000000000000', 5)]), '3000000000000000');
+    // One partition key's items never straddle the boundary.
+    assert.equal(balancedSplitPoint([item('1000000000000000', 1), item('2000000000000000', 50), item('2000000000000000', 50)]), '2000000000000000');
+    assert.equal(balancedSplitPoint([item('2000000000000000', 50), item('2000000000000000', 50)]), undefined);
+    assert.equal(balancedSplitPoint([]), undefined);
+  });
+
+  test('a lineage lists closed parents before their children', () => {
+    const [low, high] = splitPartition(initialPartitions[0]!, '8000000000000000');
+    const [a, b] = splitPartition(high, 'c000000000000000');
+    const lineage = partitionLineage([low, a, b], [initialPartitions[0]!, high]);
+    assert.deepEqual(lineage.map((p) => [p.id, p.parentId, p.open]), [
+      ['0', undefined, false],
+      ['00', '0', true],
+      ['01', '0', false],
+      ['010', '01', true],
+      ['011', '01', true],
+    ]);
   });
 });

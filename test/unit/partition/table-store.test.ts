@@ -302,6 +302,67 @@ for (const engine of engines) {
         assert.equal(store.getTable('race'), undefined);
       }));
 
+    test('partition statistics follow every write; a split divides them exactly and keeps every item', () =>
+      withStore(async (store) => {
+        await store.saveTable(tableRecord('parts', hashKey));
+        const table = store.getTable('parts')!;
+        const ids = Array.from({ length: 50 }, (_, i) => `item-${i}`);
+        for (const id of ids) await store.writeItem(table, { id: s(id) }, () => ({ id: s(id), v: s('x'.repeat(10)) }));
+        await store.writeItem(table, { id: s('item-0') }, () => undefined);
+        assert.deepEqual(store.partitionStats(table, '0'), store.stats(table));
+        const scanBefore = [...store.scanItems(table, { hashStart: '0000000000000000', hashEnd: '' })];
+        const children = await store.splitPartition(table, '0');
+        assert.ok(children !== undefined);
+        const [low, high] = children;
+        const lowStats = store.partitionStats(table, low.id);
+        const highStats = store.partitionStats(table, high.id);
+        assert.equal(lowStats.itemCount + highStats.itemCount, 49);
+        assert.equal(lowStats.sizeBytes + highStats.sizeBytes, store.stats(table).sizeBytes);
+        // A balanced split: 49 equal-sized items split 24 / 25.
+        assert.ok(Math.abs(lowStats.itemCount - highStats.itemCount) <= 1, `${lowStats.itemCount} / ${highStats.itemCount}`);
+        assert.equal(low.hashEnd, high.hashStart);
+        for (const item of scanBefore) assert.deepEqual(store.getItem(table, { id: item.id! }), item);
+        assert.deepEqual([...store.scanItems(table, { hashStart: '0000000000000000', hashEnd: '' })], scanBefore);
+        assert.deepEqual(store.getTable('parts')!.partitions, [low, high]);
+        assert.deepEqual(store.getTable('parts')!.closedPartitions, [{ id: '0', hashStart: '0000000000000000', hashEnd: '' }]);
+        // The parent is no longer current: it cannot split again.
+        assert.equal(await store.splitPartition(table, '0'), undefined);
+        // A write after the split counts in its child and continues the parent's numbering (51 writes).
+        await store.writeItem(table, { id: s('late') }, () => ({ id: s('late') }));
+        const child = encodeKey(hashKey, { id: s('late') }).hash < high.hashStart ? low : high;
+        assert.equal(store.readChanges(table, child.id)[0]!.sequenceNumber, '000000000000000000052');
+        assert.equal(store.partitionStats(table, child.id).itemCount, (child === low ? lowStats : highStats).itemCount + 1);
+        // Throughput splits: the widest partitions at their midpoints until there are enough.
+        await store.ensurePartitionCount(table, 4);
+        assert.equal(store.getTable('parts')!.partitions.length, 4);
+        assert.equal(store.getTable('parts')!.closedPartitions!.length, 3);
+        let total = 0;
+        for (const partition of store.getTable('parts')!.partitions) total += store.partitionStats(table, partition.id).itemCount;
+        assert.equal(total, 50);
+      }));
+
+    test('a partition past the size limit splits right after the write that crossed it', async () => {
+      const { kv } = await engine.open();
+      const store = await openTableStore(kv, new ManualClock(1_700_000_000_000), { partitionMaxSize_bytes: 1000 });
+      try {
+        await store.saveTable(tableRecord('growing', hashKey));
+        const table = store.getTable('growing')!;
+        // Each item is 2 + 6 + 1 + 100 = 109 bytes; the tenth takes the partition past 1000.
+        for (let i = 0; i < 9; i++) await store.writeItem(table, { id: s(`id-${i}`) }, () => ({ id: s(`id-${i}`), v: s('y'.repeat(100)) }));
+        assert.equal(store.getTable('growing')!.partitions.length, 1);
+        await store.writeItem(table, { id: s('id-9') }, () => ({ id: s('id-9'), v: s('y'.repeat(100)) }));
+        assert.equal(store.getTable('growing')!.partitions.length, 2);
+        // One partition key's items cannot be divided: a composite-key table with one pk stays whole.
+        await store.saveTable(tableRecord('collection', compositeKey));
+        const collection = store.getTable('collection')!;
+        for (let i = 0; i < 12; i++) await store.writeItem(collection, { pk: s('one'), sk: n(String(i)) }, () => ({ pk: s('one'), sk: n(String(i)), v: s('z'.repeat(100)) }));
+        assert.equal(store.getTable('collection')!.partitions.length, 1);
+      } finally {
+        await store.close();
+        await kv.close();
+      }
+    });
+
     if (engine.name === 'lmdb') {
       test('a reopened store has its catalog, items, statistics and logs, and continues sequences', async () => {
         const { kv, reopen } = await engine.open();
@@ -321,6 +382,7 @@ for (const engine of engines) {
           assert.deepEqual(store.listTables().map((t) => t.name), ['other', 'persist']);
           table = store.getTable('persist')!;
           assert.deepEqual(store.stats(table), stats);
+          assert.deepEqual(store.partitionStats(table, '0'), stats);
           assert.deepEqual(store.getItem(table, { pk: s('p'), sk: n('7') }), { pk: s('p'), sk: n('7'), v: s('x') });
           await store.writeItem(table, { pk: s('p'), sk: n('99') }, () => ({ pk: s('p'), sk: n('99') }));
           const changes = store.readChanges(table, '0');

@@ -16,7 +16,8 @@ async function tableWithStream(context: Awaited<ReturnType<typeof testContext>>,
     TableName: name,
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
+    // 5 RCU and 5 WCU: one partition ('0'), so one shard.
+    ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
   })) as { TableDescription: { LatestStreamArn: string } };
   return answer.TableDescription.LatestStreamArn;
@@ -40,23 +41,18 @@ test('trimming deletes records older than 24 hours and keeps the sequence number
   assert.equal(context.store.readChanges(table, '0').at(-1)!.sequenceNumber, '000000000000000000005');
 });
 
-test('a split partition is a closed parent shard; its children name it', async () => {
+test('a split partition is a closed parent shard; its children name it and continue its numbering', async () => {
   const context = await testContext();
   const arn = await tableWithStream(context, 'split');
   await putItem.run(context, { TableName: 'split', Item: { pk: { S: 'a' } } });
+  const table = context.store.getTable('split')!;
+  const children = await context.store.splitPartition(table, '0', '8000000000000000');
+  assert.deepEqual(children, [
+    { id: '00', hashStart: '0000000000000000', hashEnd: '8000000000000000', parentId: '0' },
+    { id: '01', hashStart: '8000000000000000', hashEnd: '', parentId: '0' },
+  ]);
   const ref = findStream(context, arn);
-  // The map as a split leaves it (partition-map.ts splitPartition): children '00' and '01' of '0'.
-  const split = {
-    ...ref,
-    table: {
-      ...ref.table,
-      partitions: [
-        { id: '00', hashStart: '0000000000000000', hashEnd: '8000000000000000', parentId: '0' },
-        { id: '01', hashStart: '8000000000000000', hashEnd: '', parentId: '0' },
-      ],
-    },
-  };
-  const shards = shardsOf(split);
+  const shards = shardsOf(ref);
   assert.deepEqual(shards.map((shard) => [shard.partitionId, shard.parentPartitionId, shard.open]), [
     ['0', undefined, false],
     ['00', '0', true],
@@ -64,7 +60,8 @@ test('a split partition is a closed parent shard; its children name it', async (
   ]);
   assert.equal(shards[1]!.shardId, shardIdOf(ref.epoch, '00'));
   assert.notEqual(shards[1]!.shardId, shards[2]!.shardId);
-  // The parent's range is closed at its last record.
-  assert.deepEqual(shardRange(context, split, shards[0]!), { first: 1, last: 1 });
-  assert.deepEqual(shardRange(context, split, shards[1]!), { first: 1, last: undefined });
+  // The parent's range is closed at its last record; the children start after it.
+  assert.deepEqual(shardRange(context, ref, shards[0]!), { first: 1, last: 1 });
+  assert.deepEqual(shardRange(context, ref, shards[1]!), { first: 2, last: undefined });
+  assert.deepEqual(shardRange(context, ref, shards[2]!), { first: 2, last: undefined });
 });
