@@ -32,6 +32,7 @@ import {
   type Shard,
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
+import type { LambdaStreamEvent } from '../../../src/index.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
 
@@ -251,6 +252,47 @@ for (const engine of ['memory', 'lmdb'] as const) describe(`size splits under co
     // The table holds exactly the items not deleted, each with its final state.
     const described = (await env.server.client.send(new DescribeTableCommand({ TableName: table }))).Table!;
     assert.equal(described.ItemCount, lanes * (itemsPerLane - Math.ceil(itemsPerLane / 3)));
+  });
+});
+
+describe('the embedded consumer across splits', () => {
+  let env: Env;
+  before(async () => {
+    env = await startEnv({ partitionMaxSizeBytes: 1024 });
+  });
+  after(() => env.close());
+
+  test('onStream delivers every change once, in order per item, while partitions split under it', async () => {
+    const table = 'consumed';
+    await env.server.client.send(new CreateTableCommand(streamTable(table, { read: 5, write: 5 })));
+    const seen = new Map<string, string[]>();
+    let count = 0;
+    const consumer = await env.server.dynabase.onStream(table, (event: LambdaStreamEvent) => {
+      for (const record of event.Records) {
+        const pk = (record.dynamodb.Keys.pk as { S: string }).S;
+        const history = seen.get(pk) ?? [];
+        seen.set(pk, history);
+        history.push(`${record.eventName}:${(record.dynamodb.NewImage?.v as { N: string } | undefined)?.N ?? '-'}`);
+        count++;
+      }
+    }, { batchSize: 7, startingPosition: 'TRIM_HORIZON', pollIntervalMs: 1 });
+    try {
+      // 40 items of about 110 bytes, each put then updated twice: the one partition splits repeatedly.
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 40; i++) {
+          const pk = `key${i}`;
+          if (round === 0) await env.server.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk }, v: { N: '0' }, pad: { S: 'p'.repeat(100) } } }));
+          else await env.server.client.send(new UpdateItemCommand({ TableName: table, Key: { pk: { S: pk } }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': { N: String(round) } } }));
+        }
+      }
+      const arn = (await env.server.client.send(new DescribeTableCommand({ TableName: table }))).Table!.LatestStreamArn!;
+      assert.ok((await shardsOf(env.streams, arn)).some((shard) => shard.SequenceNumberRange!.EndingSequenceNumber !== undefined), 'the table split');
+      for (let polls = 0; count < 120 && polls < 5000; polls++) await new Promise((resolve) => setTimeout(resolve, 2));
+      assert.equal(count, 120);
+      for (let i = 0; i < 40; i++) assert.deepEqual(seen.get(`key${i}`), ['INSERT:0', 'MODIFY:1', 'MODIFY:2'], `key${i}`);
+    } finally {
+      await consumer.stop();
+    }
   });
 });
 
