@@ -34,7 +34,9 @@ before(async () => {
 });
 after(() => server.close());
 
-test('AWS CLI drives the control plane and items', { skip: aws === undefined ? 'the AWS CLI is not installed (scripts/install-test-tools.sh)' : false, timeout: 120_000 }, async () => {
+// Each CLI call starts a Python interpreter (~1-2 s on a busy 2-core machine, ~40 calls): a
+// generous limit, so the test fails on a hang, not on a slow machine.
+test('AWS CLI drives the control plane and items', { skip: aws === undefined ? 'the AWS CLI is not installed (scripts/install-test-tools.sh)' : false, timeout: 300_000 }, async () => {
   const { stdout: output } = await run('bash', [`${scriptsDir}aws-cli.sh`, server.endpoint], { encoding: 'utf8', env: { ...process.env, PATH: `/usr/bin:${process.env['PATH'] ?? ''}` } });
   assert.match(output, /aws-cli smoke: ok/);
 });
