@@ -264,6 +264,21 @@ describe('admission control (enforce, manual clock)', () => {
     }
     for (let i = 0; i < 4; i++) assert.ok((await client.send(new GetItemCommand({ TableName: 'retried', Key: { pk: s(`r${i}`) }, ConsistentRead: true }))).Item);
   });
+  test('a new on-demand table serves 4,000 WRU at once across its partitions, then throttles', async (t) => {
+    await createTable(client, 'ondemand-new', { ...compositeKey, BillingMode: 'PAY_PER_REQUEST', ProvisionedThroughput: undefined });
+    await client.send(new GetItemCommand({ TableName: 'ondemand-new', Key: { pk: s('any'), sk: s('any') } }));
+    const partitions = server.dynabase.metrics().tables.find((table) => table.tableName === 'ondemand-new')!.partitions;
+    if (partitions.length !== 4) {
+      t.skip(`the store gave this on-demand table ${partitions.length} partition(s); DynamoDB starts one with 4`);
+      return;
+    }
+    // Twice the initial previous peak of 2,000 WRU: 4,000 in this second, 1,000 per partition.
+    let served = 0;
+    for (const partition of partitions) served += await fillPartitionKey(client, 'ondemand-new', keyInPartition(partition));
+    assert.equal(served, 4000);
+    await rejectsWith(client.send(new PutItemCommand({ TableName: 'ondemand-new', Item: { pk: s('late'), sk: s('late') } })), 'ThrottlingException', on_demand_message);
+  });
+
   test('a hot partition key throttles at the partition maximum of 1,000 WCU per second, whatever the provisioned rate', async () => {
     await createTable(client, 'hotkey', { ...compositeKey, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 4000 } });
     // Its partition's share (4,000 / partitions) and the table's unused capacity would allow more;
