@@ -40,6 +40,8 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
   const answer = liveDescription(context, record);
   answer.TableStatus = 'DELETING';
   await context.store.saveTable(deleting);
+  // A DELETING table serves no data-plane request: its buckets and metrics go now.
+  context.admission.forget(record.id);
   await scheduleTransition(context, body.TableName, context.config.tableStateDelays.deleteTable_ms);
   return { TableDescription: answer };
 }

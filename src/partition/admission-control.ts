@@ -324,6 +324,11 @@ export class AdmissionControl {
     return state;
   }
 
+  /** Drops a deleted table's buckets and metrics. */
+  forget(tableId: string): void {
+    this.tables.delete(tableId);
+  }
+
   /** The partition holding `key` (the table's key attributes, validated). */
   slotOf(table: TableRecord, key: Item): PartitionSlot {
     const slots = this.stateOf(table).slots;

@@ -9,6 +9,7 @@ import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -375,5 +376,9 @@ describe('report mode (the default) and the metrics endpoint', () => {
     assert.equal((await server.rawHttp({ method: 'GET', path: '/_dynabase/nothing' })).statusCode, 404);
     assert.equal((await server.rawHttp({ method: 'GET', path: '/_dynabase/metrics?format=xml' })).statusCode, 400);
     assert.equal((await server.rawHttp({ method: 'GET', path: '/' })).text, 'healthy: dynamodb.us-east-1.amazonaws.com ');
+
+    // A deleted table's metrics go with it.
+    await server.client.send(new DeleteTableCommand({ TableName: 'reported' }));
+    assert.equal(server.dynabase.metrics().tables.find((each) => each.tableName === 'reported'), undefined);
   });
 });
