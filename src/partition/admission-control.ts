@@ -490,11 +490,13 @@ export class AdmissionControl {
    * Partitions that have stayed hot: the input of a "split for heat" policy. `exists` filters out
    * tables dropped since (their state is then forgotten).
    */
-  hotPartitions(exists: (tableId: string) => boolean): { readonly tableName: string; readonly partitionId: string }[] {
+  hotPartitions(exists: (tableId: string) => boolean): { readonly tableId: string; readonly tableName: string; readonly partitionId: string }[] {
     const now_ms = this.clock.now();
-    const hot: { tableName: string; partitionId: string }[] = [];
+    const hot: { tableId: string; tableName: string; partitionId: string }[] = [];
     for (const state of this.liveTables(exists)) {
-      for (const slot of state.slots) if (isHot(slot.series, now_ms)) hot.push({ tableName: state.record.name, partitionId: slot.range.id });
+      for (const slot of state.slots) {
+        if (isHot(slot.series, now_ms)) hot.push({ tableId: state.record.id, tableName: state.record.name, partitionId: slot.range.id });
+      }
     }
     return hot;
   }

@@ -19,6 +19,7 @@ import {
   type PartitionSlot,
   type ThroughputMode,
 } from '../../../src/partition/admission-control.js';
+import { splitHotPartitions } from '../../../src/partition/heat-splits.js';
 import { hash_space_end, routePartition } from '../../../src/partition/partition-map.js';
 import type { PartitionRange, TableRecord } from '../../../src/partition/table-store.js';
 import { prometheusText } from '../../../src/partition/throughput-metrics.js';
@@ -322,9 +323,62 @@ describe('GSIs, report mode, metrics', () => {
       clock.advance(1000);
     }
     assert.equal(isHot(slot.series, clock.now()), true);
-    assert.deepEqual(admission.hotPartitions(() => true), [{ tableName: table.name, partitionId: 'p0' }]);
+    assert.deepEqual(admission.hotPartitions(() => true), [{ tableId: table.id, tableName: table.name, partitionId: 'p0' }]);
     clock.advance(2000); // a quiet second breaks the run
     assert.equal(isHot(slot.series, clock.now()), false);
     assert.deepEqual(admission.snapshot(() => false).tables, []);
+  });
+});
+
+describe('split for heat', () => {
+  /** A store that records the splits asked of it and applies them to its one record. */
+  function fakeStore(table: TableRecord) {
+    let current = table;
+    const splits: string[] = [];
+    return {
+      splits,
+      getTable: (name: string) => (name === current.name ? current : undefined),
+      listTables: () => [current],
+      async splitPartition(record: TableRecord, partitionId: string) {
+        splits.push(partitionId);
+        const parent = record.partitions.find((partition) => partition.id === partitionId)!;
+        const middle = '8000000000000000';
+        current = {
+          ...record,
+          partitions: [
+            { id: `${partitionId}0`, hashStart: parent.hashStart, hashEnd: middle, parentId: partitionId },
+            { id: `${partitionId}1`, hashStart: middle, hashEnd: parent.hashEnd, parentId: partitionId },
+          ],
+        };
+      },
+    };
+  }
+
+  async function heatUp(mode: ThroughputMode) {
+    const { clock, admission } = setup(mode);
+    const table = provisioned(5, 100, 1);
+    const slot = admission.slotOf(table, { pk: { S: 'a' } });
+    for (let second = 0; second < hot_sustained_s; second++) {
+      fill(admission, slot, 'write', 1, 90); // 90 % of the share, every second
+      await clock.advance(1000);
+    }
+    return { admission, table };
+  }
+
+  test('enforce splits a partition that stayed hot, once; its children start a fresh history', async () => {
+    const { admission, table } = await heatUp('enforce');
+    const store = fakeStore(table);
+    assert.equal(await splitHotPartitions(store, admission), 1);
+    assert.deepEqual(store.splits, ['p0']);
+    // The children (half the parent's tokens each) are not hot yet: nothing more to split.
+    admission.slotsOf(store.getTable(table.name)!);
+    assert.equal(await splitHotPartitions(store, admission), 0);
+  });
+
+  test('report mode never changes the layout', async () => {
+    const { admission, table } = await heatUp('report');
+    const store = fakeStore(table);
+    assert.equal(await splitHotPartitions(store, admission), 0);
+    assert.deepEqual(store.splits, []);
   });
 });
