@@ -97,7 +97,7 @@ async function overhead(): Promise<void> {
         `${(((enforceUs - reportUs) / reportUs) * 100).toFixed(1)} % (median of ${rounds} alternated rounds of ${requests})`,
     );
   }
-  const throttled = enforce.service.context.admission.snapshot(() => true).tables[0]!.totals;
+  const throttled = enforce.service.context.admission.snapshot((id) => enforce.service.context.store.listTables().find((each) => each.id === id)).tables[0]!.totals;
   console.log(`enforce run throttled ${throttled.throttledReads + throttled.throttledWrites} requests`);
   await report.service.close();
   await enforce.service.close();
@@ -153,7 +153,7 @@ function hotPartition(): { partitionId: string; samples: SecondSample[] }[] {
     }
   }
   void clock.advance(1000);
-  return admission.snapshot(() => true).tables[0]!.partitions.map((partition) => ({ partitionId: partition.partitionId, samples: [...partition.seconds] }));
+  return admission.snapshot(() => table).tables[0]!.partitions.map((partition) => ({ partitionId: partition.partitionId, samples: [...partition.seconds] }));
 }
 
 /** A hand-written SVG: one panel per partition, consumed / provisioned share / throttled per second. */

@@ -487,13 +487,13 @@ export class AdmissionControl {
   }
 
   /**
-   * Partitions that have stayed hot: the input of a "split for heat" policy. `exists` filters out
-   * tables dropped since (their state is then forgotten).
+   * Partitions that have stayed hot: the input of a "split for heat" policy. `current` gives
+   * each table's current record (undefined for a table dropped since: its state is forgotten).
    */
-  hotPartitions(exists: (tableId: string) => boolean): { readonly tableId: string; readonly tableName: string; readonly partitionId: string }[] {
+  hotPartitions(current: (tableId: string) => TableRecord | undefined): { readonly tableId: string; readonly tableName: string; readonly partitionId: string }[] {
     const now_ms = this.clock.now();
     const hot: { tableId: string; tableName: string; partitionId: string }[] = [];
-    for (const state of this.liveTables(exists)) {
+    for (const state of this.liveTables(current)) {
       for (const slot of state.slots) {
         if (isHot(slot.series, now_ms)) hot.push({ tableId: state.record.id, tableName: state.record.name, partitionId: slot.range.id });
       }
@@ -502,10 +502,10 @@ export class AdmissionControl {
   }
 
   /** What the admin endpoint and `db.metrics()` show. */
-  snapshot(exists: (tableId: string) => boolean): MetricsSnapshot {
+  snapshot(current: (tableId: string) => TableRecord | undefined): MetricsSnapshot {
     const now_ms = this.clock.now();
     const tables: TableSnapshot[] = [];
-    for (const state of this.liveTables(exists)) {
+    for (const state of this.liveTables(current)) {
       const partitions: PartitionSnapshot[] = state.slots.map((slot) => {
         slot.readShare.refill(now_ms);
         slot.writeShare.refill(now_ms);
@@ -559,14 +559,22 @@ export class AdmissionControl {
     return { now_ms, mode: this.mode, window_s: 900, tables };
   }
 
-  private liveTables(exists: (tableId: string) => boolean): TableState[] {
+  /** The states of the tables still live, following their current records (a split, UpdateTable). */
+  private liveTables(current: (tableId: string) => TableRecord | undefined): TableState[] {
+    const now_ms = this.clock.now();
     const live: TableState[] = [];
     for (const [id, state] of this.tables) {
-      if (exists(id)) live.push(state);
-      else this.tables.delete(id);
+      const record = current(id);
+      if (record === undefined) {
+        this.tables.delete(id);
+        continue;
+      }
+      if (record !== state.record) state.refresh(record, now_ms);
+      live.push(state);
     }
     return live;
   }
+
 }
 
 /** Hot: in each of the last `hot_sustained_s` seconds it consumed 80 % of its rate or throttled. */

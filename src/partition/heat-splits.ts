@@ -23,9 +23,9 @@ export interface SplittingStore {
 /** Splits every partition that has stayed hot; resolves to how many were split. */
 export async function splitHotPartitions(store: SplittingStore, admission: AdmissionControl): Promise<number> {
   if (admission.mode !== 'enforce') return 0;
-  const live = new Set(store.listTables().map((table) => table.id));
+  const live = new Map(store.listTables().map((table) => [table.id, table]));
   let splits = 0;
-  for (const { tableId, tableName, partitionId } of admission.hotPartitions((id) => live.has(id))) {
+  for (const { tableId, tableName, partitionId } of admission.hotPartitions((id) => live.get(id))) {
     const table = store.getTable(tableName);
     if (table === undefined || table.id !== tableId || !table.partitions.some((partition) => partition.id === partitionId)) continue;
     await store.splitPartition(table, partitionId);

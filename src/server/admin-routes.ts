@@ -107,8 +107,8 @@ async function advanceClock(service: Service, request: DynamoHttpRequest): Promi
 
 /** The metrics of every live table (admission control forgets tables dropped since). */
 export function metricsSnapshot(context: ServiceContext): MetricsSnapshot {
-  const live = new Set(context.store.listTables().map((table) => table.id));
-  return context.admission.snapshot((id) => live.has(id));
+  const live = new Map(context.store.listTables().map((table) => [table.id, table]));
+  return context.admission.snapshot((id) => live.get(id));
 }
 
 function metrics(service: Service, request: DynamoHttpRequest): unknown {

@@ -1,6 +1,6 @@
 /**
- * The service's background work, on one timer: the TTL sweeper's pass, then stream retention
- * trimming. Passes never overlap (the next is scheduled when one ends), each is bounded, and the
+ * The service's background work, on one timer: the TTL sweeper's pass, stream retention
+ * trimming, then splitting the partitions that have stayed hot (`--throughput enforce` only). Passes never overlap (the next is scheduled when one ends), each is bounded, and the
  * timer does not keep the process alive. A failed pass is logged and the next one runs anyway:
  * background upkeep must not take the server down.
  *
@@ -10,6 +10,7 @@
  */
 import type { ServiceContext } from '../api/action.js';
 import { ManualClock } from '../clock.js';
+import { splitHotPartitions } from '../partition/heat-splits.js';
 import { trimChangeLogs } from '../streams/stream-trimmer.js';
 import { TtlSweeper } from './ttl-sweeper.js';
 
@@ -33,6 +34,7 @@ export function startBackgroundSweeps(context: ServiceContext, interval_ms: numb
     try {
       await sweeper.sweep();
       await trimChangeLogs(context);
+      await splitHotPartitions(context.store, context.admission);
     } catch (error) {
       process.stderr.write(`dynabase: background sweep failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }

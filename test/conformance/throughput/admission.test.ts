@@ -14,6 +14,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteItemsCommand,
   type AttributeValue,
   type CreateTableCommandInput,
@@ -22,6 +23,7 @@ import { ManualClock } from '../../helpers/manual-clock.js';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
 import type { MetricsSnapshot } from '../../../src/index.js';
 import { partitionKeyHash } from '../../../src/model/key-codec.js';
+import { hot_sustained_s as hot_sustained_seconds } from '../../../src/partition/admission-control.js';
 
 const s = (value: string): AttributeValue => ({ S: value });
 
@@ -278,6 +280,24 @@ describe('admission control (enforce, manual clock)', () => {
     for (const partition of partitions) served += await fillPartitionKey(client, 'ondemand-new', keyInPartition(partition));
     assert.equal(served, 4000);
     await rejectsWith(client.send(new PutItemCommand({ TableName: 'ondemand-new', Item: { pk: s('late'), sk: s('late') } })), 'ThrottlingException', on_demand_message);
+  });
+
+  test('a partition that stays hot is split (split for heat), keeping every item', async () => {
+    await createTable(client, 'heat', { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 10 } });
+    // 9 writes a second on a 10-WCU partition: 90 % of its share, every second. After 60 such
+    // seconds the background pass that runs when the clock moves splits it in two.
+    for (let second = 0; second < hot_sustained_seconds; second++) {
+      const puts = Array.from({ length: 9 }, (_, i) => ({ PutRequest: { Item: { pk: s(`h${second}-${i}`) } } }));
+      const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { heat: puts } }));
+      assert.deepEqual(answer.UnprocessedItems, {}, `second ${second}`);
+      const partitions = server.dynabase.metrics().tables.find((table) => table.tableName === 'heat')!.partitions;
+      assert.equal(partitions.length, 1, `not split before 60 hot seconds (second ${second})`);
+      await clock.advance(1000);
+    }
+    const partitions = server.dynabase.metrics().tables.find((table) => table.tableName === 'heat')!.partitions;
+    assert.deepEqual(partitions.map((partition) => [partition.partitionId, partition.writeUnits_per_s]), [['00', 5], ['01', 5]]);
+    const scanned = await client.send(new ScanCommand({ TableName: 'heat', Select: 'COUNT', ConsistentRead: true }));
+    assert.equal(scanned.Count, hot_sustained_seconds * 9);
   });
 
   test('a hot partition key throttles at the partition maximum of 1,000 WCU per second, whatever the provisioned rate', async () => {
