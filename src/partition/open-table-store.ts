@@ -129,6 +129,41 @@ interface JoinedWrite {
   error: unknown;
 }
 
+/**
+ * What a table's change records store besides kind, keys, time and sequence number: the images
+ * its enabled stream's view type carries (API reference, StreamSpecification.StreamViewType), and
+ * nothing else. A record written while no stream is enabled is marked `noStream`: it is part of no
+ * stream, so a stream enabled later starts after it (DynamoDB: a stream holds the changes made
+ * after it was enabled). GSIs use the write's images in memory, so they need none stored.
+ */
+interface StoredImages {
+  readonly streamed: boolean;
+  readonly old: boolean;
+  readonly new: boolean;
+}
+
+const no_stream: StoredImages = { streamed: false, old: false, new: false };
+const keys_only: StoredImages = { streamed: true, old: false, new: false };
+const new_image: StoredImages = { streamed: true, old: false, new: true };
+const old_image: StoredImages = { streamed: true, old: true, new: false };
+const both_images: StoredImages = { streamed: true, old: true, new: true };
+
+function storedImagesOf(record: TableRecord): StoredImages {
+  const streams = record.streams;
+  const last = streams === undefined ? undefined : streams[streams.length - 1];
+  if (last === undefined || last.disabledAt_ms !== undefined) return no_stream;
+  switch (last.viewType) {
+    case 'KEYS_ONLY':
+      return keys_only;
+    case 'NEW_IMAGE':
+      return new_image;
+    case 'OLD_IMAGE':
+      return old_image;
+    case 'NEW_AND_OLD_IMAGES':
+      return both_images;
+  }
+}
+
 /** A table as the store knows it: its record and its keyspace ordinal. */
 interface CatalogEntry {
   readonly record: TableRecord;
@@ -136,11 +171,19 @@ interface CatalogEntry {
   /** The record's LSIs and GSIs, split once here rather than on every write. */
   readonly locals: readonly SecondaryIndex[];
   readonly globals: readonly SecondaryIndex[];
+  /** What its change records store, worked out once here rather than on every write. */
+  readonly images: StoredImages;
 }
 
 function catalogEntry(record: TableRecord, ordinal: number): CatalogEntry {
   const indexes = record.indexes ?? [];
-  return { record, ordinal, locals: indexes.filter((index) => index.kind === 'local'), globals: indexes.filter((index) => index.kind === 'global') };
+  return {
+    record,
+    ordinal,
+    locals: indexes.filter((index) => index.kind === 'local'),
+    globals: indexes.filter((index) => index.kind === 'global'),
+    images: storedImagesOf(record),
+  };
 }
 
 /** A backfill record's value: 0x00 to start at the table's first item, or 0x01 + the last item key indexed. */
@@ -207,9 +250,10 @@ function maintainIndexes(
 }
 
 /**
- * GSIs are maintained from the partition's change log: this consumes one ChangeRecord (its old
- * and new images). On a single node it runs in the transaction that appends the record, so the
- * index never lags; a replicated deployment would run it where the log is applied.
+ * GSIs are maintained from the partition's change log: this consumes one ChangeRecord with both
+ * images (in memory: the stored record keeps only what the table's stream needs). On a single
+ * node it runs in the transaction that appends the record, so the index never lags; a replicated
+ * deployment would run it where the log is applied, from records that keep both images.
  */
 function applyChangeToGlobalIndexes(
   txn: KvWriteTxn,
@@ -236,10 +280,9 @@ function utf8(bytes: Uint8Array): string {
 type ChangeRecordHeader = Omit<ChangeRecord, 'oldImage' | 'newImage'>;
 
 /**
- * A change record's stored JSON with its images spliced in from the item JSON already at hand
- * (the previous item as stored, the next as just written) rather than serialised again: they are
- * most of its bytes (a 1 KB item's PutItem: ~4 us less per write). Readers parse the record, so
- * member order carries no meaning.
+ * A change record's stored JSON with the images it keeps spliced in from the item JSON already at
+ * hand (the previous item as stored, the next as just written) rather than serialised again.
+ * Readers parse the record, so member order carries no meaning.
  */
 function changeRecordBytes(header: ChangeRecordHeader, oldImageJson: string | undefined, newImageJson: string | undefined): Uint8Array {
   let json = JSON.stringify(header).slice(0, -1);
@@ -325,6 +368,11 @@ class KvTableStore implements TableStore {
   private readonly partitionMaxSize_bytes: number;
   /** Eventually consistent reads see the store as of `lag_ms` ago (--eventual-lag-ms). */
   private readonly eventualReads: EventualReads | undefined;
+  /**
+   * Tables whose record is being saved with other stream settings (count of saves in flight):
+   * between that save's transaction and its commit the cache still holds the old record.
+   */
+  private readonly streamChanges = new Map<string, number>();
 
   constructor(
     private readonly kv: KvStore,
@@ -389,6 +437,21 @@ class KvTableStore implements TableStore {
 
   async saveTable(record: TableRecord): Promise<void> {
     this.assertOpen();
+    const cached = this.byId.get(record.id);
+    const streamChange = cached !== undefined && cached.images !== storedImagesOf(record);
+    if (streamChange) this.streamChanges.set(record.id, (this.streamChanges.get(record.id) ?? 0) + 1);
+    try {
+      await this.saveTableRecord(record);
+    } finally {
+      if (streamChange) {
+        const left = this.streamChanges.get(record.id)! - 1;
+        if (left === 0) this.streamChanges.delete(record.id);
+        else this.streamChanges.set(record.id, left);
+      }
+    }
+  }
+
+  private async saveTableRecord(record: TableRecord): Promise<void> {
     const known = this.byId.get(record.id) ?? (this.dropped.has(record.id) ? 'dropped' : undefined);
     const added: string[] = [];
     const entry = await this.kv.write((txn): CatalogEntry => {
@@ -515,8 +578,10 @@ class KvTableStore implements TableStore {
       const countDelta = (next === undefined ? 0 : 1) - (previous === undefined ? 0 : 1);
       txn.put(statsKey(ordinal), encodeStats(stats.itemCount + countDelta, stats.sizeBytes + nextSize - previousSize));
 
-      // The current map, read now: a split whose transaction ran before this one routes it.
-      const partition = routePartition(this.pendingRoutes.get(table.id) ?? (this.byId.get(table.id) ?? entry).record.partitions, encoded.hash);
+      // The current record, read now: a split whose transaction ran before this one routes it,
+      // and a stream change that committed before it decides what its change record keeps.
+      const current = this.byId.get(table.id) ?? entry;
+      const partition = routePartition(this.pendingRoutes.get(table.id) ?? current.record.partitions, encoded.hash);
       const partitionKey = partitionStatsKey(ordinal, partition.id);
       const partitionBytes = txn.get(partitionKey);
       assert(partitionBytes !== undefined, 'a current partition has its statistics');
@@ -528,25 +593,29 @@ class KvTableStore implements TableStore {
       const sequence = readCounter(txn, headKey) + 1;
       assert(sequence <= max_sequence_number, 'sequence numbers are not exhausted');
       txn.put(headKey, encodeCounter(sequence));
-      const header: ChangeRecordHeader = {
+      const header: { -readonly [K in keyof ChangeRecordHeader]: ChangeRecordHeader[K] } = {
         sequenceNumber: formatSequenceNumber(sequence),
         partitionId: partition.id,
         kind,
         time_ms: this.clock.now(),
         keys: keyOf(shape, next ?? previous!),
-        ...(byService ? { byService: true } : {}),
       };
-      const change: ChangeRecord = {
-        ...header,
-        ...(previous === undefined ? {} : { oldImage: previous }),
-        ...(next === undefined ? {} : { newImage: next }),
-      };
-      txn.put(logKey(ordinal, partition.id, sequence), changeRecordBytes(header, previousJson, nextJson));
+      if (byService) header.byService = true;
+      // While a save of the table's stream settings is in flight, keep everything: the record may
+      // fall in the stream about to open.
+      const images = this.streamChanges.has(table.id) ? both_images : current.images;
+      if (!images.streamed) header.noStream = true;
+      txn.put(
+        logKey(ordinal, partition.id, sequence),
+        changeRecordBytes(header, images.old ? previousJson : undefined, images.new ? nextJson : undefined),
+      );
 
-      const current = this.byId.get(table.id) ?? entry;
       const backfilling = this.backfilling.get(ordinal);
       if (current.locals.length > 0) maintainIndexes(txn, ordinal, shape, current.locals, previous, next, backfilling);
-      if (current.globals.length > 0) applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, change, backfilling);
+      if (current.globals.length > 0) {
+        const change: ChangeRecord = { ...header, oldImage: previous, newImage: next };
+        applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, change, backfilling);
+      }
       return { previous, next };
     });
     // The write that took its partition past the size limit answers once the split is done, so

@@ -97,10 +97,16 @@ export interface ChangeRecord {
   readonly kind: ChangeKind;
   readonly time_ms: number;
   readonly keys: Item;
+  /**
+   * The images are stored only as the table's enabled stream's view type needs them (none for
+   * KEYS_ONLY or without a stream; OLD_IMAGE the old, NEW_IMAGE the new, NEW_AND_OLD_IMAGES both).
+   */
   readonly oldImage?: Item;
   readonly newImage?: Item;
   /** Set for deletions made by the service itself (TTL). */
   readonly byService?: boolean;
+  /** Written while the table had no enabled stream: part of no stream. */
+  readonly noStream?: boolean;
 }
 
 /**

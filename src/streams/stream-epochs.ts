@@ -2,7 +2,8 @@
  * A table's streams over time. DynamoDB keeps a disabled stream readable for 24 hours, and
  * enabling the stream again creates a new stream (new label, new ARN) beside it (developer guide,
  * "Enabling a stream"). Dynabase's change log records every write whether or not a stream is
- * enabled; a stream is the slice of it written between its enabling and its disabling.
+ * enabled (with the images the enabled stream's view type carries, none without one); a stream is
+ * the slice of it written between its enabling and its disabling.
  *
  * The control plane (CreateTable, UpdateTable) changes the TableDescription; `withStreamEpochs`
  * brings the record's epoch list in line with it before the record is saved.

@@ -106,7 +106,7 @@ export function findShard(ref: StreamRef, shardId: string): Shard | undefined {
 
 /** Whether a change-log record belongs to the stream (written while it was enabled). */
 function inEpoch(epoch: StreamEpoch, change: ChangeRecord): boolean {
-  return change.time_ms >= epoch.enabledAt_ms && (epoch.disabledAt_ms === undefined || change.time_ms < epoch.disabledAt_ms);
+  return change.noStream !== true && change.time_ms >= epoch.enabledAt_ms && (epoch.disabledAt_ms === undefined || change.time_ms < epoch.disabledAt_ms);
 }
 
 /** The oldest time a record may have and still be in the stream (older ones are trimmed). */

@@ -24,6 +24,9 @@ export const crash_table: TableRecord = {
   description: { TableName: 'crash' },
   tags: {},
   partitions: initialPartitions,
+  // The replay check rebuilds the items from the change log's new images, which a NEW_IMAGE
+  // stream keeps.
+  streams: [{ label: '2026-01-01T00:00:00.000', viewType: 'NEW_IMAGE', enabledAt_ms: 0 }],
 };
 
 /** Padding so commits carry some bytes (each item is ~300 bytes). */

@@ -13,7 +13,7 @@ import { itemSize } from '../../../src/model/item-size.js';
 import { encodeKey } from '../../../src/model/key-codec.js';
 import { openTableStore } from '../../../src/partition/open-table-store.js';
 import { initialPartitions, splitPartition } from '../../../src/partition/partition-map.js';
-import type { TableRecord, TableStore } from '../../../src/partition/table-store.js';
+import type { StreamEpoch, TableRecord, TableStore } from '../../../src/partition/table-store.js';
 import type { KvStore } from '../../../src/storage/kv-store.js';
 import { openLmdbStore } from '../../../src/storage/lmdb-store.js';
 import { openMemoryStore } from '../../../src/storage/memory-store.js';
@@ -27,8 +27,20 @@ const compositeKey: KeyShape = { hashName: 'pk', hashType: 'S', rangeName: 'sk',
 const hashKey: KeyShape = { hashName: 'id', hashType: 'S' };
 let idCounter = 0;
 
-function tableRecord(name: string, key: KeyShape, partitions = initialPartitions): TableRecord {
-  return { name, id: `00000000-0000-4000-8000-${String(++idCounter).padStart(12, '0')}`, key, description: { TableName: name }, tags: {}, partitions };
+function tableRecord(name: string, key: KeyShape, partitions = initialPartitions, streams?: readonly StreamEpoch[]): TableRecord {
+  return {
+    name,
+    id: `00000000-0000-4000-8000-${String(++idCounter).padStart(12, '0')}`,
+    key,
+    description: { TableName: name },
+    tags: {},
+    partitions,
+    ...(streams === undefined ? {} : { streams }),
+  };
+}
+
+function streamEpoch(viewType: StreamEpoch['viewType'], disabledAt_ms?: number): StreamEpoch {
+  return { label: '2023-11-14T22:13:20.000', viewType, enabledAt_ms: 1_700_000_000_000, ...(disabledAt_ms === undefined ? {} : { disabledAt_ms }) };
 }
 
 const s = (value: string) => ({ S: value });
@@ -123,7 +135,7 @@ for (const engine of engines) {
 
     test('the change log records INSERT, MODIFY and REMOVE in order, with images, keys and clock time', () =>
       withStore(async (store, clock) => {
-        await store.saveTable(tableRecord('log', hashKey));
+        await store.saveTable(tableRecord('log', hashKey, initialPartitions, [streamEpoch('NEW_AND_OLD_IMAGES')]));
         const table = store.getTable('log')!;
         const key = { id: s('a') };
         const v1 = { id: s('a'), n: n('1') };
@@ -143,6 +155,65 @@ for (const engine of engines) {
         assert.deepEqual(store.readChanges(table, '0', undefined, 2).map((c) => c.kind), ['INSERT', 'MODIFY']);
         assert.deepEqual(store.readChanges(table, '0', '000000000000000000003'), []);
         assert.deepEqual(store.readChanges(table, 'no-such-partition'), []);
+      }));
+
+    test('change records keep only the images the enabled stream carries, and none without a stream', () =>
+      withStore(async (store, clock) => {
+        const key = { id: s('a') };
+        const v1 = { id: s('a'), n: n('1') };
+        const v2 = { id: s('a'), n: n('2') };
+        const cases: [string, readonly StreamEpoch[] | undefined, object, object, object][] = [
+          ['none', undefined, { noStream: true }, { noStream: true }, { noStream: true }],
+          ['disabled', [streamEpoch('NEW_AND_OLD_IMAGES', 1_600_000_000_000)], { noStream: true }, { noStream: true }, { noStream: true }],
+          ['keys', [streamEpoch('KEYS_ONLY')], {}, {}, {}],
+          ['new', [streamEpoch('NEW_IMAGE')], { newImage: v1 }, { newImage: v2 }, {}],
+          ['old', [streamEpoch('OLD_IMAGE')], {}, { oldImage: v1 }, { oldImage: v2 }],
+          ['both', [streamEpoch('NEW_AND_OLD_IMAGES')], { newImage: v1 }, { oldImage: v1, newImage: v2 }, { oldImage: v2 }],
+        ];
+        for (const [name, streams, insert, modify, remove] of cases) {
+          await store.saveTable(tableRecord(name, hashKey, initialPartitions, streams));
+          const table = store.getTable(name)!;
+          await store.writeItem(table, key, () => v1);
+          await store.writeItem(table, key, () => v2);
+          await store.writeItem(table, key, () => undefined);
+          const header = (sequence: number, kind: string) => ({
+            sequenceNumber: String(sequence).padStart(21, '0'),
+            partitionId: '0',
+            kind,
+            time_ms: clock.now(),
+            keys: key,
+          });
+          assert.deepEqual(
+            store.readChanges(table, '0'),
+            [
+              { ...header(1, 'INSERT'), ...insert },
+              { ...header(2, 'MODIFY'), ...modify },
+              { ...header(3, 'REMOVE'), ...remove },
+            ],
+            name,
+          );
+        }
+        // Enabling a stream later: records from then on keep its images.
+        const none = store.getTable('none')!;
+        await store.saveTable({ ...none, streams: [streamEpoch('NEW_IMAGE')] });
+        await store.writeItem(none, key, () => v1);
+        assert.deepEqual(store.readChanges(none, '0', '000000000000000000003'), [{ ...store.readChanges(none, '0')[3]!, newImage: v1 }]);
+        assert.equal(store.readChanges(none, '0')[3]!.noStream, undefined);
+      }));
+
+    test('a write committed while a stream is being enabled keeps both images', () =>
+      withStore(async (store) => {
+        await store.saveTable(tableRecord('enabling', hashKey));
+        const table = store.getTable('enabling')!;
+        const v1 = { id: s('a'), n: n('1') };
+        // Issued together: the write's transaction runs after the save's, before the save's
+        // commit reaches the store's cached record.
+        const saved = store.saveTable({ ...table, streams: [streamEpoch('KEYS_ONLY')] });
+        const written = store.writeItem(table, { id: s('a') }, () => v1);
+        await Promise.all([saved, written]);
+        const [change] = store.readChanges(table, '0');
+        assert.equal(change!.noStream, undefined);
+        assert.deepEqual(change!.newImage, v1);
       }));
 
     test('writes that change nothing append no change record and leave stats alone', () =>
@@ -204,7 +275,7 @@ for (const engine of engines) {
 
     test('concurrent read-modify-writes of one item are serialised and logged in order', () =>
       withStore(async (store) => {
-        await store.saveTable(tableRecord('counter', hashKey));
+        await store.saveTable(tableRecord('counter', hashKey, initialPartitions, [streamEpoch('NEW_IMAGE')]));
         const table = store.getTable('counter')!;
         const key = { id: s('c') };
         const writes = Array.from({ length: 40 }, () =>
