@@ -187,18 +187,23 @@ export function encodedKeyOf(itemStorageKey: Uint8Array): Uint8Array {
 
 // ---- change logs ---------------------------------------------------------------------------
 
-function partitionIdBytes(partitionId: string): Uint8Array {
-  const bytes = encoder.encode(partitionId);
-  assert(bytes.length > 0 && bytes.length <= max_partition_id_bytes, `partition id length ${bytes.length}`);
-  return bytes;
-}
-
+/**
+ * A key naming a table's partition: tag, ordinal, the id's length, the id's ASCII bytes (ids are
+ * digits, partition-map.ts), then `extra` bytes. Written char by char: every write makes two
+ * such keys, and an encoder call per key costs more than the copy.
+ */
 function partitionKeyOf(tag: number, ordinal: number, partitionId: string, extra: number): Uint8Array {
-  const id = partitionIdBytes(partitionId);
-  const key = tagged(tag, 1 + ordinal_bytes + 1 + id.length + extra);
+  const length = partitionId.length;
+  assert(length > 0 && length <= max_partition_id_bytes, `partition id length ${length}`);
+  const at = 1 + ordinal_bytes + 1;
+  const key = tagged(tag, at + length + extra);
   writeU32(key, 1, ordinal);
-  key[1 + ordinal_bytes] = id.length;
-  key.set(id, 1 + ordinal_bytes + 1);
+  key[1 + ordinal_bytes] = length;
+  for (let i = 0; i < length; i++) {
+    const code = partitionId.charCodeAt(i);
+    assert(code < 0x80, 'partition ids are ASCII');
+    key[at + i] = code;
+  }
   return key;
 }
 

@@ -241,7 +241,7 @@ function maintainIndexes(
       }
     }
     if (newKey !== undefined) {
-      txn.put(newKey, toJsonBytes(newEntry));
+      txn.put(newKey, JSON.stringify(newEntry));
       countDelta++;
       sizeDelta += itemSize(newEntry!);
     }
@@ -284,15 +284,13 @@ type ChangeRecordHeader = Omit<ChangeRecord, 'oldImage' | 'newImage'>;
  * hand (the previous item as stored, the next as just written) rather than serialised again.
  * Readers parse the record, so member order carries no meaning.
  */
-function changeRecordBytes(header: ChangeRecordHeader, oldImageJson: string | undefined, newImageJson: string | undefined): Uint8Array {
-  let json = JSON.stringify(header).slice(0, -1);
-  if (oldImageJson !== undefined) json += `,"oldImage":${oldImageJson}`;
-  if (newImageJson !== undefined) json += `,"newImage":${newImageJson}`;
-  return Buffer.from(`${json}}`, 'utf8');
-}
-
-function toJsonBytes(value: unknown): Uint8Array {
-  return Buffer.from(JSON.stringify(value), 'utf8');
+function changeRecordJson(header: ChangeRecordHeader, oldImageJson: string | undefined, newImageJson: string | undefined): string {
+  const json = JSON.stringify(header);
+  if (oldImageJson === undefined && newImageJson === undefined) return json;
+  let spliced = json.slice(0, -1);
+  if (oldImageJson !== undefined) spliced += `,"oldImage":${oldImageJson}`;
+  if (newImageJson !== undefined) spliced += `,"newImage":${newImageJson}`;
+  return `${spliced}}`;
 }
 
 function parseCatalogEntry(bytes: Uint8Array): StoredCatalogEntry {
@@ -462,7 +460,7 @@ class KvTableStore implements TableStore {
       if (stored !== undefined) {
         // An existing table: the store's partition map wins (see TableStore.saveTable).
         const next = catalogEntry(withPartitionsOf(record, stored.record), stored.ordinal);
-        txn.put(catalogKey(record.name), toJsonBytes({ ordinal: next.ordinal, record: next.record }));
+        txn.put(catalogKey(record.name), JSON.stringify({ ordinal: next.ordinal, record: next.record }));
         const before = stored.record.indexes ?? [];
         const after = record.indexes ?? [];
         for (const index of before) {
@@ -484,7 +482,7 @@ class KvTableStore implements TableStore {
       assert(ordinal < max_table_ordinal, 'table ordinals are not exhausted');
       txn.put(metaKey('next-ordinal'), encodeCounter(ordinal + 1));
       const next = catalogEntry(record, ordinal);
-      txn.put(catalogKey(record.name), toJsonBytes({ ordinal, record }));
+      txn.put(catalogKey(record.name), JSON.stringify({ ordinal, record }));
       txn.put(statsKey(ordinal), encodeStats(0, 0));
       for (const partition of record.partitions) txn.put(partitionStatsKey(ordinal, partition.id), encodeStats(0, 0));
       // A new table has no items: its indexes start complete.
@@ -568,7 +566,7 @@ class KvTableStore implements TableStore {
         kind = 'REMOVE';
       } else {
         nextJson = JSON.stringify(next);
-        txn.put(storageKey, Buffer.from(nextJson, 'utf8'));
+        txn.put(storageKey, nextJson);
         kind = previous === undefined ? 'INSERT' : 'MODIFY';
       }
 
@@ -607,7 +605,7 @@ class KvTableStore implements TableStore {
       if (!images.streamed) header.noStream = true;
       txn.put(
         logKey(ordinal, partition.id, sequence),
-        changeRecordBytes(header, images.old ? previousJson : undefined, images.new ? nextJson : undefined),
+        changeRecordJson(header, images.old ? previousJson : undefined, images.new ? nextJson : undefined),
       );
 
       const backfilling = this.backfilling.get(ordinal);
@@ -789,7 +787,7 @@ class KvTableStore implements TableStore {
     const partitions = stored.record.partitions.flatMap((partition) => (partition.id === parent.id ? children : [partition]));
     assertPartitionMap(partitions);
     const closedPartitions = [...(stored.record.closedPartitions ?? []), parent];
-    txn.put(catalogKey(stored.record.name), toJsonBytes({ ordinal, record: { ...stored.record, partitions, closedPartitions } }));
+    txn.put(catalogKey(stored.record.name), JSON.stringify({ ordinal, record: { ...stored.record, partitions, closedPartitions } }));
     this.pendingRoutes.set(tableId, partitions);
     return { partitions, closedPartitions, children, childSizes_bytes: [lowSize, highSize] };
   }
@@ -939,7 +937,7 @@ class KvTableStore implements TableStore {
       const key = entryKey(ordinal, index, entry.record.key, item);
       if (txn.get(key) !== undefined) continue;
       const projected = projectEntry(index, entry.record.key, item);
-      txn.put(key, toJsonBytes(projected));
+      txn.put(key, JSON.stringify(projected));
       countDelta++;
       sizeDelta += itemSize(projected);
     }

@@ -38,7 +38,8 @@ export interface KvReader {
 
 /** A write transaction: sees its own writes; all or nothing. */
 export interface KvWriteTxn extends KvReader {
-  put(key: Uint8Array, value: Uint8Array): void;
+  /** Stores `value`: bytes, or a string stored as its UTF-8 bytes (read back as bytes). */
+  put(key: Uint8Array, value: Uint8Array | string): void;
   delete(key: Uint8Array): void;
 }
 

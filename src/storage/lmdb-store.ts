@@ -85,7 +85,7 @@ class LmdbWriteTxn implements KvWriteTxn {
     return readRange(this.db, options);
   }
 
-  put(key: Uint8Array, value: Uint8Array): void {
+  put(key: Uint8Array, value: Uint8Array | string): void {
     assert(this.open, 'LMDB transaction used after it ended');
     assertKey(key);
     this.db.putSync(key, sealRecord(key, value));

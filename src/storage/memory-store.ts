@@ -215,7 +215,7 @@ class MemoryWriteTxn implements KvWriteTxn {
     return readRange(this.list, options);
   }
 
-  put(key: Uint8Array, value: Uint8Array): void {
+  put(key: Uint8Array, value: Uint8Array | string): void {
     assert(this.open, 'memory transaction used after it ended');
     assertKey(key);
     const previous = this.list.set(key, sealRecord(key, value));

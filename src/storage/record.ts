@@ -9,11 +9,21 @@ import { CorruptRecordError } from './kv-store.js';
 
 export const record_header_bytes = 4;
 
-/** Returns a new buffer holding the checksum and a copy of `value`. */
-export function sealRecord(key: Uint8Array, value: Uint8Array): Uint8Array {
-  const record = new Uint8Array(record_header_bytes + value.length);
-  record.set(value, record_header_bytes);
-  const sum = crc32c(value, crc32c(key));
+/**
+ * Returns a new buffer holding the checksum and `value`: its bytes, or a string's UTF-8 encoded
+ * straight into the record (a JSON value needs no intermediate buffer). The checksum is computed
+ * over the record in place.
+ */
+export function sealRecord(key: Uint8Array, value: Uint8Array | string): Uint8Array {
+  let record: Buffer;
+  if (typeof value === 'string') {
+    record = Buffer.allocUnsafeSlow(record_header_bytes + Buffer.byteLength(value, 'utf8'));
+    record.write(value, record_header_bytes, 'utf8');
+  } else {
+    record = Buffer.allocUnsafeSlow(record_header_bytes + value.length);
+    record.set(value, record_header_bytes);
+  }
+  const sum = crc32c(record, crc32c(key), record_header_bytes, record.length);
   record[0] = sum & 0xff;
   record[1] = (sum >>> 8) & 0xff;
   record[2] = (sum >>> 16) & 0xff;
