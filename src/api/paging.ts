@@ -21,7 +21,7 @@ import { evaluateCondition } from '../expr/evaluate.js';
 import { project } from '../expr/projection.js';
 import type { ResolvedCondition, ResolvedProjection } from '../expr/resolved.js';
 import { keyOf, type SecondaryIndex } from '../partition/table-store.js';
-import type { JsonObject } from './action.js';
+import { JsonText, type JsonObject } from './action.js';
 import { consumedCapacity } from './consumed-capacity.js';
 import { comparisonOperators } from './validation/item-shapes.js';
 import { attributeValue, list, map, string, structure } from './validation/shape.js';
@@ -45,7 +45,8 @@ export interface PageOptions {
 }
 
 export interface Page {
-  readonly items: Item[];
+  /** The page's items; an item returned whole is its stored JSON text, spliced into the response. */
+  readonly items: (Item | JsonText)[];
   readonly count: number;
   readonly scannedCount: number;
   readonly lastEvaluatedKey: Item | undefined;
@@ -58,10 +59,14 @@ export interface Page {
   readonly lastRead: Item | undefined;
 }
 
-/** Reads one page from `source`; stops pulling from it at Limit or 1 MB. */
-export function readPage(source: Iterable<Item>, options: PageOptions): Page {
+/**
+ * Reads one page from `source` (items as their stored JSON text); stops pulling from it at Limit
+ * or 1 MB. Each item is parsed for its size, key and filter; one returned whole goes out as the
+ * text it was stored as.
+ */
+export function readPage(source: Iterable<string>, options: PageOptions): Page {
   const { limit, filter, projection, countOnly, fetch } = options;
-  const items: Item[] = [];
+  const items: (Item | JsonText)[] = [];
   let count = 0;
   let scannedCount = 0;
   let readBytes = 0;
@@ -69,7 +74,8 @@ export function readPage(source: Iterable<Item>, options: PageOptions): Page {
   let lastEvaluatedKey: Item | undefined;
   let firstRead: Item | undefined;
   let lastRead: Item | undefined;
-  for (const entry of source) {
+  for (const json of source) {
+    const entry = JSON.parse(json) as Item;
     scannedCount++;
     firstRead ??= entry;
     lastRead = entry;
@@ -84,7 +90,7 @@ export function readPage(source: Iterable<Item>, options: PageOptions): Page {
     }
     if (filter === undefined || evaluateCondition(filter, item)) {
       count++;
-      if (!countOnly) items.push(projection === undefined ? item : project(projection, item));
+      if (!countOnly) items.push(projection !== undefined ? project(projection, item) : item === entry ? new JsonText(json) : item);
     }
     if (scannedCount === limit || readBytes >= max_page_read_bytes) {
       lastEvaluatedKey = options.indexKeyShape === undefined ? keyOf(options.keyShape, entry) : { ...keyOf(options.keyShape, entry), ...keyOf(options.indexKeyShape, entry) };

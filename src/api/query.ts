@@ -225,14 +225,14 @@ export const query: Action = {
     const slot = index !== undefined && index.kind === 'global' ? admission.slotsOf(table)[0]! : admission.slotOf(table, { [table.key.hashName]: range.partitionKey });
     if (index === undefined) {
       const verdict = admitPage(admission, table, slot, undefined, consistent);
-      const page = readPage(context.store.queryItems(table, range, readOptionsFor(body.ConsistentRead)), { limit: body.Limit, filter, projection, countOnly, keyShape: shape });
+      const page = readPage(context.store.queryItemsJson(table, range, readOptionsFor(body.ConsistentRead)), { limit: body.Limit, filter, projection, countOnly, keyShape: shape });
       admission.charge(slot, 'read', readCapacityUnits(page.readBytes, { consistent }), verdict, readCapacityUnits(0, { consistent }));
       return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, consistent);
     }
     checkSelectOnIndex(index, body.Select);
     const fetch = needsTableFetch(index, table.key, body.Select, readHeads(projection, filter)) ? tableFetcher(context.store, table) : undefined;
     const verdict = admitPage(admission, table, slot, index, consistent);
-    const source = context.store.queryIndex(table, index.name, range, readOptionsFor(body.ConsistentRead));
+    const source = context.store.queryIndexJson(table, index.name, range, readOptionsFor(body.ConsistentRead));
     const page = readPage(source, { limit: body.Limit, filter, projection, countOnly, keyShape: table.key, indexKeyShape: index.key, ...(fetch === undefined ? {} : { fetch }) });
     chargePage(admission, table, slot, index, page, consistent, verdict);
     return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, consistent, index);

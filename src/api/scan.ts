@@ -178,7 +178,7 @@ export const scan: Action = {
       checkProjectionKeyPaths(projection, table);
       const slot = startKey === undefined ? admission.slotOfHash(table, range.hashStart) : admission.slotOf(table, startKey);
       const verdict = admitPage(admission, table, slot, undefined, consistent);
-      const page = readPage(context.store.scanItems(table, range, readOptionsFor(body.ConsistentRead)), { limit: body.Limit, filter, projection, countOnly, keyShape: table.key });
+      const page = readPage(context.store.scanItemsJson(table, range, readOptionsFor(body.ConsistentRead)), { limit: body.Limit, filter, projection, countOnly, keyShape: table.key });
       chargePage(admission, table, slot, undefined, page, consistent, verdict);
       return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, consistent);
     }
@@ -191,7 +191,7 @@ export const scan: Action = {
     // An LSI is scanned in the table's hash order; a GSI in its own.
     const slot = index.kind === 'local' && startKey !== undefined ? admission.slotOf(table, startKey) : admission.slotOfHash(table, range.hashStart);
     const verdict = admitPage(admission, table, slot, index, consistent);
-    const source = context.store.scanIndex(table, index.name, range, readOptionsFor(body.ConsistentRead));
+    const source = context.store.scanIndexJson(table, index.name, range, readOptionsFor(body.ConsistentRead));
     const page = readPage(source, { limit: body.Limit, filter, projection, countOnly, keyShape: table.key, indexKeyShape: index.key, ...(fetch === undefined ? {} : { fetch }) });
     chargePage(admission, table, slot, index, page, consistent, verdict);
     return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, consistent, index);

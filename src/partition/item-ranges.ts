@@ -96,8 +96,13 @@ function utf8(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }
 
+/** The items stored in `range` as their JSON text, decoded one at a time as the caller iterates. */
+export function* readItemTexts(reader: KvReader, range: KeyRange): Generator<string, void, undefined> {
+  if (Buffer.compare(range.start, range.end) >= 0) return;
+  for (const entry of reader.range(range)) yield utf8(entry.value);
+}
+
 /** The items stored in `range`, parsed one at a time as the caller iterates. */
 export function* readItems(reader: KvReader, range: KeyRange): Generator<Item, void, undefined> {
-  if (Buffer.compare(range.start, range.end) >= 0) return;
-  for (const entry of reader.range(range)) yield JSON.parse(utf8(entry.value)) as Item;
+  for (const text of readItemTexts(reader, range)) yield JSON.parse(text) as Item;
 }

@@ -45,7 +45,7 @@ import {
   tablePartitionStatsRange,
 } from './layout.js';
 import { entryKey, inIndex, indexQueryRange, indexScanRange, projectEntry } from './index-entries.js';
-import { queryKeyRange, readItems, scanKeyRange } from './item-ranges.js';
+import { queryKeyRange, readItems, readItemTexts, scanKeyRange } from './item-ranges.js';
 import { assertPartitionMap, balancedSplitPoint, hashMidpoint, partitionHolds, rangeWidth, routePartition, splitPartition } from './partition-map.js';
 import { putTransactionToken, readTransactionToken } from './transaction-tokens.js';
 import { keyOf } from './table-store.js';
@@ -676,9 +676,19 @@ class KvTableStore implements TableStore {
     return readItems(this.readerFor(options), queryKeyRange(entry.ordinal, entry.record.key, range));
   }
 
+  queryItemsJson(table: TableRecord, range: QueryRange, options?: ReadOptions): Iterable<string> {
+    const entry = this.entryOf(table);
+    return readItemTexts(this.readerFor(options), queryKeyRange(entry.ordinal, entry.record.key, range));
+  }
+
   scanItems(table: TableRecord, range: ScanRange, options?: ReadOptions): Iterable<Item> {
     const entry = this.entryOf(table);
     return readItems(this.readerFor(options), scanKeyRange(entry.ordinal, entry.record.key, range));
+  }
+
+  scanItemsJson(table: TableRecord, range: ScanRange, options?: ReadOptions): Iterable<string> {
+    const entry = this.entryOf(table);
+    return readItemTexts(this.readerFor(options), scanKeyRange(entry.ordinal, entry.record.key, range));
   }
 
   stats(table: TableRecord): TableStats {
@@ -865,9 +875,19 @@ class KvTableStore implements TableStore {
     return readItems(this.readerFor(options), indexQueryRange(entry.ordinal, this.indexOf(entry, indexName), entry.record.key, range));
   }
 
+  queryIndexJson(table: TableRecord, indexName: string, range: QueryRange, options?: ReadOptions): Iterable<string> {
+    const entry = this.entryOf(table);
+    return readItemTexts(this.readerFor(options), indexQueryRange(entry.ordinal, this.indexOf(entry, indexName), entry.record.key, range));
+  }
+
   scanIndex(table: TableRecord, indexName: string, range: ScanRange, options?: ReadOptions): Iterable<Item> {
     const entry = this.entryOf(table);
     return readItems(this.readerFor(options), indexScanRange(entry.ordinal, this.indexOf(entry, indexName), entry.record.key, range));
+  }
+
+  scanIndexJson(table: TableRecord, indexName: string, range: ScanRange, options?: ReadOptions): Iterable<string> {
+    const entry = this.entryOf(table);
+    return readItemTexts(this.readerFor(options), indexScanRange(entry.ordinal, this.indexOf(entry, indexName), entry.record.key, range));
   }
 
   indexStats(table: TableRecord, indexName: string): IndexStats {

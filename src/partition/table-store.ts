@@ -258,8 +258,14 @@ export interface TableStore {
    * Limit or page size and nothing further is read.
    */
   queryItems(table: TableRecord, range: QueryRange, options?: ReadOptions): Iterable<Item>;
+  /**
+   * `queryItems` as each item's stored JSON text (what `JSON.stringify` writes for the item), so
+   * a page can splice it into its response without re-serialising it.
+   */
+  queryItemsJson(table: TableRecord, range: QueryRange, options?: ReadOptions): Iterable<string>;
   /** The items of a Scan's hash slice over committed state, lazily (see `queryItems`). */
   scanItems(table: TableRecord, range: ScanRange, options?: ReadOptions): Iterable<Item>;
+  scanItemsJson(table: TableRecord, range: ScanRange, options?: ReadOptions): Iterable<string>;
   /** Live item count and size (DynamoDB refreshes these every ~6 hours; we are exact). */
   stats(table: TableRecord): TableStats;
 
@@ -288,8 +294,10 @@ export interface TableStore {
    * and the table keys of the entry to resume after (a LastEvaluatedKey).
    */
   queryIndex(table: TableRecord, indexName: string, range: QueryRange, options?: ReadOptions): Iterable<Item>;
+  queryIndexJson(table: TableRecord, indexName: string, range: QueryRange, options?: ReadOptions): Iterable<string>;
   /** The entries of an index in a slice of the index partition-key hash space (Scan). */
   scanIndex(table: TableRecord, indexName: string, range: ScanRange, options?: ReadOptions): Iterable<Item>;
+  scanIndexJson(table: TableRecord, indexName: string, range: ScanRange, options?: ReadOptions): Iterable<string>;
   /** Live entry count and size of an index, and whether its backfill is still running. */
   indexStats(table: TableRecord, indexName: string): IndexStats;
 

@@ -14,20 +14,34 @@ import { JsonText, type JsonObject } from '../api/action.js';
 /**
  * The response body's JSON. Members keep their order, except the Double members, which come
  * last (ConsumedCapacity, then ItemCollectionMetrics). A `JsonText` member (a stored item read as
- * its JSON) is written as is.
+ * its JSON), or a list of them (a Query or Scan page), is written as is.
  */
 export function responseJson(result: JsonObject): string {
   let json = '{';
   for (const key in result) {
     const value = result[key];
     if (value === undefined || key === 'ConsumedCapacity' || key === 'ItemCollectionMetrics') continue;
-    json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${value instanceof JsonText ? value.text : JSON.stringify(value)}`;
+    json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${memberJson(value)}`;
   }
   const capacity = result['ConsumedCapacity'];
   if (capacity !== undefined) json += `${json.length > 1 ? ',' : ''}"ConsumedCapacity":${doublesJson(capacity)}`;
   const metrics = result['ItemCollectionMetrics'];
   if (metrics !== undefined) json += `${json.length > 1 ? ',' : ''}"ItemCollectionMetrics":${doublesJson(metrics)}`;
   return `${json}}`;
+}
+
+/** A top-level member: a `JsonText`, or a list of them (a page's items), is written as is. */
+function memberJson(value: unknown): string {
+  if (value instanceof JsonText) return value.text;
+  if (Array.isArray(value) && value.length > 0 && value[0] instanceof JsonText) {
+    let json = '[';
+    for (let i = 0; i < value.length; i++) {
+      const element: unknown = value[i];
+      json += `${i === 0 ? '' : ','}${element instanceof JsonText ? element.text : JSON.stringify(element)}`;
+    }
+    return `${json}]`;
+  }
+  return JSON.stringify(value);
 }
 
 /** JSON for `value` with every number written as a Java double. */

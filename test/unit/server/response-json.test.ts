@@ -63,14 +63,17 @@ describe('responseJson', () => {
     assert.equal(responseJson({ ConsumedCapacity: { TableName: 't', CapacityUnits: 1 } }), '{"ConsumedCapacity":{"TableName":"t","CapacityUnits":1.0}}');
   });
 
-  test('a JsonText member is written as is, in its place; nested, it is its value', () => {
+  test('a JsonText member, or a list of them, is written as is, in its place; nested deeper, it is its value', () => {
     const item = '{"id":{"S":"a\\"b"},"n":{"N":"1"},"1":{"BOOL":true}}';
     assert.equal(responseJson({ Item: new JsonText(item), Count: 1 }), `{"Item":${item},"Count":1}`);
     assert.equal(
       responseJson({ ConsumedCapacity: { TableName: 't', CapacityUnits: 0.5 }, Item: new JsonText(item) }),
       `{"Item":${item},"ConsumedCapacity":{"TableName":"t","CapacityUnits":0.5}}`,
     );
-    assert.equal(responseJson({ Items: [new JsonText(item)] }), `{"Items":[${JSON.stringify(JSON.parse(item))}]}`);
+    // A page's items: the list is spliced, element by element.
+    assert.equal(responseJson({ Items: [new JsonText(item), new JsonText('{"a":{"S":"x"}}')], Count: 2 }), `{"Items":[${item},{"a":{"S":"x"}}],"Count":2}`);
+    assert.equal(responseJson({ Items: [] }), '{"Items":[]}');
+    assert.equal(responseJson({ Responses: { t: [new JsonText(item)] } }), `{"Responses":{"t":[${JSON.stringify(JSON.parse(item))}]}}`);
   });
 
   test('undefined members are left out, as JSON.stringify does', () => {
