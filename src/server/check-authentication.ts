@@ -11,6 +11,8 @@ const missing_token_message = 'Request is missing Authentication Token';
 const supported_algorithm = 'AWS4-HMAC-SHA256';
 /** `X-Amz-Date` is ISO-8601 basic format, e.g. 20130609T094515Z. */
 const amz_date_pattern = /^\d{8}T\d{6}Z$/;
+const comma_code = 0x2c;
+const space_code = 0x20;
 const required_query_parameters = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'] as const;
 
 export type HeaderValue = string | readonly string[] | undefined;
@@ -52,21 +54,30 @@ function checkQueryAuthentication(parameters: URLSearchParams): DynamoError | un
 
 function checkAuthorizationHeader(authorization: string, amzDate: string | undefined, date: string | undefined): DynamoError | undefined {
   // `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`: the pairs may be
-  // separated by commas, spaces or both.
-  const tokens = authorization.trim().split(/[, ]+/);
-  const algorithm = tokens[0]!;
+  // separated by commas, spaces or both. Scanned by hand: every request passes here, and a
+  // regular-expression split allocates an array of every token.
+  const text = authorization.trim();
   let credential: string | undefined;
   let signature: string | undefined;
   let signedHeaders: string | undefined;
-  for (let i = 1; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    const equals = token.indexOf('=');
-    if (equals < 0) continue;
-    const name = token.slice(0, equals);
-    const value = token.slice(equals + 1);
-    if (name === 'Credential') credential = value;
-    else if (name === 'Signature') signature = value;
-    else if (name === 'SignedHeaders') signedHeaders = value;
+  let algorithm = '';
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : comma_code;
+    if (code !== comma_code && code !== space_code) continue;
+    if (i > start) {
+      if (start === 0) algorithm = text.slice(0, i);
+      else {
+        const equals = text.indexOf('=', start);
+        if (equals >= 0 && equals < i) {
+          const name = text.slice(start, equals);
+          if (name === 'Credential') credential = text.slice(equals + 1, i);
+          else if (name === 'Signature') signature = text.slice(equals + 1, i);
+          else if (name === 'SignedHeaders') signedHeaders = text.slice(equals + 1, i);
+        }
+      }
+    }
+    start = i + 1;
   }
 
   let message = '';

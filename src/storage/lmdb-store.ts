@@ -88,7 +88,9 @@ class LmdbWriteTxn implements KvWriteTxn {
   put(key: Uint8Array, value: Uint8Array | string): void {
     assert(this.open, 'LMDB transaction used after it ended');
     assertKey(key);
-    this.db.putSync(key, sealRecord(key, value));
+    // Inside a write transaction lmdb-js hands the value to mdb_put at once, which copies it into
+    // the page: the record is transient.
+    this.db.putSync(key, sealRecord(key, value, true));
   }
 
   delete(key: Uint8Array): void {

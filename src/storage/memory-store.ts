@@ -218,7 +218,7 @@ class MemoryWriteTxn implements KvWriteTxn {
   put(key: Uint8Array, value: Uint8Array | string): void {
     assert(this.open, 'memory transaction used after it ended');
     assertKey(key);
-    const previous = this.list.set(key, sealRecord(key, value));
+    const previous = this.list.set(key, sealRecord(key, value, false));
     this.undo.push({ key: key.slice(), previous });
   }
 

@@ -12,18 +12,17 @@ export const record_header_bytes = 4;
 /**
  * Returns a new buffer holding the checksum and `value`: its bytes, or a string's UTF-8 encoded
  * straight into the record (a JSON value needs no intermediate buffer). The checksum is computed
- * over the record in place.
+ * over the record in place. `transient`: the caller copies the record at once (LMDB does), so it
+ * may come from Node's shared allocation pool, far cheaper than a buffer of its own; a record
+ * kept (the memory engine's) gets its own, so it never pins a pool slab.
  */
-export function sealRecord(key: Uint8Array, value: Uint8Array | string): Uint8Array {
-  let record: Buffer;
-  if (typeof value === 'string') {
-    record = Buffer.allocUnsafeSlow(record_header_bytes + Buffer.byteLength(value, 'utf8'));
-    record.write(value, record_header_bytes, 'utf8');
-  } else {
-    record = Buffer.allocUnsafeSlow(record_header_bytes + value.length);
-    record.set(value, record_header_bytes);
-  }
-  const sum = crc32c(record, crc32c(key), record_header_bytes, record.length);
+export function sealRecord(key: Uint8Array, value: Uint8Array | string, transient: boolean): Uint8Array {
+  const text = typeof value === 'string';
+  const length = record_header_bytes + (text ? Buffer.byteLength(value, 'utf8') : value.length);
+  const record = transient ? Buffer.allocUnsafe(length) : Buffer.allocUnsafeSlow(length);
+  if (text) record.write(value, record_header_bytes, 'utf8');
+  else record.set(value, record_header_bytes);
+  const sum = crc32c(record, crc32c(key), record_header_bytes, length);
   record[0] = sum & 0xff;
   record[1] = (sum >>> 8) & 0xff;
   record[2] = (sum >>> 16) & 0xff;
