@@ -7,7 +7,8 @@
  *  - Scan: a full table scan of `--scan-items` items (default 100,000, ~100 bytes each), page by
  *    page with LastEvaluatedKey; items per second and server CPU per item.
  *
- * Usage: `npx tsc -p tsconfig.json && node dist/bench/query-scan.js [--seconds 5 --concurrency 16 --scan-items 100000]`.
+ * Usage: `npx tsc -p tsconfig.json && node dist/bench/query-scan.js [--seconds 5 --concurrency 16 --scan-items 100000 --rounds 1]`
+ * (`--rounds N`: N timed Query runs, each figure the median over them).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ const options = parseArgs(process.argv.slice(2));
 const seconds = Number(options.get('seconds') ?? 5);
 const concurrency = Number(options.get('concurrency') ?? 16);
 const scanItems = Number(options.get('scan-items') ?? 100_000);
+/** Timed Query rounds; each figure reported is the median over them (the box is shared). */
+const rounds = Number(options.get('rounds') ?? 1);
 const queryPartitions = 200;
 const itemsPerPartition = 10;
 const batch_write_requests = 25;
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => child.once('exit', resolve));
     }
   }
-  console.log(`\nQuery: ${seconds} s, concurrency ${concurrency}, 10 items of 1 KB per query. Scan: ${scanItems} items of ~100 bytes, one client, 1 MB pages.\n`);
+  console.log(`\nQuery: ${seconds} s${rounds > 1 ? ` (median of ${rounds} rounds)` : ''}, concurrency ${concurrency}, 10 items of 1 KB per query. Scan: ${scanItems} items of ~100 bytes, one client, 1 MB pages.\n`);
   console.log('| server | Query ops/s · p50/p99 µs · server CPU µs/query | full Scan items/s · server CPU µs/item |');
   console.log('|---|---|---|');
   for (const row of rows) console.log(row);
@@ -101,8 +104,25 @@ async function load(pool: Pool, table: string, count: number, itemAt: (i: number
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-async function measure(child: ChildProcess, pool: Pool, nextBody: () => unknown) {
+interface QueryMeasurement {
+  readonly opsPerSecond: number;
+  readonly p50_us: number;
+  readonly p99_us: number;
+  readonly cpuPerOp_us: number;
+}
+
+async function measure(child: ChildProcess, pool: Pool, nextBody: () => unknown): Promise<QueryMeasurement> {
   await drive(pool, nextBody, Date.now() + 1000);
+  const runs: QueryMeasurement[] = [];
+  for (let round = 0; round < rounds; round++) runs.push(await measureOnce(child, pool, nextBody));
+  const median = (pick: (m: QueryMeasurement) => number): number => {
+    const values = runs.map(pick).sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)]!;
+  };
+  return { opsPerSecond: median((m) => m.opsPerSecond), p50_us: median((m) => m.p50_us), p99_us: median((m) => m.p99_us), cpuPerOp_us: median((m) => m.cpuPerOp_us) };
+}
+
+async function measureOnce(child: ChildProcess, pool: Pool, nextBody: () => unknown): Promise<QueryMeasurement> {
   const cpuBefore = cpuTicks(child);
   const started = Date.now();
   const latencies_us = await drive(pool, nextBody, started + seconds * 1000);

@@ -6,7 +6,9 @@
  * For each server and scenario it reports throughput, p50/p99 latency and the server process's
  * CPU time per operation (from /proc/<pid>/stat), plus start-up time to the first answered
  * request and idle RSS. Usage: `npm run bench [-- --seconds 5 --concurrency 16 --servers dynabase]`
- * (`--servers` keeps the servers whose label contains one of the comma-separated words).
+ * (`--servers` keeps the servers whose label contains one of the comma-separated words;
+ * `--rounds N` repeats each timed run N times and reports the median of each figure, which steadies
+ * the figures on a machine shared with other work).
  *
  * Each PutItem writes a new version of its item (a changed `v`): rewriting an identical item is a
  * no-op for Dynabase (no change record, no commit), so it would not measure a write.
@@ -38,6 +40,8 @@ interface Measurement {
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.get('seconds') ?? 5);
 const concurrency = Number(args.get('concurrency') ?? 16);
+/** Timed rounds per scenario; each figure reported is the median over them (the box is shared). */
+const rounds = Number(args.get('rounds') ?? 1);
 const itemCount = 1000;
 
 const allServers: ServerUnderTest[] = [
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  console.log(`\n${seconds} s per scenario, concurrency ${concurrency}, 1 KB items, raw keep-alive HTTP (undici)\n`);
+  console.log(`\n${seconds} s per scenario${rounds > 1 ? ` (median of ${rounds} rounds)` : ''}, concurrency ${concurrency}, 1 KB items, raw keep-alive HTTP (undici)\n`);
   console.log('| server | start-up ms | idle RSS MB | GetItem ops/s · p50/p99 µs · CPU µs/op | PutItem ops/s · p50/p99 µs · CPU µs/op | cond. UpdateItem SET×3 ops/s · p50/p99 µs · CPU µs/op |');
   console.log('|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
@@ -117,8 +121,29 @@ function format(m: Measurement): string {
 }
 
 async function measure(child: ChildProcess, pool: Pool, nextRequest: () => { target: string; body: unknown }): Promise<Measurement> {
-  // Warm-up so JIT and caches settle before the timed run.
+  // Warm-up so JIT and caches settle before the timed runs.
   await drive(pool, nextRequest, Date.now() + 1000);
+  const runs: Measurement[] = [];
+  for (let round = 0; round < rounds; round++) runs.push(await measureOnce(child, pool, nextRequest));
+  return medianMeasurement(runs);
+}
+
+/** Each figure's median over the rounds (figures of different rounds may be combined). */
+function medianMeasurement(runs: readonly Measurement[]): Measurement {
+  const median = (pick: (m: Measurement) => number): number => {
+    const values = runs.map(pick).sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)]!;
+  };
+  return {
+    opsPerSecond: median((m) => m.opsPerSecond),
+    p50_us: median((m) => m.p50_us),
+    p99_us: median((m) => m.p99_us),
+    cpuPerOp_us: median((m) => m.cpuPerOp_us),
+    clientCpuPerOp_us: median((m) => m.clientCpuPerOp_us),
+  };
+}
+
+async function measureOnce(child: ChildProcess, pool: Pool, nextRequest: () => { target: string; body: unknown }): Promise<Measurement> {
   const cpuBefore = cpuTicks(child);
   const clientBefore = process.cpuUsage();
   const started = Date.now();
