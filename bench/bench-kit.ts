@@ -7,6 +7,8 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Pool } from 'undici';
+import { handleDynamoRequest } from '../src/server/handle-dynamo-request.js';
+import type { Service } from '../src/service.js';
 
 export const repoRoot = new URL('../..', import.meta.url).pathname;
 /** /proc reports CPU time in clock ticks of 1/100 s on Linux. */
@@ -18,20 +20,28 @@ export const clock_ticks_per_second = 100;
  * (`DynamoDBStreams_20120810.GetRecords`).
  */
 export async function call(pool: Pool, target: string, body: unknown): Promise<string> {
-  const response = await pool.request({
-    path: '/',
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': target.includes('.') ? target : `DynamoDB_20120810.${target}`,
-      'x-amz-date': '20260101T000000Z',
-      authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
-    },
-    body: JSON.stringify(body),
-  });
+  const response = await pool.request({ path: '/', method: 'POST', headers: requestHeaders(target), body: JSON.stringify(body) });
   const text = await response.body.text();
   if (response.statusCode !== 200) throw new Error(`${target} answered ${response.statusCode}: ${text}`);
   return text;
+}
+
+/**
+ * The same request served in-process by the request core, no HTTP: for benchmarks that measure
+ * the service itself (admission control, the expression cache). Throws unless the answer is 200.
+ */
+export async function callInProcess(service: Service, target: string, body: unknown): Promise<void> {
+  const response = await handleDynamoRequest(service, { method: 'POST', path: '/', headers: requestHeaders(target), body: Buffer.from(JSON.stringify(body)) });
+  if (response.statusCode !== 200) throw new Error(`${target} answered ${response.statusCode}: ${Buffer.from(response.body).toString()}`);
+}
+
+function requestHeaders(target: string): Record<string, string> {
+  return {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amz-target': target.includes('.') ? target : `DynamoDB_20120810.${target}`,
+    'x-amz-date': '20260101T000000Z',
+    authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
+  };
 }
 
 export async function waitUntilAnswering(pool: Pool): Promise<void> {

@@ -6,45 +6,30 @@
  */
 import { defaultConfig } from '../src/config.js';
 import { clearExpressionCache, expressionCacheStats } from '../src/expr/index.js';
-import { handleDynamoRequest } from '../src/server/handle-dynamo-request.js';
-import { openService, type Service } from '../src/service.js';
+import { openService } from '../src/service.js';
+import { callInProcess } from './bench-kit.js';
 
 const requests = 50_000;
 /** One request in this many carries an expression text never seen before. */
 const oneOffEvery = 50;
 
-const headers = {
-  'content-type': 'application/x-amz-json-1.0',
-  'x-amz-date': '20260101T000000Z',
-  authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
-};
-
-async function call(service: Service, target: string, body: unknown): Promise<void> {
-  const response = await handleDynamoRequest(service, {
-    method: 'POST',
-    path: '/',
-    headers: { ...headers, 'x-amz-target': `DynamoDB_20120810.${target}` },
-    body: Buffer.from(JSON.stringify(body)),
-  });
-  if (response.statusCode !== 200) throw new Error(`${target}: ${response.statusCode} ${Buffer.from(response.body).toString()}`);
-}
 
 async function main(): Promise<void> {
   const service = await openService({ ...defaultConfig, dataDir: undefined });
-  await call(service, 'CreateTable', {
+  await callInProcess(service, 'CreateTable', {
     TableName: 'cache',
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
     BillingMode: 'PAY_PER_REQUEST',
   });
-  for (let i = 0; i < 100; i++) await call(service, 'PutItem', { TableName: 'cache', Item: { pk: { S: `p${i % 10}` }, sk: { N: String(i) }, n: { N: '0' } } });
+  for (let i = 0; i < 100; i++) await callInProcess(service, 'PutItem', { TableName: 'cache', Item: { pk: { S: `p${i % 10}` }, sk: { N: String(i) }, n: { N: '0' } } });
   clearExpressionCache();
 
   const started = process.hrtime.bigint();
   for (let i = 0; i < requests; i++) {
     const oneOff = i % oneOffEvery === 0 ? ` AND n <> :x${i}` : '';
     if (i % 2 === 0) {
-      await call(service, 'UpdateItem', {
+      await callInProcess(service, 'UpdateItem', {
         TableName: 'cache',
         Key: { pk: { S: `p${i % 10}` }, sk: { N: String(i % 100) } },
         UpdateExpression: 'SET #a = :a, #b = :b ADD n :one',
@@ -53,7 +38,7 @@ async function main(): Promise<void> {
         ExpressionAttributeValues: { ':a': { S: `v${i}` }, ':b': { N: String(i) }, ':one': { N: '1' }, ...(oneOff ? { [`:x${i}`]: { N: '-1' } } : {}) },
       });
     } else {
-      await call(service, 'Query', {
+      await callInProcess(service, 'Query', {
         TableName: 'cache',
         KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi',
         FilterExpression: `n >= :min${oneOff}`,

@@ -22,9 +22,8 @@ import { AdmissionControl, admitted, type PartitionSlot } from '../src/partition
 import { hash_space_end, routePartition } from '../src/partition/partition-map.js';
 import type { PartitionRange, TableRecord } from '../src/partition/table-store.js';
 import type { SecondSample } from '../src/partition/throughput-metrics.js';
-import { handleDynamoRequest } from '../src/server/handle-dynamo-request.js';
 import { openService, type Service } from '../src/service.js';
-import { parseArgs, repoRoot } from './bench-kit.js';
+import { callInProcess, parseArgs, repoRoot } from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
 const requests = Number(args.get('requests') ?? 20_000);
@@ -32,34 +31,19 @@ const rounds = Number(args.get('rounds') ?? 5);
 /** Requests per second of the manual clock in the overhead runs: under every partition ceiling. */
 const requests_per_clock_second = 500;
 
-const headers = {
-  'content-type': 'application/x-amz-json-1.0',
-  'x-amz-date': '20260101T000000Z',
-  authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
-};
-
-async function call(service: Service, target: string, body: unknown): Promise<void> {
-  const response = await handleDynamoRequest(service, {
-    method: 'POST',
-    path: '/',
-    headers: { ...headers, 'x-amz-target': `DynamoDB_20120810.${target}` },
-    body: Buffer.from(JSON.stringify(body)),
-  });
-  if (response.statusCode !== 200) throw new Error(`${target}: ${response.statusCode} ${Buffer.from(response.body).toString()}`);
-}
 
 const payload = 'x'.repeat(1000);
 
 async function openBenchService(mode: 'report' | 'enforce'): Promise<{ service: Service; clock: ManualClock }> {
   const clock = new ManualClock();
   const service = await openService({ ...defaultConfig, dataDir: undefined, clock, throughput: mode });
-  await call(service, 'CreateTable', {
+  await callInProcess(service, 'CreateTable', {
     TableName: 'bench',
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
     ProvisionedThroughput: { ReadCapacityUnits: 40000, WriteCapacityUnits: 40000 },
   });
-  for (let i = 0; i < 1000; i++) await call(service, 'PutItem', { TableName: 'bench', Item: { pk: { S: `k${i}` }, data: { S: payload } } });
+  for (let i = 0; i < 1000; i++) await callInProcess(service, 'PutItem', { TableName: 'bench', Item: { pk: { S: `k${i}` }, data: { S: payload } } });
   return { service, clock };
 }
 
@@ -68,8 +52,8 @@ async function round(service: Service, clock: ManualClock, action: 'GetItem' | '
   const started = process.hrtime.bigint();
   for (let i = 0; i < requests; i++) {
     if (i % requests_per_clock_second === 0) await clock.advance(1000);
-    if (action === 'GetItem') await call(service, 'GetItem', { TableName: 'bench', Key: { pk: { S: `k${i % 1000}` } } });
-    else await call(service, 'PutItem', { TableName: 'bench', Item: { pk: { S: `k${i % 1000}` }, data: { S: payload }, n: { N: String(i) } } });
+    if (action === 'GetItem') await callInProcess(service, 'GetItem', { TableName: 'bench', Key: { pk: { S: `k${i % 1000}` } } });
+    else await callInProcess(service, 'PutItem', { TableName: 'bench', Item: { pk: { S: `k${i % 1000}` }, data: { S: payload }, n: { N: String(i) } } });
   }
   return Number(process.hrtime.bigint() - started) / requests;
 }
