@@ -10,6 +10,7 @@
  *
  * Capacity is per table, each write rounded up to 1 KB on its own (the larger of the old and new
  * item). Admission control may turn writes away: they come back in UnprocessedItems, as sent.
+ * An item a transaction in flight holds fails the batch with TransactionConflictException.
  */
 import { DynamoError, validationError } from '../errors.js';
 import { max_batch_write_requests, max_table_name_length, min_table_name_length } from '../limits.js';
@@ -20,6 +21,7 @@ import { encodeKey } from '../model/key-codec.js';
 import { key_schema_mismatch_message, validateAttributeMap, validateItem, validateItemKeyAttributes, validateKey } from '../model/validate-item.js';
 import { admitted, reported, throttled } from '../partition/admission-control.js';
 import { keyOf, type TableRecord, type WriteOutcome } from '../partition/table-store.js';
+import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { checkIndexKeys, writeConsumedCapacity } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
@@ -106,6 +108,12 @@ export const batchWriteItem: Action = {
       plan.push({ table, tableName, writes: planned });
     }
 
+    // An item a transaction in flight holds fails the batch with TransactionConflictException
+    // (each write in a batch is serialisable with transactions, as PutItem and DeleteItem are).
+    // Checked for every item before the first write, so a conflict seen now writes nothing; the
+    // check inside each write catches a transaction that locks the item after this point, and
+    // then the batch fails while its other writes stand (a batch is not atomic).
+    for (const { table, writes } of plan) for (const write of writes) assertItemNotInTransaction(context.store, table, write.key);
     // Each write is admitted on its own partition, in request order; a throttled one (or one
     // whose GSI update is throttled) comes back in UnprocessedItems. Only when not one write of
     // the whole batch could be served does the batch fail.
@@ -124,6 +132,7 @@ export const batchWriteItem: Action = {
           const next = write.kind === 'put' ? write.item : undefined;
           try {
             const outcome = await context.store.writeItem(table, write.key, (previous) => {
+              assertItemNotInTransaction(context.store, table, write.key);
               if (checkIndexBackPressure(admission, table, previous, next) !== admitted) verdict = reported;
               return next;
             });

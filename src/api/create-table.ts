@@ -13,6 +13,7 @@ import type { Action, JsonObject, ServiceContext } from './action.js';
 import {
   asKeySchema,
   checkIndexKeysDefined,
+  checkProjectedAttributeTotal,
   checkKeySchemaOrder,
   checkProjection,
   checkThroughputBounds,
@@ -153,6 +154,7 @@ function checkDefinition(body: CreateTableRequest, context: ServiceContext): voi
       throw validationError(`${invalidParameters}GlobalSecondaryIndex count exceeds the per-table limit of ${maxGlobal}`);
     }
   }
+  checkProjectedAttributeTotal([...(localIndexes ?? []), ...(globalIndexes ?? [])]);
 
   if (definedNames.some((name) => !usedNames.has(name))) {
     throw validationError(

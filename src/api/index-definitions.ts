@@ -4,6 +4,7 @@
  * (recorded in dynalite's CreateTable tests).
  */
 import { validationError } from '../errors.js';
+import { max_projected_non_key_attributes } from '../limits.js';
 import type { KeySchemaElement } from '../model/attribute-value.js';
 import type { Projection } from './table-description.js';
 
@@ -53,6 +54,18 @@ export function checkProjection(projection: Projection): void {
   if (projection.ProjectionType === undefined) throw validationError(`${invalidParameters}Unknown ProjectionType: null`);
   if (projection.NonKeyAttributes !== undefined && projection.ProjectionType !== 'INCLUDE') {
     throw validationError(`${invalidParameters}ProjectionType is ${projection.ProjectionType}, but NonKeyAttributes is specified`);
+  }
+}
+
+/**
+ * The NonKeyAttributes of every INCLUDE projection of a table, summed over all its indexes (the
+ * same attribute in two indexes counts twice), are at most 100 (API reference, Projection).
+ */
+export function checkProjectedAttributeTotal(indexes: readonly { readonly Projection: Projection }[]): void {
+  let total = 0;
+  for (const index of indexes) total += index.Projection.NonKeyAttributes?.length ?? 0;
+  if (total > max_projected_non_key_attributes) {
+    throw validationError(`${invalidParameters}Number of projected attributes in all indexes exceeds limit of ${max_projected_non_key_attributes}`);
   }
 }
 

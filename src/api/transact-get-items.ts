@@ -3,7 +3,8 @@
  *
  * Order of checks: request shape (1 to 100 Gets); each Get's key values and projection; then
  * every table exists (and is ACTIVE or UPDATING), each key matches its table's schema, projected
- * key paths, and no item is named twice; all before anything is read.
+ * key paths, and no item is named twice; all before anything is read. Items of more than 4 MB
+ * together are refused once read.
  *
  * Isolation: the reads run in one synchronous step over committed state, so they see every
  * transaction wholly or not at all; an item a write transaction holds between its prepare and
@@ -12,7 +13,7 @@
  * up to 4 KB on its own; a missing item still costs that much.
  */
 import { validationError } from '../errors.js';
-import { max_transaction_actions } from '../limits.js';
+import { max_transaction_actions, max_transaction_bytes } from '../limits.js';
 import type { Item } from '../model/attribute-value.js';
 import { readCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
@@ -25,7 +26,7 @@ import { none, transactionCanceled, transactionCoordinator } from '../txn/transa
 import type { Action, JsonObject } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { applyProjection, checkProjectionKeyPaths, prepareProjection } from './item-expressions.js';
-import { capacityByTable, duplicate_item_message, throttleReason } from './transaction-requests.js';
+import { capacityByTable, duplicate_item_message, throttleReason, transaction_too_large_message } from './transaction-requests.js';
 import { checkRequest } from './validation/check-request.js';
 import { expressionAttributeNames, returnConsumedCapacity, tableName } from './validation/common-shapes.js';
 import { attributeMap, list, request, string, structure } from './validation/shape.js';
@@ -95,12 +96,21 @@ export const transactGetItems: Action = {
       releaseAll();
       throw error;
     }
+    const sizes_bytes = items.map((item) => (item === undefined ? 0 : itemSize(item)));
+    // The aggregate size of the items read is at most 4 MB, as for TransactWriteItems (API
+    // reference, TransactGetItems); over it the read answers nothing but the refusal.
+    let total_bytes = 0;
+    for (const size_bytes of sizes_bytes) total_bytes += size_bytes;
+    if (total_bytes > max_transaction_bytes) {
+      releaseAll();
+      throw validationError(transaction_too_large_message);
+    }
     const responses: JsonObject[] = [];
     const units: { tableName: string; units: number }[] = [];
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       responses.push(item === undefined ? {} : { Item: applyProjection(planned[i]!.projection, item) });
-      const itemUnits = readCapacityUnits(item === undefined ? 0 : itemSize(item), { consistent: true, transactional: true });
+      const itemUnits = readCapacityUnits(sizes_bytes[i]!, { consistent: true, transactional: true });
       admission.charge(slots[i]!, 'read', itemUnits, verdicts[i]!, reserved_units);
       units.push({ tableName: planned[i]!.tableName, units: itemUnits });
     }

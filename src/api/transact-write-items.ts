@@ -39,7 +39,8 @@ import { chargeWrite, indexWriteUnitsOf } from './throughput.js';
 import type { Action, JsonObject, ServiceContext } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
-import { capacityByTable, duplicate_item_message, throttleReason, type TransactionCharge } from './transaction-requests.js';
+import { checkIndexKeys } from './secondary-indexes.js';
+import { capacityByTable, duplicate_item_message, throttleReason, transaction_too_large_message, type TransactionCharge } from './transaction-requests.js';
 import { checkRequest } from './validation/check-request.js';
 import { expressionAttributeNames, expressionAttributeValues, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from './validation/common-shapes.js';
 import { returnValuesOnConditionCheckFailure } from './validation/item-shapes.js';
@@ -99,7 +100,6 @@ const transactWriteItemsShape = request({
 });
 
 const one_action_message = 'TransactItems can only contain one of Check, Put, Update or Delete';
-const transaction_too_large_message = 'Transaction size has exceeded the maximum allowed size';
 const token_mismatch_message = 'The request uses the same client token as a previous, but non-identical request.';
 
 /** One validated action, before its table is looked up. */
@@ -175,7 +175,7 @@ function removesOnly(action: ResolvedUpdate['actions'][number]): boolean {
 }
 
 /** The action's pure step for the coordinator: condition first, then the write it makes. */
-function applyOf(action: PlannedAction): TransactionWrite['apply'] {
+function applyOf(action: PlannedAction, table: TableRecord): TransactionWrite['apply'] {
   switch (action.kind) {
     case 'check':
       return (previous) => {
@@ -197,7 +197,10 @@ function applyOf(action: PlannedAction): TransactionWrite['apply'] {
         enforceCondition(action.condition, previous, action.returnOld);
         // As UpdateItem: an update of only REMOVE and DELETE actions does not create the item.
         if (previous === undefined && action.update.actions.length > 0 && action.update.actions.every(removesOnly)) return undefined;
-        return applyUpdate(action.update, previous ?? action.key).item;
+        const next = applyUpdate(action.update, previous ?? action.key).item;
+        // As UpdateItem: the updated item's index keys must have their index's type and size.
+        checkIndexKeys(table, next);
+        return next;
       };
   }
 }
@@ -229,6 +232,7 @@ export const transactWriteItems: Action = {
       let key: Item;
       if (action.kind === 'put') {
         validateItemKeyAttributes(table.key, action.item);
+        checkIndexKeys(table, action.item);
         key = keyOf(table.key, action.item);
       } else {
         key = validateKey(table.key, action.key);
@@ -237,7 +241,7 @@ export const transactWriteItems: Action = {
       const name = lockNameOf(table, key);
       if (seen.has(name)) throw validationError(duplicate_item_message);
       seen.add(name);
-      writes.push({ table, key, apply: applyOf(action) });
+      writes.push({ table, key, apply: applyOf(action, table) });
     }
 
     const token = body.ClientRequestToken;

@@ -1,12 +1,14 @@
 /**
- * What TransactWriteItems and TransactGetItems share: DynamoDB's refusal of two actions on one
- * item, and ConsumedCapacity as one entry per table, in the order tables first appear.
+ * What TransactWriteItems and TransactGetItems share: DynamoDB's refusals of two actions on one
+ * item and of more than 4 MB, and ConsumedCapacity as one entry per table, in the order tables first appear.
  */
 import type { AdmissionControl } from '../partition/admission-control.js';
 import type { TableRecord } from '../partition/table-store.js';
 import type { JsonObject } from './action.js';
 
 export const duplicate_item_message = 'Transaction request cannot include multiple operations on one item';
+/** Over 4 MB of items in one transaction: what TransactWriteItems writes or TransactGetItems reads. */
+export const transaction_too_large_message = 'Transaction size has exceeded the maximum allowed size';
 
 /** One action's units: its table's, and (writes) each index's, in `indexes` order. */
 export interface TransactionCharge {

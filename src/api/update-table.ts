@@ -9,7 +9,7 @@ import { limitExceeded, resourceInUse, resourceNotFound, validationError } from 
 import type { Action, JsonObject, ServiceContext } from './action.js';
 import { checkGlobalIndex } from './create-table.js';
 import { tableInUse } from './delete-table.js';
-import { asKeySchema, checkThroughputBounds, invalidParameters, max_capacity_units_value, storedProjection } from './index-definitions.js';
+import { asKeySchema, checkProjectedAttributeTotal, checkThroughputBounds, invalidParameters, max_capacity_units_value, storedProjection } from './index-definitions.js';
 import type { AttributeDefinition, GlobalIndexDescription, TableDescription, ThroughputDescription } from './table-description.js';
 import {
   billingModeOf,
@@ -213,6 +213,10 @@ function updatedIndexes(
   if (body.BillingMode === 'PROVISIONED' && billingModeOf(description) === 'PAY_PER_REQUEST') {
     const missing = existing.filter((index) => !updatedNames.has(index.IndexName)).map((index) => index.IndexName);
     if (missing.length > 0) throw validationError(`${invalidParameters}ProvisionedThroughput must be specified for index: ${missing.join(',')}`);
+  }
+  // An index being deleted no longer counts toward the projected-attribute total.
+  if (updates.some((update) => update.Create !== undefined)) {
+    checkProjectedAttributeTotal([...(description.LocalSecondaryIndexes ?? []), ...indexes.filter((index) => index.IndexStatus !== 'DELETING')]);
   }
   return indexes.length === 0 && description.GlobalSecondaryIndexes === undefined ? undefined : indexes;
 }

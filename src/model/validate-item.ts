@@ -325,7 +325,7 @@ export interface IndexKeyShape {
   readonly key: KeyShape;
 }
 
-function checkIndexKeyPart(item: Item, indexName: string, name: string, type: KeyAttributeType): void {
+function checkIndexKeyPart(item: Item, indexName: string, name: string, type: KeyAttributeType, isHash: boolean): void {
   const value = item[name];
   // An item without an index key attribute is simply not in that (sparse) index.
   if (value === undefined) return;
@@ -340,20 +340,28 @@ function checkIndexKeyPart(item: Item, indexName: string, name: string, type: Ke
       `${not_valid_prefix}A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. IndexName: ${indexName}, IndexKey: ${name}`,
     );
   }
+  // An index key obeys the table's key limits: 2048 bytes for its partition key, 1024 for its
+  // sort key (DynamoDB names the index and both sizes; numbers always fit).
+  if (type === 'N') return;
+  const size = keyValueBytes(type, keyValue);
+  const max_bytes = isHash ? max_partition_key_bytes : max_sort_key_bytes;
+  if (size > max_bytes) {
+    throw validationError(`${invalid_prefix}Size limit exceeded for Index Key ${name} Actual Size: ${size} bytes Max Size: ${max_bytes} bytes IndexName: ${indexName}`);
+  }
 }
 
 /**
  * Checks the secondary-index key attributes an item carries (after `validateItemKeyAttributes`),
  * index by index in the order given, partition key first: a present index key attribute must
- * have the index's type and must not be an empty S or B. Absent attributes are fine (sparse
- * indexes).
+ * have the index's type, must not be an empty S or B, and must fit the key size limits. Absent
+ * attributes are fine (sparse indexes).
  */
 export function validateItemIndexKeyAttributes(indexes: readonly IndexKeyShape[], item: Item): void {
   for (let i = 0; i < indexes.length; i++) {
     const index = indexes[i]!;
-    checkIndexKeyPart(item, index.indexName, index.key.hashName, index.key.hashType);
+    checkIndexKeyPart(item, index.indexName, index.key.hashName, index.key.hashType, true);
     if (index.key.rangeName !== undefined && index.key.rangeType !== undefined) {
-      checkIndexKeyPart(item, index.indexName, index.key.rangeName, index.key.rangeType);
+      checkIndexKeyPart(item, index.indexName, index.key.rangeName, index.key.rangeType, false);
     }
   }
 }

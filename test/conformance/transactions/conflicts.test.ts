@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -14,6 +16,9 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import { createInProcessHandler } from '../../../src/server/in-process-handler.js';
+import { test_credentials } from '../../helpers/test-server.js';
 import { createTable, startTransactionService, type TransactionService } from './transaction-service.js';
 
 let db: TransactionService;
@@ -25,7 +30,7 @@ before(async () => {
 after(() => db.close());
 
 /** Starts a transaction that puts `a` and `b`, held prepared until the returned release is called. */
-async function holdTransaction(tag: string): Promise<{ readonly done: Promise<unknown>; release(): void }> {
+async function holdTransaction(tag: string, table = 'conflicts'): Promise<{ readonly done: Promise<unknown>; release(): void }> {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   let prepared!: () => void;
@@ -38,8 +43,8 @@ async function holdTransaction(tag: string): Promise<{ readonly done: Promise<un
   const done = db.client.send(
     new TransactWriteItemsCommand({
       TransactItems: [
-        { Put: { TableName: 'conflicts', Item: { pk: { S: `${tag}-a` }, by: { S: 'txn' } } } },
-        { Put: { TableName: 'conflicts', Item: { pk: { S: `${tag}-b` }, by: { S: 'txn' } } } },
+        { Put: { TableName: table, Item: { pk: { S: `${tag}-a` }, by: { S: 'txn' } } } },
+        { Put: { TableName: table, Item: { pk: { S: `${tag}-b` }, by: { S: 'txn' } } } },
       ],
     }),
   );
@@ -69,6 +74,58 @@ describe('conflicts with a transaction in flight', () => {
     assert.deepEqual((await db.client.send(new GetItemCommand({ TableName: 'conflicts', Key: { pk: { S: 'single-a' } } }))).Item, { pk: { S: 'single-a' }, by: { S: 'txn' } });
     // Released: single-item writes go through again.
     await db.client.send(new PutItemCommand({ TableName: 'conflicts', Item: { pk: { S: 'single-a' }, by: { S: 'put' } } }));
+  });
+
+  test('BatchWriteItem touching a held item fails with TransactionConflictException and writes nothing', async () => {
+    const txn = await holdTransaction('batch');
+    const batch = (writes: Record<string, unknown>[]): Promise<unknown> =>
+      db.client.send(new BatchWriteItemCommand({ RequestItems: { conflicts: writes as never } }));
+    await expectConflict(batch([{ PutRequest: { Item: { pk: { S: 'batch-free' } } } }, { PutRequest: { Item: { pk: { S: 'batch-a' }, by: { S: 'batch' } } } }]));
+    await expectConflict(batch([{ DeleteRequest: { Key: { pk: { S: 'batch-b' } } } }]));
+    assert.equal((await db.client.send(new GetItemCommand({ TableName: 'conflicts', Key: { pk: { S: 'batch-free' } } }))).Item, undefined, 'a batch refused for a conflict writes nothing');
+    // A batch of free items goes through while the transaction holds its own.
+    await batch([{ PutRequest: { Item: { pk: { S: 'batch-free' } } } }]);
+    txn.release();
+    await txn.done;
+    assert.deepEqual((await db.client.send(new GetItemCommand({ TableName: 'conflicts', Key: { pk: { S: 'batch-a' } } }))).Item, { pk: { S: 'batch-a' }, by: { S: 'txn' } });
+    await batch([{ PutRequest: { Item: { pk: { S: 'batch-a' }, by: { S: 'batch' } } } }]);
+    assert.deepEqual((await db.client.send(new GetItemCommand({ TableName: 'conflicts', Key: { pk: { S: 'batch-a' } } }))).Item, { pk: { S: 'batch-a' }, by: { S: 'batch' } });
+  });
+
+  test("a transaction's stream records appear only once it commits", async () => {
+    const created = await db.client.send(
+      new CreateTableCommand({
+        TableName: 'conflicts_streamed',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+      }),
+    );
+    const streamArn = created.TableDescription!.LatestStreamArn!;
+    const streams = new DynamoDBStreamsClient({ requestHandler: createInProcessHandler(db.service), region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
+    const records = async (): Promise<_Record[]> => {
+      const out: _Record[] = [];
+      const description = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+      for (const shard of description.StreamDescription!.Shards!) {
+        const iterator = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }));
+        out.push(...((await streams.send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator! }))).Records ?? []));
+      }
+      return out;
+    };
+    try {
+      await db.client.send(new PutItemCommand({ TableName: 'conflicts_streamed', Item: { pk: { S: 'before' } } }));
+      const txn = await holdTransaction('streamed', 'conflicts_streamed');
+      const whilePrepared = await records();
+      assert.deepEqual(whilePrepared.map((record) => record.dynamodb!.Keys!['pk']!.S), ['before'], 'a prepared transaction has no stream record yet');
+      txn.release();
+      await txn.done;
+      const afterCommit = await records();
+      assert.deepEqual(afterCommit.map((record) => record.dynamodb!.Keys!['pk']!.S).sort(), ['before', 'streamed-a', 'streamed-b']);
+      assert.ok(afterCommit.every((record) => record.eventName === 'INSERT'));
+    } finally {
+      streams.destroy();
+    }
   });
 
   test('a second transaction on a held item is cancelled with TransactionConflict for that action', async () => {

@@ -83,4 +83,19 @@ describe('TransactGetItems', () => {
     );
     await expectValidation([{ Get: { TableName: 'tg_b', Key: { pk: { S: 'y' } } } }], 'The provided key element does not match the schema');
   });
+  test('items of more than 4 MB together are refused; fewer within the limit are read', async () => {
+    await createTable(db.client, 'tg_big');
+    // 11 items of ~390 KB: 4.2 MB together. Ten of them (3.8 MB) are within the limit.
+    const value = 'v'.repeat(390 * 1024);
+    for (let i = 0; i < 11; i++) await db.client.send(new PutItemCommand({ TableName: 'tg_big', Item: { pk: { S: `big${i}` }, v: { S: value } } }));
+    const gets = (count: number): TransactGetItem[] => Array.from({ length: count }, (_, i) => ({ Get: { TableName: 'tg_big', Key: { pk: { S: `big${i}` } } } }));
+    const ten = await db.client.send(new TransactGetItemsCommand({ TransactItems: gets(10) }));
+    assert.equal(ten.Responses?.length, 10);
+    await expectValidation(gets(11), 'Transaction size has exceeded the maximum allowed size');
+    // A projection does not make the items read smaller.
+    await expectValidation(
+      gets(11).map((get) => ({ Get: { ...get.Get!, ProjectionExpression: 'pk' } })),
+      'Transaction size has exceeded the maximum allowed size',
+    );
+  });
 });

@@ -184,4 +184,17 @@ describe('validateItemKeyAttributes', () => {
     assertValidation(() => validateItemIndexKeyAttributes(indexes, { g: { S: '' } }), 'One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: gsi1, IndexKey: g');
     assertValidation(() => validateItemIndexKeyAttributes(indexes, { g: { S: 'x' }, h: { B: '' } }), 'One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty binary value. IndexName: gsi1, IndexKey: h');
   });
+
+  test('index keys: at most 2048 bytes for the partition key, 1024 for the sort key (UTF-8 or decoded bytes)', () => {
+    const indexes = [{ indexName: 'gsi1', key: { hashName: 'g', hashType: 'S' as const, rangeName: 'h', rangeType: 'B' as const } }];
+    validateItemIndexKeyAttributes(indexes, { g: { S: 'é'.repeat(1024) }, h: { B: Buffer.alloc(1024).toString('base64') } });
+    assertValidation(
+      () => validateItemIndexKeyAttributes(indexes, { g: { S: 'é'.repeat(1025) } }),
+      `${invalid}Size limit exceeded for Index Key g Actual Size: 2050 bytes Max Size: 2048 bytes IndexName: gsi1`,
+    );
+    assertValidation(
+      () => validateItemIndexKeyAttributes(indexes, { g: { S: 'x' }, h: { B: Buffer.alloc(1025).toString('base64') } }),
+      `${invalid}Size limit exceeded for Index Key h Actual Size: 1025 bytes Max Size: 1024 bytes IndexName: gsi1`,
+    );
+  });
 });
