@@ -371,6 +371,13 @@ class KvTableStore implements TableStore {
    * between that save's transaction and its commit the cache still holds the old record.
    */
   private readonly streamChanges = new Map<string, number>();
+  /**
+   * Catalog entries a `saveTable` has written in a storage transaction that is not yet
+   * committed, by table id. Storage transactions run one after another but commit in groups
+   * (lmdb-store.ts), so a write queued behind a catalog change runs before `saveTable` resolves
+   * and updates the cache; it reads its table's indexes through `latest`.
+   */
+  private readonly staged = new Map<string, CatalogEntry>();
 
   constructor(
     private readonly kv: KvStore,
@@ -452,50 +459,69 @@ class KvTableStore implements TableStore {
   private async saveTableRecord(record: TableRecord): Promise<void> {
     const known = this.byId.get(record.id) ?? (this.dropped.has(record.id) ? 'dropped' : undefined);
     const added: string[] = [];
-    const entry = await this.kv.write((txn): CatalogEntry => {
-      const storedBytes = txn.get(catalogKey(record.name));
-      const stored = storedBytes === undefined ? undefined : parseCatalogEntry(storedBytes);
-      if (stored !== undefined && stored.record.id !== record.id) throw resourceInUse(`Table already exists: ${record.name}`);
-      if (stored === undefined && known !== undefined) throw resourceNotFound();
-      if (stored !== undefined) {
-        // An existing table: the store's partition map wins (see TableStore.saveTable).
-        const next = catalogEntry(withPartitionsOf(record, stored.record), stored.ordinal);
-        txn.put(catalogKey(record.name), JSON.stringify({ ordinal: next.ordinal, record: next.record }));
-        const before = stored.record.indexes ?? [];
-        const after = record.indexes ?? [];
-        for (const index of before) {
-          if (after.some((other) => other.name === index.name)) continue;
-          deleteRange(txn, indexRange(stored.ordinal, index.name));
-          txn.delete(indexStatsKey(stored.ordinal, index.name));
-          txn.delete(backfillKey(stored.ordinal, index.name));
+    let staged: CatalogEntry | undefined;
+    try {
+      const entry = await this.kv.write((txn): CatalogEntry => {
+        const storedBytes = txn.get(catalogKey(record.name));
+        const stored = storedBytes === undefined ? undefined : parseCatalogEntry(storedBytes);
+        if (stored !== undefined && stored.record.id !== record.id) throw resourceInUse(`Table already exists: ${record.name}`);
+        if (stored === undefined && known !== undefined) throw resourceNotFound();
+        if (stored !== undefined) {
+          // An existing table: the store's partition map wins (see TableStore.saveTable).
+          const next = catalogEntry(withPartitionsOf(record, stored.record), stored.ordinal);
+          txn.put(catalogKey(record.name), JSON.stringify({ ordinal: next.ordinal, record: next.record }));
+          const before = stored.record.indexes ?? [];
+          const after = record.indexes ?? [];
+          for (const index of before) {
+            if (after.some((other) => other.name === index.name)) continue;
+            deleteRange(txn, indexRange(stored.ordinal, index.name));
+            txn.delete(indexStatsKey(stored.ordinal, index.name));
+            txn.delete(backfillKey(stored.ordinal, index.name));
+          }
+          for (const index of after) {
+            if (before.some((other) => other.name === index.name)) continue;
+            txn.put(indexStatsKey(stored.ordinal, index.name), encodeStats(0, 0));
+            txn.put(backfillKey(stored.ordinal, index.name), backfill_from_start);
+            added.push(index.name);
+          }
+          // Writes committed in the same group commit run after this work but before the catalog
+          // cache learns the new record: they must already maintain the new set of indexes, or a
+          // write would add an entry to a removed index (whose statistics are gone) or count an
+          // entry a backfill has not yet added. An added index is marked backfilling for them.
+          staged = next;
+          this.staged.set(record.id, next);
+          if (added.length > 0) {
+            let names = this.backfilling.get(stored.ordinal);
+            if (names === undefined) this.backfilling.set(stored.ordinal, (names = new Set()));
+            for (const name of added) names.add(name);
+          }
+          return next;
         }
-        for (const index of after) {
-          if (before.some((other) => other.name === index.name)) continue;
-          txn.put(indexStatsKey(stored.ordinal, index.name), encodeStats(0, 0));
-          txn.put(backfillKey(stored.ordinal, index.name), backfill_from_start);
-          added.push(index.name);
-        }
+        assertPartitionMap(record.partitions);
+        const ordinal = readCounter(txn, metaKey('next-ordinal')) || 1;
+        assert(ordinal < max_table_ordinal, 'table ordinals are not exhausted');
+        txn.put(metaKey('next-ordinal'), encodeCounter(ordinal + 1));
+        const next = catalogEntry(record, ordinal);
+        txn.put(catalogKey(record.name), JSON.stringify({ ordinal, record }));
+        txn.put(statsKey(ordinal), encodeStats(0, 0));
+        for (const partition of record.partitions) txn.put(partitionStatsKey(ordinal, partition.id), encodeStats(0, 0));
+        // A new table has no items: its indexes start complete.
+        for (const index of record.indexes ?? []) txn.put(indexStatsKey(ordinal, index.name), encodeStats(0, 0));
         return next;
-      }
-      assertPartitionMap(record.partitions);
-      const ordinal = readCounter(txn, metaKey('next-ordinal')) || 1;
-      assert(ordinal < max_table_ordinal, 'table ordinals are not exhausted');
-      txn.put(metaKey('next-ordinal'), encodeCounter(ordinal + 1));
-      const next = catalogEntry(record, ordinal);
-      txn.put(catalogKey(record.name), JSON.stringify({ ordinal, record }));
-      txn.put(statsKey(ordinal), encodeStats(0, 0));
-      for (const partition of record.partitions) txn.put(partitionStatsKey(ordinal, partition.id), encodeStats(0, 0));
-      // A new table has no items: its indexes start complete.
-      for (const index of record.indexes ?? []) txn.put(indexStatsKey(ordinal, index.name), encodeStats(0, 0));
-      return next;
-    });
-    // A split that committed after this transaction read the map may already be cached: keep it.
-    const cached = this.byId.get(entry.record.id);
-    const splitsSince = (cached?.record.closedPartitions?.length ?? 0) > (entry.record.closedPartitions?.length ?? 0);
-    this.remember(splitsSince ? catalogEntry(withPartitionsOf(entry.record, cached!.record), entry.ordinal) : entry);
-    const running = this.backfilling.get(entry.ordinal);
-    if (running !== undefined) for (const name of running) if (!entry.record.indexes?.some((index) => index.name === name)) running.delete(name);
-    for (const name of added) this.startBackfill(entry.record.id, entry.ordinal, name);
+      });
+      // A split that committed after this transaction read the map may already be cached: keep it.
+      const cached = this.byId.get(entry.record.id);
+      const splitsSince = (cached?.record.closedPartitions?.length ?? 0) > (entry.record.closedPartitions?.length ?? 0);
+      this.remember(splitsSince ? catalogEntry(withPartitionsOf(entry.record, cached!.record), entry.ordinal) : entry);
+      const running = this.backfilling.get(entry.ordinal);
+      if (running !== undefined) for (const name of running) if (!entry.record.indexes?.some((index) => index.name === name)) running.delete(name);
+      for (const name of added) this.startBackfill(entry.record.id, entry.ordinal, name);
+    } catch (error) {
+      if (staged !== undefined) for (const name of added) this.backfilling.get(staged.ordinal)?.delete(name);
+      throw error;
+    } finally {
+      if (staged !== undefined && this.staged.get(record.id) === staged) this.staged.delete(record.id);
+    }
   }
 
   async dropTable(name: string): Promise<void> {
@@ -578,7 +604,7 @@ class KvTableStore implements TableStore {
 
       // The current record, read now: a split whose transaction ran before this one routes it,
       // and a stream change that committed before it decides what its change record keeps.
-      const current = this.byId.get(table.id) ?? entry;
+      const current = this.latest(table.id) ?? entry;
       const partition = routePartition(this.pendingRoutes.get(table.id) ?? current.record.partitions, encoded.hash);
       const partitionKey = partitionStatsKey(ordinal, partition.id);
       const partitionBytes = txn.get(partitionKey);
@@ -941,7 +967,7 @@ class KvTableStore implements TableStore {
   private backfillBatch(txn: KvWriteTxn, tableId: string, ordinal: number, indexName: string): { readonly done: boolean; readonly indexed: number } {
     const cursorKey = backfillKey(ordinal, indexName);
     const cursor = txn.get(cursorKey);
-    const entry = this.byId.get(tableId);
+    const entry = this.latest(tableId);
     const index = entry?.record.indexes?.find((candidate) => candidate.name === indexName);
     // No cursor: the index or its table was removed, or the backfill finished.
     if (cursor === undefined || entry === undefined || index === undefined) return { done: true, indexed: 0 };
@@ -1020,6 +1046,11 @@ class KvTableStore implements TableStore {
   private readerFor(options: ReadOptions | undefined): KvReader {
     if (options?.eventual !== true || this.eventualReads === undefined) return this.kv;
     return this.eventualReads.readerAsOf(this.clock.now() - this.eventualReads.lag_ms);
+  }
+
+  /** A table's entry as the storage transaction running now sees it (see `staged`). */
+  private latest(tableId: string): CatalogEntry | undefined {
+    return this.staged.get(tableId) ?? this.byId.get(tableId);
   }
 
   /** The store's entry for a table an action holds; a dropped or unknown table is not found. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Item, KeyShape } from '../../../src/model/attribute-value.js';
 import { itemSize } from '../../../src/model/item-size.js';
 import { inIndex, projectEntry } from '../../../src/partition/index-entries.js';
+import { catalogKey, indexRange, indexStatsKey } from '../../../src/partition/layout.js';
 import { openTableStore } from '../../../src/partition/open-table-store.js';
 import { hash_space_end, hash_space_start, initialPartitions } from '../../../src/partition/partition-map.js';
 import type { SecondaryIndex, TableRecord, TableStore } from '../../../src/partition/table-store.js';
@@ -185,6 +186,44 @@ describe('secondary indexes in the table store', () => {
     await waitForBackfill(store, reopened, 'byType');
     checkIndexes(store, reopened, [gsiInclude]);
     await store.dropTable('restart');
+    await store.close();
+    await kv.close();
+  });
+  test('writes queued behind the removal or addition of a GSI keep it exact (LMDB group commit)', async () => {
+    const path = join(root, 'drop-race');
+    const kv = await openLmdbStore({ path, durability: 'relaxed' });
+    const store = await openTableStore(kv, clock);
+    const withIndex = tableRecord('drop-race', [lsi, gsiInclude]);
+    await store.saveTable(withIndex);
+    const put = (i: number, color = 'red'): Promise<unknown> => {
+      const key = { pk: { S: `p${i % 5}` }, sk: { N: String(i) } };
+      return store.writeItem(withIndex, key, () => ({ ...key, score: { N: String(i) }, type: { S: 'user' }, name: { S: `n${i}` }, color: { S: color } }));
+    };
+    for (let i = 0; i < 20; i++) await put(i);
+    // The removal and the writes are queued together, so LMDB runs them in one group commit:
+    // the writes run after the removal's transaction work but before the removal resolves.
+    const withoutIndex: TableRecord = { ...withIndex, indexes: [lsi] };
+    const removal = store.saveTable(withoutIndex);
+    const writes: Promise<unknown>[] = [];
+    for (let i = 20; i < 60; i++) writes.push(put(i));
+    const settled = await Promise.allSettled([removal, ...writes]);
+    assert.deepEqual(settled.filter((outcome) => outcome.status === 'rejected'), [], 'every write and the removal succeed');
+    const current = store.getTable('drop-race')!;
+    assert.equal(allItems(store, current).length, 60);
+    checkIndexes(store, current, [lsi]);
+    const ordinal = (JSON.parse(Buffer.from(kv.get(catalogKey('drop-race'))!).toString('utf8')) as { ordinal: number }).ordinal;
+    assert.deepEqual([...kv.range(indexRange(ordinal, gsiInclude.name))], [], 'no entry is left in the removed index');
+    assert.equal(kv.get(indexStatsKey(ordinal, gsiInclude.name)), undefined);
+    // Adding it back with writes in the same group commit: the writes that update indexed items
+    // run before the backfill has added their entries, and must not count entries not there.
+    const readded = store.saveTable(withIndex);
+    const moves: Promise<unknown>[] = [];
+    for (let i = 0; i < 60; i += 2) moves.push(put(i, 'blue'));
+    const settledAgain = await Promise.allSettled([readded, ...moves]);
+    assert.deepEqual(settledAgain.filter((outcome) => outcome.status === 'rejected'), []);
+    await waitForBackfill(store, withIndex, gsiInclude.name);
+    checkIndexes(store, store.getTable('drop-race')!, [lsi, gsiInclude]);
+    await store.dropTable('drop-race');
     await store.close();
     await kv.close();
   });
