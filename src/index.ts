@@ -90,6 +90,12 @@ export interface DynabaseOptions {
   readonly throughput?: ThroughputMode;
   /** Item bytes a partition holds before it splits in two; default 10 GB, as DynamoDB. */
   readonly partitionMaxSizeBytes?: number;
+  /**
+   * The largest item collection (a partition-key value's items plus their LSI entries) of a
+   * table with LSIs, in bytes; default 10 GB, as DynamoDB. Lower it to test
+   * ItemCollectionSizeLimitExceededException with a few items.
+   */
+  readonly itemCollectionMaxBytes?: number;
 }
 
 export interface Dynabase {
@@ -234,8 +240,14 @@ function configFrom(options: DynabaseOptions): Config {
     clock: clockFrom(options.clock),
     eventualLag_ms: delay('eventualLagMs', options.eventualLagMs),
     throughput: options.throughput ?? defaultConfig.throughput,
-    quotas: { ...defaultConfig.quotas, partitionMaxSizeBytes: partitionMaxSize(options.partitionMaxSizeBytes) },
+    quotas: { ...defaultConfig.quotas, partitionMaxSizeBytes: partitionMaxSize(options.partitionMaxSizeBytes), itemCollectionMax_bytes: itemCollectionMax(options.itemCollectionMaxBytes) },
   };
+}
+
+function itemCollectionMax(value: number | undefined): number {
+  if (value === undefined) return defaultConfig.quotas.itemCollectionMax_bytes;
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`startDynabase: itemCollectionMaxBytes must be a positive integer, got ${value}`);
+  return value;
 }
 
 function clockFrom(clock: DynabaseOptions['clock']): Clock {

@@ -56,6 +56,11 @@ export const transaction_token_ttl_ms = 10 * 60 * 1000;
 
 /** LSIs: 5 per table; GSIs: 20 per table by default (adjustable, see config). */
 export const max_local_secondary_indexes = 5;
+/**
+ * A table with LSIs holds at most 10 GB per partition-key value: its items plus their LSI entries
+ * (developer guide, "Item collection size limit"). The default of the adjustable quota in config.
+ */
+export const max_item_collection_bytes = 10 * 1024 * MB;
 /** INCLUDE projections: 100 non-key attributes over all of a table's indexes. */
 export const max_projected_non_key_attributes = 100;
 

@@ -29,6 +29,9 @@ const usage = `Usage: dynabase [flags]
                            24 hours trimmed (default 1000)
   --eventual-lag-ms <ms>   eventually consistent reads (ConsistentRead false, GSI reads) see the
                            state as of this long ago, as a lagging DynamoDB replica may (default 0)
+  --item-collection-max-bytes <n>
+                           largest item collection (a partition-key value's items and LSI
+                           entries) of a table with LSIs (default 10737418240, DynamoDB's 10 GB)
   --clock <mode>           system (default), or manual: time starts now and moves only when told
                            (POST /_dynabase/clock {"advance_ms": N}); table state delays, TTL,
                            stream retention and capacity all follow it, and expiry and trimming
@@ -79,6 +82,7 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
         'delete-table-ms': { type: 'string' },
         'update-ttl-ms': { type: 'string' },
         'sweep-interval-ms': { type: 'string' },
+        'item-collection-max-bytes': { type: 'string' },
         clock: { type: 'string' },
         'eventual-lag-ms': { type: 'string' },
         throughput: { type: 'string' },
@@ -123,6 +127,9 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
       ...(values['partition-max-size-bytes'] === undefined
         ? {}
         : { partitionMaxSizeBytes: positiveIntegerFlag('--partition-max-size-bytes', values['partition-max-size-bytes']) }),
+      ...(values['item-collection-max-bytes'] === undefined
+        ? {}
+        : { itemCollectionMaxBytes: integerFlag('--item-collection-max-bytes', values['item-collection-max-bytes'], Number.MAX_SAFE_INTEGER) }),
     },
     dataDirShown: dataDir === undefined ? 'in memory' : `data in ${dataDir} (${durability})`,
   };

@@ -26,12 +26,13 @@ export async function openService(config: Config): Promise<Service> {
   let store;
   try {
     const partitionMaxSize_bytes = config.quotas.partitionMaxSizeBytes;
+    const itemCollectionMax_bytes = config.quotas.itemCollectionMax_bytes;
     if (config.eventualLag_ms > 0) {
       const versioned = withVersionHistory(kv, config.clock, config.eventualLag_ms);
       kv = versioned;
-      store = await openTableStore(kv, config.clock, { partitionMaxSize_bytes, eventualReads: { lag_ms: config.eventualLag_ms, readerAsOf: versioned.readerAsOf } });
+      store = await openTableStore(kv, config.clock, { partitionMaxSize_bytes, itemCollectionMax_bytes, eventualReads: { lag_ms: config.eventualLag_ms, readerAsOf: versioned.readerAsOf } });
     } else {
-      store = await openTableStore(kv, config.clock, { partitionMaxSize_bytes });
+      store = await openTableStore(kv, config.clock, { partitionMaxSize_bytes, itemCollectionMax_bytes });
     }
   } catch (error) {
     // E.g. a data directory written by an incompatible layout version: release the files.

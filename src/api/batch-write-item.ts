@@ -23,7 +23,7 @@ import { admitted, reported, throttled } from '../partition/admission-control.js
 import { keyOf, type TableRecord, type WriteOutcome } from '../partition/table-store.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
-import { checkIndexKeys, writeConsumedCapacity } from './secondary-indexes.js';
+import { checkIndexKeys, itemCollectionMetricsByTable, writeConsumedCapacity } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { chargeWrite, checkIndexBackPressure, indexWriteUnitsOf, write_reserved_units } from './throughput.js';
 import { checkRequest } from './validation/check-request.js';
@@ -122,6 +122,7 @@ export const batchWriteItem: Action = {
     const unprocessed: JsonObject = {};
     let processed = 0;
     let firstThrottled: TableRecord | undefined;
+    const written: { tableName: string; table: TableRecord; key: Item; outcome: WriteOutcome }[] = [];
     for (const { table, tableName, writes } of plan) {
       const left: JsonObject[] = [];
       const done = await Promise.all(
@@ -156,6 +157,7 @@ export const batchWriteItem: Action = {
         }
         processed++;
         const { outcome } = result;
+        written.push({ tableName, table, key: write.key, outcome });
         const size_bytes = Math.max(outcome.next === undefined ? 0 : itemSize(outcome.next), outcome.previous === undefined ? 0 : itemSize(outcome.previous));
         const writeUnits = writeCapacityUnits(size_bytes);
         units += writeUnits;
@@ -169,6 +171,8 @@ export const batchWriteItem: Action = {
     if (processed === 0 && firstThrottled !== undefined) throw admission.batchThrottleError(firstThrottled);
     const response: JsonObject = { UnprocessedItems: unprocessed };
     if (body.ReturnConsumedCapacity === 'TOTAL' || body.ReturnConsumedCapacity === 'INDEXES') response['ConsumedCapacity'] = capacities;
+    const metrics = itemCollectionMetricsByTable(body.ReturnItemCollectionMetrics, written);
+    if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
     return response;
   },
 };

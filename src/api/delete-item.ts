@@ -11,7 +11,7 @@ import type { Item } from '../model/attribute-value.js';
 import { admitted, reported } from '../partition/admission-control.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
-import { writeConsumedCapacity } from './secondary-indexes.js';
+import { writeConsumedCapacity, writeItemCollectionMetrics } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { admitOrThrow, chargeFailedWrite, chargeWrite, checkIndexBackPressure, indexWriteUnitsOf, write_reserved_units } from './throughput.js';
 import { checkExpressionParameters, checkReturnValuesOldOrNone, enforceCondition, prepareCondition } from './item-expressions.js';
@@ -79,6 +79,8 @@ export const deleteItem: Action = {
     chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
     const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, units, indexUnits);
     if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+    const metrics = writeItemCollectionMetrics(body.ReturnItemCollectionMetrics, table, key, outcome);
+    if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
     return response;
   },
 };

@@ -15,7 +15,7 @@ import { keyOf } from '../partition/table-store.js';
 import { validationError } from '../errors.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
-import { writeConsumedCapacity, checkIndexKeys } from './secondary-indexes.js';
+import { writeConsumedCapacity, checkIndexKeys, writeItemCollectionMetrics } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { admitOrThrow, chargeFailedWrite, chargeWrite, checkIndexBackPressure, indexWriteUnitsOf, write_reserved_units } from './throughput.js';
 import { checkExpressionParameters, checkReturnValuesOldOrNone, enforceCondition, prepareCondition } from './item-expressions.js';
@@ -87,6 +87,8 @@ export const putItem: Action = {
     chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
     const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, units, indexUnits);
     if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+    const metrics = writeItemCollectionMetrics(body.ReturnItemCollectionMetrics, table, item, outcome);
+    if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
     return response;
   },
 };

@@ -8,7 +8,7 @@ import { itemSize } from '../model/item-size.js';
 import { validateItemIndexKeyAttributes, type IndexKeyShape } from '../model/validate-item.js';
 import { validationError } from '../errors.js';
 import { inIndex, projectedNames, projectEntry } from '../partition/index-entries.js';
-import { keyOf, type IndexProjection, type SecondaryIndex, type TableRecord, type TableStore } from '../partition/table-store.js';
+import { keyOf, type IndexProjection, type SecondaryIndex, type TableRecord, type TableStore, type WriteOutcome } from '../partition/table-store.js';
 import type { JsonObject } from './action.js';
 import type { AttributeDefinition, Projection, TableDescription } from './table-description.js';
 
@@ -177,4 +177,45 @@ export function needsTableFetch(index: SecondaryIndex, tableKey: KeyShape, selec
 /** Completes an LSI entry from the table's item (undefined if the item went meanwhile). */
 export function tableFetcher(store: TableStore, table: TableRecord): (entry: Item) => Item | undefined {
   return (entry) => store.getItem(table, keyOf(table.key, entry));
+}
+
+const bytes_per_gb = 1024 * 1024 * 1024;
+
+/**
+ * ItemCollectionMetrics of a write to a table with LSIs (ReturnItemCollectionMetrics SIZE): the
+ * partition-key value and the collection's size as a [lower, upper] estimate in GB. DynamoDB
+ * documents a range, not its width; Dynabase gives the whole gigabytes below and above the
+ * exact size ([0, 1] for any collection under 1 GB, as DynamoDB's documented examples show).
+ */
+export function itemCollectionMetrics(table: TableRecord, key: Item, size_bytes: number): JsonObject {
+  const lower_gb = Math.floor(size_bytes / bytes_per_gb);
+  return { ItemCollectionKey: { [table.key.hashName]: key[table.key.hashName]! }, SizeEstimateRangeGB: [lower_gb, lower_gb + 1] };
+}
+
+/** ItemCollectionMetrics of one write when asked for and the table has LSIs, else undefined. */
+export function writeItemCollectionMetrics(returnItemCollectionMetrics: string | undefined, table: TableRecord, key: Item, outcome: WriteOutcome): JsonObject | undefined {
+  if (returnItemCollectionMetrics !== 'SIZE' || outcome.itemCollectionSize_bytes === undefined) return undefined;
+  return itemCollectionMetrics(table, key, outcome.itemCollectionSize_bytes);
+}
+
+/**
+ * BatchWriteItem's and TransactWriteItems' ItemCollectionMetrics: per table name, one entry per
+ * item collection written (its size after the last write to it), for tables with LSIs only.
+ */
+export function itemCollectionMetricsByTable(
+  returnItemCollectionMetrics: string | undefined,
+  writes: readonly { readonly tableName: string; readonly table: TableRecord; readonly key: Item; readonly outcome: WriteOutcome }[],
+): JsonObject | undefined {
+  if (returnItemCollectionMetrics !== 'SIZE') return undefined;
+  const byTable = new Map<string, Map<string, JsonObject>>();
+  for (const { tableName, table, key, outcome } of writes) {
+    if (outcome.itemCollectionSize_bytes === undefined) continue;
+    let collections = byTable.get(tableName);
+    if (collections === undefined) byTable.set(tableName, (collections = new Map()));
+    collections.set(JSON.stringify(key[table.key.hashName]), itemCollectionMetrics(table, key, outcome.itemCollectionSize_bytes));
+  }
+  if (byTable.size === 0) return undefined;
+  const metrics: JsonObject = {};
+  for (const [tableName, collections] of byTable) metrics[tableName] = [...collections.values()];
+  return metrics;
 }

@@ -39,7 +39,7 @@ import { chargeWrite, indexWriteUnitsOf } from './throughput.js';
 import type { Action, JsonObject, ServiceContext } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
-import { checkIndexKeys } from './secondary-indexes.js';
+import { checkIndexKeys, itemCollectionMetricsByTable } from './secondary-indexes.js';
 import { capacityByTable, duplicate_item_message, throttleReason, transaction_too_large_message, type TransactionCharge } from './transaction-requests.js';
 import { checkRequest } from './validation/check-request.js';
 import { expressionAttributeNames, expressionAttributeValues, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from './validation/common-shapes.js';
@@ -304,7 +304,12 @@ async function execute(
     chargeWrite(admission, table, slots[i]!, verdicts[i]!, units, indexUnits, reserved[i]!);
     return indexUnits === undefined ? { tableName: action.tableName, units } : { tableName: action.tableName, units, indexes: table.indexes!, indexUnits };
   });
-  return withCapacity(body, charges);
+  const response = withCapacity(body, charges);
+  // Writes only: a ConditionCheck affects no item collection.
+  const written = writes.flatMap((write, i) => (planned[i]!.kind === 'check' ? [] : [{ tableName: planned[i]!.tableName, table: write.table, key: write.key, outcome: outcomes[i]! }]));
+  const metrics = itemCollectionMetricsByTable(body.ReturnItemCollectionMetrics, written);
+  if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
+  return response;
 }
 
 /** A retry of a committed transaction: nothing is written; reading the items is what it costs. */

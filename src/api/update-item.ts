@@ -20,7 +20,7 @@ import { applyUpdate, checkKeyAttributesNotUpdated } from '../expr/update.js';
 import { admitted, reported } from '../partition/admission-control.js';
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
-import { checkIndexKeys, writeConsumedCapacity } from './secondary-indexes.js';
+import { checkIndexKeys, writeConsumedCapacity, writeItemCollectionMetrics } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { admitOrThrow, chargeFailedWrite, chargeWrite, checkIndexBackPressure, indexWriteUnitsOf, write_reserved_units } from './throughput.js';
 import { checkExpressionParameters, enforceCondition } from './item-expressions.js';
@@ -114,6 +114,8 @@ export const updateItem: Action = {
     chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
     const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, units, indexUnits);
     if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+    const metrics = writeItemCollectionMetrics(body.ReturnItemCollectionMetrics, table, key, outcome);
+    if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
     return response;
   },
 };

@@ -15,6 +15,8 @@
  *   0x07 index stats 0x07 + ordinal + index name             → entry count, size bytes (as 0x04)
  *   0x08 backfills 0x08 + ordinal + index name               → storage key of the last item indexed
  *   0x09 partition stats 0x09 + ordinal + partition id       → item count, size bytes (as 0x04)
+ *   0x0a collections 0x0a + ordinal + key hash (8 bytes) + partition-key part
+ *                                                            → item-collection size bytes (u64 BE)
  *
  * Why this shape:
  * - Tables are named in keys by a 4-byte ordinal (allocated from meta, never reused), not by their
@@ -40,6 +42,9 @@
  *   an index is one contiguous range and an index Scan walks hash order; the table key closes
  *   the entry key, so items sharing index keys have distinct entries. An LSI has the table's
  *   partition key, so its entries hash like their items.
+ * - A table with LSIs keeps, per partition-key value, the size of its item collection (its items
+ *   plus their LSI entries), rewritten with each write, so the 10 GB limit and
+ *   ItemCollectionMetrics need no scan. No record means an empty collection.
  * - A backfill record exists while an index added to a populated table is being filled; it holds
  *   the position reached, so a restart resumes there.
  *
@@ -61,6 +66,7 @@ const index_tag = 0x06;
 const index_stats_tag = 0x07;
 const backfill_tag = 0x08;
 const partition_stats_tag = 0x09;
+const collection_tag = 0x0a;
 
 const ordinal_bytes = 4;
 const hash_bytes = 8;
@@ -336,4 +342,19 @@ export function parseBackfillKey(key: Uint8Array): { readonly ordinal: number; r
   assert(key[0] === backfill_tag && key.length === 1 + ordinal_bytes + 1 + key[1 + ordinal_bytes]!, 'backfill key shape');
   const nameStart = 1 + ordinal_bytes + 1;
   return { ordinal: readU32(key, 1), indexName: Buffer.from(key.buffer, key.byteOffset + nameStart, key.length - nameStart).toString('latin1') };
+}
+
+// ---- item collections ----------------------------------------------------------------------
+
+/** The key of an item collection's size: table ordinal, partition-key hash, partition-key part. */
+export function collectionKey(ordinal: number, hash: string, partitionKeyPart: Uint8Array): Uint8Array {
+  const key = tagged(collection_tag, item_key_prefix_bytes + partitionKeyPart.length);
+  writeU32(key, 1, ordinal);
+  writeHash(key, 1 + ordinal_bytes, hash);
+  key.set(partitionKeyPart, item_key_prefix_bytes);
+  return key;
+}
+
+export function tableCollectionRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  return ordinalRange(collection_tag, ordinal);
 }

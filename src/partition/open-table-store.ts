@@ -9,9 +9,10 @@
  */
 import type { Clock } from '../clock.js';
 import { assert, DynamoError, resourceInUse, resourceNotFound } from '../errors.js';
+import { max_item_collection_bytes } from '../limits.js';
 import type { Item, KeyShape } from '../model/attribute-value.js';
 import { attributeValuesEqual } from '../model/compare.js';
-import { encodeKey } from '../model/key-codec.js';
+import { encodeKey, encodePartitionKeyPart } from '../model/key-codec.js';
 import { itemSize } from '../model/item-size.js';
 import type { KvReader, KvStore, KvWriteTxn } from '../storage/kv-store.js';
 import {
@@ -19,6 +20,7 @@ import {
   backfillsRange,
   catalogKey,
   catalogRange,
+  collectionKey,
   decodeCounter,
   decodeStats,
   encodeCounter,
@@ -38,6 +40,7 @@ import {
   partitionStatsKey,
   statsKey,
   tableBackfillRange,
+  tableCollectionRange,
   tableIndexRange,
   tableIndexStatsRange,
   tableLogHeadRange,
@@ -48,7 +51,7 @@ import { entryKey, inIndex, indexQueryRange, indexScanRange, projectEntry } from
 import { queryKeyRange, readItems, readItemTexts, scanKeyRange } from './item-ranges.js';
 import { assertPartitionMap, balancedSplitPoint, hashMidpoint, partitionHolds, rangeWidth, routePartition, splitPartition } from './partition-map.js';
 import { putTransactionToken, readTransactionToken } from './transaction-tokens.js';
-import { keyOf } from './table-store.js';
+import { ItemWriteFailed, keyOf } from './table-store.js';
 import type {
   ChangeKind,
   ChangeRecord,
@@ -99,6 +102,8 @@ export const default_partition_max_size_bytes = 10 * 1024 * 1024 * 1024;
 export interface TableStoreOptions {
   /** A partition whose items grow past this many bytes is split (a quota; tests set a few KB). */
   readonly partitionMaxSize_bytes?: number;
+  /** The largest item collection of a table with LSIs (DynamoDB: 10 GB; a quota, for tests). */
+  readonly itemCollectionMax_bytes?: number;
   /** Set with --eventual-lag-ms: where eventually consistent reads read. */
   readonly eventualReads?: EventualReads;
 }
@@ -121,6 +126,14 @@ interface SplitResult {
 /** A partition with no boundary to split at (one partition key), and its size then. */
 interface Unsplittable {
   readonly unsplittableAt_bytes: number;
+}
+
+/** DynamoDB's text for a write that would grow an item collection past its limit. */
+export const item_collection_too_large_message = 'Collection size exceeded.';
+
+/** The partition-key part of a (validated) key's encoding: what names its item collection. */
+function partitionKeyPartOf(shape: KeyShape, key: Item): Uint8Array {
+  return encodePartitionKeyPart(shape.hashType, (key[shape.hashName] as Record<string, string>)[shape.hashType]!);
 }
 
 /** A `writeItems` storage transaction, and the first error one of its writes threw. */
@@ -208,7 +221,7 @@ function addIndexStats(txn: KvWriteTxn, key: Uint8Array, countDelta: number, siz
  * write's transaction: an item leaving an index (or moving its index key) loses its entry, an
  * item in the index gets its projected entry, and an entry whose projection did not change is
  * not rewritten. For an index still being backfilled an old entry may not exist yet, so its
- * presence is read rather than assumed.
+ * presence is read rather than assumed. Returns how many bytes the entries grew by in all.
  */
 function maintainIndexes(
   txn: KvWriteTxn,
@@ -218,7 +231,8 @@ function maintainIndexes(
   previous: Item | undefined,
   next: Item | undefined,
   backfilling: ReadonlySet<string> | undefined,
-): void {
+): number {
+  let totalSizeDelta = 0;
   for (let i = 0; i < indexes.length; i++) {
     const index = indexes[i]!;
     const oldIn = previous !== undefined && inIndex(index, previous);
@@ -246,7 +260,9 @@ function maintainIndexes(
       sizeDelta += itemSize(newEntry!);
     }
     addIndexStats(txn, indexStatsKey(ordinal, index.name), countDelta, sizeDelta);
+    totalSizeDelta += sizeDelta;
   }
+  return totalSizeDelta;
 }
 
 /**
@@ -364,6 +380,7 @@ class KvTableStore implements TableStore {
   private readonly unsplittable = new Map<string, number>();
   private splitting: Promise<void> | undefined;
   private readonly partitionMaxSize_bytes: number;
+  private readonly itemCollectionMax_bytes: number;
   /** Eventually consistent reads see the store as of `lag_ms` ago (--eventual-lag-ms). */
   private readonly eventualReads: EventualReads | undefined;
   /**
@@ -386,6 +403,7 @@ class KvTableStore implements TableStore {
   ) {
     this.partitionMaxSize_bytes = options.partitionMaxSize_bytes ?? default_partition_max_size_bytes;
     this.eventualReads = options.eventualReads;
+    this.itemCollectionMax_bytes = options.itemCollectionMax_bytes ?? max_item_collection_bytes;
   }
 
   /** Loads the catalog (each record's checksum is verified by the KvStore as it is read). */
@@ -543,6 +561,7 @@ class KvTableStore implements TableStore {
       deleteRange(txn, tableIndexStatsRange(ordinal));
       deleteRange(txn, tableBackfillRange(ordinal));
       deleteRange(txn, tablePartitionStatsRange(ordinal));
+      deleteRange(txn, tableCollectionRange(ordinal));
     });
     this.backfilling.delete(ordinal);
     this.forget(entry);
@@ -581,7 +600,8 @@ class KvTableStore implements TableStore {
       const previous = previousJson === undefined ? undefined : (JSON.parse(previousJson) as Item);
       const next = mutation(previous);
       if (next === undefined ? previous === undefined : previous !== undefined && sameItem(previous, next)) {
-        return { previous, next };
+        if ((this.latest(table.id) ?? entry).locals.length === 0) return { previous, next };
+        return { previous, next, itemCollectionSize_bytes: readCounter(txn, collectionKey(ordinal, encoded.hash, partitionKeyPartOf(shape, key))) };
       }
       if (next !== undefined) assert(sameKey(shape, next, key), 'a mutation keeps the key attributes');
 
@@ -635,12 +655,16 @@ class KvTableStore implements TableStore {
       );
 
       const backfilling = this.backfilling.get(ordinal);
-      if (current.locals.length > 0) maintainIndexes(txn, ordinal, shape, current.locals, previous, next, backfilling);
+      let itemCollectionSize_bytes: number | undefined;
+      if (current.locals.length > 0) {
+        const entriesDelta = maintainIndexes(txn, ordinal, shape, current.locals, previous, next, backfilling);
+        itemCollectionSize_bytes = this.resizeCollection(txn, ordinal, encoded.hash, partitionKeyPartOf(shape, key), nextSize - previousSize + entriesDelta);
+      }
       if (current.globals.length > 0) {
         const change: ChangeRecord = { ...header, oldImage: previous, newImage: next };
         applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, change, backfilling);
       }
-      return { previous, next };
+      return itemCollectionSize_bytes === undefined ? { previous, next } : { previous, next, itemCollectionSize_bytes };
     });
     // The write that took its partition past the size limit answers once the split is done, so
     // what follows it (a DescribeStream, a test) sees the split; other writes never wait for it.
@@ -649,35 +673,56 @@ class KvTableStore implements TableStore {
   }
 
   /**
+   * Adds `delta_bytes` to an item collection's size (a table with LSIs: the items of one
+   * partition-key value plus their LSI entries) and returns the new size. A write that grows a
+   * collection past its limit (10 GB in DynamoDB) fails with ItemCollectionSizeLimitExceededException,
+   * its transaction writing nothing; one that shrinks or keeps it is always allowed.
+   */
+  private resizeCollection(txn: KvWriteTxn, ordinal: number, hash: string, partitionKeyPart: Uint8Array, delta_bytes: number): number {
+    const key = collectionKey(ordinal, hash, partitionKeyPart);
+    const size_bytes = readCounter(txn, key) + delta_bytes;
+    assert(size_bytes >= 0, 'an item collection size is not negative');
+    if (delta_bytes > 0 && size_bytes > this.itemCollectionMax_bytes) throw new DynamoError('ItemCollectionSizeLimitExceededException', item_collection_too_large_message);
+    if (size_bytes === 0) txn.delete(key);
+    else if (delta_bytes !== 0) txn.put(key, encodeCounter(size_bytes));
+    return size_bytes;
+  }
+
+  /**
    * A transaction's writes reuse `writeItem` whole (index entries, change records, statistics):
    * each joins the one storage transaction opened here (see `writeOrJoin`). `writeItem` reaches
    * its storage transaction synchronously, so every write has run when the loop ends (asserted).
    */
-  writeItems(writes: readonly ItemWrite[], token?: TransactionTokenRecord): Promise<readonly WriteOutcome[]> {
+  async writeItems(writes: readonly ItemWrite[], token?: TransactionTokenRecord): Promise<readonly WriteOutcome[]> {
     for (const write of writes) this.entryOf(write.table);
-    return this.kv.write((txn): readonly WriteOutcome[] => {
-      const outcomes: WriteOutcome[] = [];
+    // Each joined write settles its promise within the storage transaction (see `writeOrJoin`),
+    // so once the transaction has committed every one holds its outcome.
+    const outcomes: Promise<WriteOutcome>[] = [];
+    await this.kv.write((txn): void => {
+      let ran = 0;
       const join: JoinedWrite = { txn, error: undefined };
       this.joined = join;
       try {
-        for (const write of writes) {
+        for (let i = 0; i < writes.length; i++) {
+          const write = writes[i]!;
           const { mutation } = write;
-          this.writeItem(write.table, write.key, (previous) => {
-            const next = mutation(previous);
-            outcomes.push({ previous, next });
-            return next;
-          }).catch(() => {
+          const outcome = this.writeItem(write.table, write.key, (previous) => {
+            ran++;
+            return mutation(previous);
+          });
+          outcome.catch(() => {
             // The error is rethrown below, from the storage transaction, which aborts it.
           });
-          if (join.error !== undefined) throw join.error;
+          if (join.error !== undefined) throw new ItemWriteFailed(i, join.error);
+          outcomes.push(outcome);
         }
       } finally {
         this.joined = undefined;
       }
-      assert(outcomes.length === writes.length, 'every write of a transaction ran in its storage transaction');
+      assert(ran === writes.length, 'every write of a transaction ran in its storage transaction');
       if (token !== undefined) putTransactionToken(txn, token, this.clock.now());
-      return outcomes;
     });
+    return Promise.all(outcomes);
   }
 
   readTransactionToken(token: string): TransactionTokenRecord | undefined {

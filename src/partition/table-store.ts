@@ -119,12 +119,32 @@ export type ItemMutation = (previous: Item | undefined) => Item | undefined;
 export interface WriteOutcome {
   readonly previous: Item | undefined;
   readonly next: Item | undefined;
+  /**
+   * For a table with LSIs: the size of the written item's collection (its partition-key value's
+   * items and their LSI entries) after the write, for ItemCollectionMetrics.
+   */
+  readonly itemCollectionSize_bytes?: number;
 }
 
 /** Options of one item write. */
 export interface WriteOptions {
   /** The service itself deletes the item (TTL expiry): the ChangeRecord says `byService`. */
   readonly byService?: boolean;
+}
+
+/**
+ * How `writeItems` fails when one of its writes throws (its mutation, or the store refusing the
+ * write, e.g. an item collection over its limit): which write, and what it threw. Nothing is
+ * written.
+ */
+export class ItemWriteFailed extends Error {
+  constructor(
+    readonly index: number,
+    readonly failure: unknown,
+  ) {
+    super(`write ${index} of a multi-item write failed`);
+    this.name = 'ItemWriteFailed';
+  }
 }
 
 /** One item write of a TransactWriteItems: `mutation` as for `writeItem`. */
@@ -246,6 +266,7 @@ export interface TableStore {
   /**
    * Applies every write in ONE storage transaction, each exactly as `writeItem` would (items,
    * index entries, change records, statistics): all of them or, if any mutation throws, none.
+   * A write that throws fails the whole with `ItemWriteFailed`, naming it.
    * The writes must name distinct items. `token`, when given, is stored in the same transaction,
    * so a transaction and the memory of its ClientRequestToken commit together (and expired token
    * records are purged). Resolves once durable, with one outcome per write in order.

@@ -22,7 +22,7 @@
  */
 import { DynamoError } from '../errors.js';
 import type { Item } from '../model/attribute-value.js';
-import type { ItemMutation, TableRecord, TableStore, TransactionTokenRecord, WriteOutcome } from '../partition/table-store.js';
+import { ItemWriteFailed, type ItemMutation, type TableRecord, type TableStore, type TransactionTokenRecord, type WriteOutcome } from '../partition/table-store.js';
 import { ItemLocks, lockNameOf } from './item-locks.js';
 
 /** DynamoDB's text for an item a transaction in flight holds. */
@@ -33,6 +33,7 @@ export type CancellationReason =
   | { readonly kind: 'none' }
   | { readonly kind: 'conditionalCheckFailed'; readonly item: Item | undefined }
   | { readonly kind: 'conflict' }
+  | { readonly kind: 'itemCollectionSizeLimitExceeded'; readonly message: string }
   | { readonly kind: 'validation'; readonly message: string }
   /** Admission control refused the action (ProvisionedThroughputExceeded or ThrottlingError). */
   | { readonly kind: 'throttled'; readonly code: string; readonly message: string };
@@ -76,6 +77,8 @@ function reasonToWire(reason: CancellationReason): Record<string, unknown> {
         : { Item: reason.item, Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
     case 'conflict':
       return { Code: 'TransactionConflict', Message: transaction_conflict_message };
+    case 'itemCollectionSizeLimitExceeded':
+      return { Code: 'ItemCollectionSizeLimitExceeded', Message: reason.message };
     case 'validation':
       return { Code: 'ValidationError', Message: reason.message };
     case 'throttled':
@@ -182,8 +185,17 @@ export class TransactionCoordinator {
       try {
         return await this.store.writeItems(storeWrites, token);
       } catch (error) {
-        if (error instanceof ChangedSincePrepare) throw transactionCanceled(conflictAt(writes.length, [error.index]));
-        throw error;
+        if (!(error instanceof ItemWriteFailed)) throw error;
+        const { failure } = error;
+        if (failure instanceof ChangedSincePrepare) throw transactionCanceled(conflictAt(writes.length, [failure.index]));
+        // The store refuses a write that grows an LSI item collection past its limit: the
+        // transaction is cancelled with that reason for that action.
+        if (failure instanceof DynamoError && failure.errorName === 'ItemCollectionSizeLimitExceededException') {
+          const reasons: CancellationReason[] = new Array<CancellationReason>(writes.length).fill(none);
+          reasons[error.index] = { kind: 'itemCollectionSizeLimitExceeded', message: failure.message };
+          throw transactionCanceled(reasons);
+        }
+        throw failure;
       }
     } finally {
       this.locks.releaseAll(owner, names);

@@ -90,10 +90,16 @@ describe('secondary indexes in the table store', () => {
       const item = randomItem(next);
       const key = { pk: item['pk']!, sk: item['sk']! };
       const choice = next();
-      if (choice < 0.6) await store.writeItem(table, key, () => item);
-      else if (choice < 0.8) await store.writeItem(table, key, (previous) => (previous === undefined ? undefined : { ...previous, ...item }));
-      else await store.writeItem(table, key, () => undefined);
+      let outcome;
+      if (choice < 0.6) outcome = await store.writeItem(table, key, () => item);
+      else if (choice < 0.8) outcome = await store.writeItem(table, key, (previous) => (previous === undefined ? undefined : { ...previous, ...item }));
+      else outcome = await store.writeItem(table, key, () => undefined);
       checkIndexes(store, table, allIndexes);
+      // The item collection (the partition key's items and their LSI entries) is kept exactly.
+      const collection = allItems(store, table).filter((each) => (each['pk'] as { S: string }).S === (key.pk as { S: string }).S);
+      let expected_bytes = 0;
+      for (const each of collection) expected_bytes += itemSize(each) + (inIndex(lsi, each) ? itemSize(projectEntry(lsi, tableKey, each)) : 0);
+      assert.equal(outcome.itemCollectionSize_bytes, expected_bytes, `item collection of ${(key.pk as { S: string }).S} at step ${step}`);
     }
     await store.close();
   });
