@@ -1,11 +1,12 @@
 /**
  * TTL expiry end to end: the sweeper deletes items whose TTL attribute is a Number of epoch
  * seconds in the past once the (moved) clock passes it, ignores non-numbers and times more than
- * five years old, and each expiry appears in the stream as a REMOVE by the service.
+ * five years old, and each expiry appears in the stream as a REMOVE by the service and leaves
+ * every index.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GetItemCommand, PutItemCommand, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
@@ -76,4 +77,67 @@ test('a table without TTL enabled keeps its expired items', async () => {
   await server.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'old' }, expires: { N: String(now_s - 10) } } }));
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(await exists(table, 'old'), true);
+});
+
+test('an expiry removes the item from every LSI and GSI and streams a REMOVE by the service', async () => {
+  const table = 'ttl_indexed';
+  const created = await server.client.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'rank', AttributeType: 'N' },
+        { AttributeName: 'kind', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      LocalSecondaryIndexes: [
+        {
+          IndexName: 'byRank',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'rank', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      GlobalSecondaryIndexes: [{ IndexName: 'byKind', KeySchema: [{ AttributeName: 'kind', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    }),
+  );
+  const arn = created.TableDescription!.LatestStreamArn!;
+  await server.client.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: 'expires', Enabled: true } }));
+  const now_s = Math.floor(clock.now() / 1000);
+  const session = { pk: { S: 'user' }, sk: { S: 'session' }, rank: { N: '1' }, kind: { S: 'session' }, expires: { N: String(now_s + 60) } };
+  const profile = { pk: { S: 'user' }, sk: { S: 'profile' }, rank: { N: '2' }, kind: { S: 'profile' } };
+  for (const item of [session, profile]) await server.client.send(new PutItemCommand({ TableName: table, Item: item }));
+
+  const inLocal = async (): Promise<string[]> =>
+    ((await server.client.send(new QueryCommand({ TableName: table, IndexName: 'byRank', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'user' } } }))).Items ?? []).map(
+      (item) => item['sk']!.S!,
+    );
+  const inGlobal = async (kind: string): Promise<number> =>
+    (await server.client.send(new QueryCommand({ TableName: table, IndexName: 'byKind', KeyConditionExpression: 'kind = :k', ExpressionAttributeValues: { ':k': { S: kind } } }))).Count ?? 0;
+  assert.deepEqual(await inLocal(), ['session', 'profile']);
+  assert.equal(await inGlobal('session'), 1);
+
+  clock.advance(61_000);
+  await waitUntil(async () => (await server.client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'user' }, sk: { S: 'session' } } }))).Item === undefined, 'the session to expire');
+  assert.deepEqual(await inLocal(), ['profile'], 'the LSI entry went with the item');
+  assert.equal(await inGlobal('session'), 0, 'the GSI entry went with the item');
+  assert.equal(await inGlobal('profile'), 1);
+  const described = await server.client.send(new DescribeTableCommand({ TableName: table }));
+  assert.equal(described.Table!.LocalSecondaryIndexes![0]!.ItemCount, 1);
+  assert.equal(described.Table!.GlobalSecondaryIndexes![0]!.ItemCount, 1);
+
+  const records = await readAll(streams, arn);
+  const removals = records.filter((record) => record.eventName === 'REMOVE');
+  assert.equal(removals.length, 1);
+  assert.deepEqual(removals[0]!.dynamodb!.Keys, { pk: { S: 'user' }, sk: { S: 'session' } });
+  assert.deepEqual(removals[0]!.dynamodb!.OldImage, session);
+  assert.deepEqual(removals[0]!.userIdentity, { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' });
 });
