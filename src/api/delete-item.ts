@@ -4,16 +4,11 @@
  * values; ReturnValues (only NONE or ALL_OLD); legacy Expected; condition expression; then the
  * table; then the key against the table's schema.
  */
-import { writeCapacityUnits } from '../model/capacity.js';
-import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
-import type { Item } from '../model/attribute-value.js';
-import { admitted, reported } from '../partition/admission-control.js';
-import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
-import { writeConsumedCapacity, writeItemCollectionMetrics } from './secondary-indexes.js';
+import { writeItemCollectionMetrics } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
-import { admitOrThrow, chargeFailedWrite, chargeWrite, checkIndexBackPressure, indexWriteUnitsOf, write_reserved_units } from './throughput.js';
+import { admittedItemWrite } from './throughput.js';
 import { checkExpressionParameters, checkReturnValuesOldOrNone, enforceCondition, prepareCondition } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
 import {
@@ -54,31 +49,14 @@ export const deleteItem: Action = {
     const table = tableForDataPlane(context.store, body.TableName);
     validateKey(table.key, key);
 
-    const admission = context.admission;
-    const slot = admission.slotOf(table, key);
-    let verdict = admitOrThrow(admission, table, slot, 'write', write_reserved_units);
-    let seen: Item | undefined;
-    let outcome;
-    try {
-      outcome = await context.store.writeItem(table, key, (previous) => {
-        seen = previous;
-        assertItemNotInTransaction(context.store, table, key);
-        enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
-        if (checkIndexBackPressure(admission, table, previous, undefined) !== admitted) verdict = reported;
-        return undefined;
-      });
-    } catch (error) {
-      chargeFailedWrite(admission, slot, verdict, error, seen);
-      throw error;
-    }
+    const { outcome, consumedCapacity } = await admittedItemWrite(context, table, key, body, (previous) => {
+      enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+      return undefined;
+    });
 
     const response: JsonObject = {};
     if (body.ReturnValues === 'ALL_OLD' && outcome.previous !== undefined) response['Attributes'] = outcome.previous;
-    const units = writeCapacityUnits(outcome.previous === undefined ? 0 : itemSize(outcome.previous));
-    const indexUnits = indexWriteUnitsOf(table, [outcome]);
-    chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
-    const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, units, indexUnits);
-    if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+    if (consumedCapacity !== undefined) response['ConsumedCapacity'] = consumedCapacity;
     const metrics = writeItemCollectionMetrics(body.ReturnItemCollectionMetrics, table, key, outcome);
     if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
     return response;

@@ -6,18 +6,14 @@
  * inside the write transaction against the current item.
  */
 import { max_item_size_bytes } from '../limits.js';
-import { writeCapacityUnits } from '../model/capacity.js';
-import type { Item } from '../model/attribute-value.js';
 import { itemSize } from '../model/item-size.js';
 import { item_too_large_message, validateAttributeMap, validateItemKeyAttributes } from '../model/validate-item.js';
-import { admitted, reported } from '../partition/admission-control.js';
 import { keyOf } from '../partition/table-store.js';
 import { validationError } from '../errors.js';
-import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
-import { writeConsumedCapacity, checkIndexKeys, writeItemCollectionMetrics } from './secondary-indexes.js';
+import { checkIndexKeys, writeItemCollectionMetrics } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
-import { admitOrThrow, chargeFailedWrite, chargeWrite, checkIndexBackPressure, indexWriteUnitsOf, write_reserved_units } from './throughput.js';
+import { admittedItemWrite } from './throughput.js';
 import { checkExpressionParameters, checkReturnValuesOldOrNone, enforceCondition, prepareCondition } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
 import {
@@ -61,32 +57,21 @@ export const putItem: Action = {
     validateItemKeyAttributes(table.key, item);
     checkIndexKeys(table, item);
 
-    const admission = context.admission;
-    const slot = admission.slotOf(table, item);
-    let verdict = admitOrThrow(admission, table, slot, 'write', write_reserved_units);
-    let outcome;
-    let seen: Item | undefined;
-    try {
-      outcome = await context.store.writeItem(table, keyOf(table.key, item), (previous) => {
-        seen = previous;
-        assertItemNotInTransaction(context.store, table, item);
+    const { outcome, consumedCapacity } = await admittedItemWrite(
+      context,
+      table,
+      keyOf(table.key, item),
+      body,
+      (previous) => {
         enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
-        if (checkIndexBackPressure(admission, table, previous, item) !== admitted) verdict = reported;
         return item;
-      });
-    } catch (error) {
-      chargeFailedWrite(admission, slot, verdict, error, seen);
-      throw error;
-    }
+      },
+      newSize_bytes,
+    );
 
     const response: JsonObject = {};
     if (body.ReturnValues === 'ALL_OLD' && outcome.previous !== undefined) response['Attributes'] = outcome.previous;
-    const size_bytes = Math.max(newSize_bytes, outcome.previous === undefined ? 0 : itemSize(outcome.previous));
-    const units = writeCapacityUnits(size_bytes);
-    const indexUnits = indexWriteUnitsOf(table, [outcome]);
-    chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
-    const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, units, indexUnits);
-    if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+    if (consumedCapacity !== undefined) response['ConsumedCapacity'] = consumedCapacity;
     const metrics = writeItemCollectionMetrics(body.ReturnItemCollectionMetrics, table, item, outcome);
     if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
     return response;

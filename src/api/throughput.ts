@@ -9,13 +9,15 @@ import type { Item } from '../model/attribute-value.js';
 import { writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import type { AdmissionControl, CapacityKind, PartitionSlot, Verdict } from '../partition/admission-control.js';
-import { admitted, throttled } from '../partition/admission-control.js';
-import type { TableRecord } from '../partition/table-store.js';
+import { admitted, reported, throttled } from '../partition/admission-control.js';
+import type { ItemMutation, TableRecord, WriteOutcome } from '../partition/table-store.js';
+import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
+import type { JsonObject, ServiceContext } from './action.js';
 import { readCapacityUnits } from '../model/capacity.js';
 import { partitionKeyHash } from '../model/key-codec.js';
 import type { SecondaryIndex } from '../partition/table-store.js';
 import type { Page } from './paging.js';
-import { indexWriteUnits } from './secondary-indexes.js';
+import { indexWriteUnits, writeConsumedCapacity } from './secondary-indexes.js';
 
 /** What admitting a single-item write reserves: the least a write costs, one unit. */
 export const write_reserved_units = writeCapacityUnits(0);
@@ -123,12 +125,60 @@ export function checkIndexBackPressure(admission: AdmissionControl, table: Table
  * evaluates to false, DynamoDB still consumes write capacity"). Other failures consume nothing:
  * the reservation goes back.
  */
-export function chargeFailedWrite(admission: AdmissionControl, slot: PartitionSlot, verdict: Verdict, error: unknown, previous: Item | undefined): void {
+function chargeFailedWrite(admission: AdmissionControl, slot: PartitionSlot, verdict: Verdict, error: unknown, previous: Item | undefined): void {
   if (!(error instanceof DynamoError) || error.errorName !== 'ConditionalCheckFailedException') {
     admission.release(slot, 'write', verdict, write_reserved_units);
     return;
   }
   admission.charge(slot, 'write', writeCapacityUnits(previous === undefined ? 0 : itemSize(previous)), verdict, write_reserved_units);
+}
+
+/** What a single-item write returns to its action: the store's outcome and the response's ConsumedCapacity. */
+export interface AdmittedItemWrite {
+  readonly outcome: WriteOutcome;
+  readonly consumedCapacity: JsonObject | undefined;
+}
+
+/**
+ * PutItem, UpdateItem and DeleteItem through admission control, the one way they write:
+ * admitted on the item's partition before anything is read; `mutation` (the action's condition
+ * and change) runs inside the store's write after the check that no transaction holds the item,
+ * and its result passes the GSI back-pressure check; afterwards the write is charged its exact
+ * units (the larger of the old and new images, plus each index's writes) or, if it failed, what
+ * DynamoDB charges a failed write; the ConsumedCapacity member comes from the same figures.
+ * `nextSize_bytes` spares sizing the new item again when the action already has.
+ */
+export async function admittedItemWrite(
+  context: ServiceContext,
+  table: TableRecord,
+  key: Item,
+  request: { readonly TableName: string; readonly ReturnConsumedCapacity?: string | undefined },
+  mutation: ItemMutation,
+  nextSize_bytes?: number,
+): Promise<AdmittedItemWrite> {
+  const admission = context.admission;
+  const slot = admission.slotOf(table, key);
+  let verdict = admitOrThrow(admission, table, slot, 'write', write_reserved_units);
+  let seen: Item | undefined;
+  let outcome: WriteOutcome;
+  try {
+    outcome = await context.store.writeItem(table, key, (previous) => {
+      seen = previous;
+      assertItemNotInTransaction(context.store, table, key);
+      const next = mutation(previous);
+      if (checkIndexBackPressure(admission, table, previous, next) !== admitted) verdict = reported;
+      return next;
+    });
+  } catch (error) {
+    chargeFailedWrite(admission, slot, verdict, error, seen);
+    throw error;
+  }
+  const previousSize_bytes = outcome.previous === undefined ? 0 : itemSize(outcome.previous);
+  const next_bytes = nextSize_bytes ?? (outcome.next === undefined ? 0 : itemSize(outcome.next));
+  const units = writeCapacityUnits(Math.max(previousSize_bytes, next_bytes));
+  const indexUnits = indexWriteUnitsOf(table, [outcome]);
+  chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
+  return { outcome, consumedCapacity: writeConsumedCapacity(request.ReturnConsumedCapacity, table, request.TableName, units, indexUnits) };
 }
 
 /**

@@ -8,21 +8,17 @@
  * attributes that the update would write. The condition and the update run inside the write
  * transaction against the current item; the update is pure, so a retry is safe.
  */
-import { writeCapacityUnits } from '../model/capacity.js';
 import type { Item } from '../model/attribute-value.js';
-import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
 import { attributeUpdatesToUpdate, expectedCondition, type ConditionalOperator } from '../expr/legacy.js';
 import { project } from '../expr/projection.js';
 import type { DocumentPath, ResolvedCondition, ResolvedUpdate } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
 import { applyUpdate, checkKeyAttributesNotUpdated } from '../expr/update.js';
-import { admitted, reported } from '../partition/admission-control.js';
-import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
-import { checkIndexKeys, writeConsumedCapacity, writeItemCollectionMetrics } from './secondary-indexes.js';
+import { checkIndexKeys, writeItemCollectionMetrics } from './secondary-indexes.js';
 import { tableForDataPlane } from './data-plane-table.js';
-import { admitOrThrow, chargeFailedWrite, chargeWrite, checkIndexBackPressure, indexWriteUnitsOf, write_reserved_units } from './throughput.js';
+import { admittedItemWrite } from './throughput.js';
 import { checkExpressionParameters, enforceCondition } from './item-expressions.js';
 import { checkRequest } from './validation/check-request.js';
 import {
@@ -79,41 +75,23 @@ export const updateItem: Action = {
     validateKey(table.key, key);
     checkKeyAttributesNotUpdated(update, keyNamesOf(table.key));
 
-    const admission = context.admission;
-    const slot = admission.slotOf(table, key);
-    let verdict = admitOrThrow(admission, table, slot, 'write', write_reserved_units);
     let updatedPaths: readonly DocumentPath[] = [];
-    let seen: Item | undefined;
-    let outcome;
-    try {
-      outcome = await context.store.writeItem(table, key, (previous) => {
-        seen = previous;
-        assertItemNotInTransaction(context.store, table, key);
-        enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
-        const result = applyUpdate(update, previous ?? key);
-        updatedPaths = result.updatedPaths;
-        // An update made only of REMOVE and DELETE actions does not bring a missing item into
-        // existence; one with no actions at all creates the item with just its key.
-        if (previous === undefined && update.actions.length > 0 && update.actions.every(removesOnly)) return undefined;
-        // The updated item's index keys must have the indexes' types, as for a put.
-        checkIndexKeys(table, result.item);
-        if (checkIndexBackPressure(admission, table, previous, result.item) !== admitted) verdict = reported;
-        return result.item;
-      });
-    } catch (error) {
-      chargeFailedWrite(admission, slot, verdict, error, seen);
-      throw error;
-    }
+    const { outcome, consumedCapacity } = await admittedItemWrite(context, table, key, body, (previous) => {
+      enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+      const result = applyUpdate(update, previous ?? key);
+      updatedPaths = result.updatedPaths;
+      // An update made only of REMOVE and DELETE actions does not bring a missing item into
+      // existence; one with no actions at all creates the item with just its key.
+      if (previous === undefined && update.actions.length > 0 && update.actions.every(removesOnly)) return undefined;
+      // The updated item's index keys must have the indexes' types, as for a put.
+      checkIndexKeys(table, result.item);
+      return result.item;
+    });
 
     const response: JsonObject = {};
     const attributes = returnedAttributes(body.ReturnValues, outcome.previous, outcome.next, updatedPaths);
     if (attributes !== undefined && Object.keys(attributes).length > 0) response['Attributes'] = attributes;
-    const size_bytes = Math.max(outcome.previous === undefined ? 0 : itemSize(outcome.previous), outcome.next === undefined ? 0 : itemSize(outcome.next));
-    const units = writeCapacityUnits(size_bytes);
-    const indexUnits = indexWriteUnitsOf(table, [outcome]);
-    chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
-    const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, body.TableName, units, indexUnits);
-    if (capacity !== undefined) response['ConsumedCapacity'] = capacity;
+    if (consumedCapacity !== undefined) response['ConsumedCapacity'] = consumedCapacity;
     const metrics = writeItemCollectionMetrics(body.ReturnItemCollectionMetrics, table, key, outcome);
     if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
     return response;
