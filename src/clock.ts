@@ -61,13 +61,12 @@ export class ManualClock implements Clock {
    */
   advance(delta_ms: number): Promise<void> {
     assert(Number.isFinite(delta_ms) && delta_ms >= 0, `a manual clock moves forward by a finite amount, got ${delta_ms}`);
-    const move = (): Promise<void> => this.moveBy(delta_ms);
     // Fast path: nothing in flight and no timer due, so the time moves synchronously.
     if (!this.moveInProgress && !this.hasTimerDueBy(this.now_ms + delta_ms)) {
       this.now_ms += delta_ms;
       this.moving = this.runListeners();
     } else {
-      this.moving = this.moving.then(move);
+      this.moving = this.moving.then(() => this.moveBy(delta_ms));
     }
     return this.moving;
   }

@@ -4,7 +4,7 @@
  */
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { max_item_collection_bytes } from './limits.js';
+import { max_item_collection_bytes, max_partition_size_bytes } from './limits.js';
 import type { ThroughputMode } from './partition/admission-control.js';
 import type { DurabilityMode } from './storage/kv-store.js';
 
@@ -31,7 +31,7 @@ export interface Quotas {
   readonly accountMaxReadCapacityUnits: number;
   readonly accountMaxWriteCapacityUnits: number;
   /** Item bytes a partition holds before it splits (DynamoDB: about 10 GB; tests set a few KB). */
-  readonly partitionMaxSizeBytes: number;
+  readonly partitionMaxSize_bytes: number;
   /**
    * The largest item collection (one partition-key value's items plus their LSI entries) of a
    * table with LSIs: DynamoDB's 10 GB, lowered in tests to reach it with a few items.
@@ -68,7 +68,7 @@ export const defaultQuotas: Quotas = {
   tableMaxWriteCapacityUnits: 40000,
   accountMaxReadCapacityUnits: 80000,
   accountMaxWriteCapacityUnits: 80000,
-  partitionMaxSizeBytes: 10 * 1024 * 1024 * 1024,
+  partitionMaxSize_bytes: max_partition_size_bytes,
   itemCollectionMax_bytes: max_item_collection_bytes,
 };
 

@@ -240,15 +240,14 @@ function configFrom(options: DynabaseOptions): Config {
     clock: clockFrom(options.clock),
     eventualLag_ms: delay('eventualLagMs', options.eventualLagMs),
     throughput: options.throughput ?? defaultConfig.throughput,
-    quotas: { ...defaultConfig.quotas, partitionMaxSizeBytes: partitionMaxSize(options.partitionMaxSizeBytes), itemCollectionMax_bytes: itemCollectionMax(options.itemCollectionMaxBytes) },
+    quotas: {
+      ...defaultConfig.quotas,
+      partitionMaxSize_bytes: positiveInteger('partitionMaxSizeBytes', options.partitionMaxSizeBytes, defaultConfig.quotas.partitionMaxSize_bytes),
+      itemCollectionMax_bytes: positiveInteger('itemCollectionMaxBytes', options.itemCollectionMaxBytes, defaultConfig.quotas.itemCollectionMax_bytes),
+    },
   };
 }
 
-function itemCollectionMax(value: number | undefined): number {
-  if (value === undefined) return defaultConfig.quotas.itemCollectionMax_bytes;
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`startDynabase: itemCollectionMaxBytes must be a positive integer, got ${value}`);
-  return value;
-}
 
 function clockFrom(clock: DynabaseOptions['clock']): Clock {
   if (clock === undefined || clock === 'system') return defaultConfig.clock;
@@ -257,9 +256,9 @@ function clockFrom(clock: DynabaseOptions['clock']): Clock {
   throw new TypeError(`startDynabase: clock must be 'system', 'manual' or an object with now(), got ${String(clock)}`);
 }
 
-function partitionMaxSize(value: number | undefined): number {
-  if (value === undefined) return defaultConfig.quotas.partitionMaxSizeBytes;
-  if (!(Number.isSafeInteger(value) && value > 0)) throw new RangeError(`startDynabase: partitionMaxSizeBytes must be a positive integer, got ${value}`);
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isSafeInteger(value) && value > 0)) throw new RangeError(`startDynabase: ${name} must be a positive integer, got ${value}`);
   return value;
 }
 

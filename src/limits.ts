@@ -61,6 +61,11 @@ export const max_local_secondary_indexes = 5;
  * (developer guide, "Item collection size limit"). The default of the adjustable quota in config.
  */
 export const max_item_collection_bytes = 10 * 1024 * MB;
+/**
+ * A partition holds about 10 GB of items before it splits (developer guide, "Partitions and data
+ * distribution"). The default of the adjustable quota in config.
+ */
+export const max_partition_size_bytes = 10 * 1024 * MB;
 /** INCLUDE projections: 100 non-key attributes over all of a table's indexes. */
 export const max_projected_non_key_attributes = 100;
 

@@ -129,7 +129,7 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
         : { partitionMaxSizeBytes: positiveIntegerFlag('--partition-max-size-bytes', values['partition-max-size-bytes']) }),
       ...(values['item-collection-max-bytes'] === undefined
         ? {}
-        : { itemCollectionMaxBytes: integerFlag('--item-collection-max-bytes', values['item-collection-max-bytes'], Number.MAX_SAFE_INTEGER) }),
+        : { itemCollectionMaxBytes: positiveIntegerFlag('--item-collection-max-bytes', values['item-collection-max-bytes']) }),
     },
     dataDirShown: dataDir === undefined ? 'in memory' : `data in ${dataDir} (${durability})`,
   };

@@ -22,18 +22,17 @@ export interface Service {
 const lmdb_directory_name = 'lmdb';
 
 export async function openService(config: Config): Promise<Service> {
-  let kv = await openKvStore(config);
+  const engine = await openKvStore(config);
+  // With a lag, every write goes through the version history that eventual reads consult.
+  const versioned = config.eventualLag_ms > 0 ? withVersionHistory(engine, config.clock, config.eventualLag_ms) : undefined;
+  const kv = versioned ?? engine;
   let store;
   try {
-    const partitionMaxSize_bytes = config.quotas.partitionMaxSizeBytes;
-    const itemCollectionMax_bytes = config.quotas.itemCollectionMax_bytes;
-    if (config.eventualLag_ms > 0) {
-      const versioned = withVersionHistory(kv, config.clock, config.eventualLag_ms);
-      kv = versioned;
-      store = await openTableStore(kv, config.clock, { partitionMaxSize_bytes, itemCollectionMax_bytes, eventualReads: { lag_ms: config.eventualLag_ms, readerAsOf: versioned.readerAsOf } });
-    } else {
-      store = await openTableStore(kv, config.clock, { partitionMaxSize_bytes, itemCollectionMax_bytes });
-    }
+    store = await openTableStore(kv, config.clock, {
+      partitionMaxSize_bytes: config.quotas.partitionMaxSize_bytes,
+      itemCollectionMax_bytes: config.quotas.itemCollectionMax_bytes,
+      ...(versioned === undefined ? {} : { eventualReads: versioned }),
+    });
   } catch (error) {
     // E.g. a data directory written by an incompatible layout version: release the files.
     await kv.close();

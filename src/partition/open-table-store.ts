@@ -9,7 +9,7 @@
  */
 import type { Clock } from '../clock.js';
 import { assert, DynamoError, resourceInUse, resourceNotFound } from '../errors.js';
-import { max_item_collection_bytes } from '../limits.js';
+import { max_item_collection_bytes, max_partition_size_bytes } from '../limits.js';
 import type { Item, KeyShape } from '../model/attribute-value.js';
 import { attributeValuesEqual } from '../model/compare.js';
 import { encodeKey, encodePartitionKeyPart } from '../model/key-codec.js';
@@ -95,9 +95,6 @@ export function parseSequenceNumber(text: string): number {
 const backfill_batch_items = 256;
 /** A running backfill logs its progress every this many batches (about 25,000 items). */
 const backfill_progress_batches = 100;
-
-/** DynamoDB's partition size: about 10 GB (developer guide, "Partitions and data distribution"). */
-export const default_partition_max_size_bytes = 10 * 1024 * 1024 * 1024;
 
 export interface TableStoreOptions {
   /** A partition whose items grow past this many bytes is split (a quota; tests set a few KB). */
@@ -401,7 +398,7 @@ class KvTableStore implements TableStore {
     private readonly clock: Clock,
     options: TableStoreOptions = {},
   ) {
-    this.partitionMaxSize_bytes = options.partitionMaxSize_bytes ?? default_partition_max_size_bytes;
+    this.partitionMaxSize_bytes = options.partitionMaxSize_bytes ?? max_partition_size_bytes;
     this.eventualReads = options.eventualReads;
     this.itemCollectionMax_bytes = options.itemCollectionMax_bytes ?? max_item_collection_bytes;
   }

@@ -30,6 +30,8 @@ interface ChangeInOrder {
 }
 
 export interface VersionedKvStore extends KvStore {
+  /** How long changes are kept: eventually consistent reads look this far back. */
+  readonly lag_ms: number;
   /** Reads of the committed state as it was at `time_ms` (at least `now - lag_ms`). */
   readerAsOf(time_ms: number): KvReader;
 }
@@ -168,6 +170,7 @@ export function withVersionHistory(kv: KvStore, clock: Clock, lag_ms: number): V
     range: (options) => kv.range(options),
     write,
     close: () => kv.close(),
+    lag_ms,
     readerAsOf,
   };
 }
