@@ -20,6 +20,7 @@ import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
 import type { ResolvedProjection } from '../expr/resolved.js';
 import { throttled } from '../partition/admission-control.js';
+import { readReservedUnits } from './throughput.js';
 import { readOptionsFor, type TableRecord } from '../partition/table-store.js';
 import type { Action, JsonObject } from './action.js';
 import { consumedCapacity } from './consumed-capacity.js';
@@ -120,6 +121,7 @@ export const batchGetItem: Action = {
       const items: Item[] = [];
       const left: Item[] = [];
       let units = 0;
+      const reserved_units = readReservedUnits(consistent);
       for (const key of keys) {
         if (cutOff) {
           left.push(key);
@@ -127,7 +129,6 @@ export const batchGetItem: Action = {
         }
         // Each key is admitted on its own partition; a throttled one comes back unprocessed.
         const slot = admission.slotOf(table, key);
-        const reserved_units = readCapacityUnits(0, { consistent });
         const verdict = admission.admit(slot, 'read', reserved_units);
         if (verdict === throttled) {
           left.push(key);

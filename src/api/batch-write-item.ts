@@ -146,7 +146,8 @@ export const batchWriteItem: Action = {
         }),
       );
       let units = 0;
-      const outcomes: WriteOutcome[] = [];
+      // Each index's units over the table's writes, summed from the per-write figures charged below.
+      let tableIndexUnits: number[] | undefined;
       for (let i = 0; i < done.length; i++) {
         const result = done[i];
         const write = writes[i]!;
@@ -161,11 +162,12 @@ export const batchWriteItem: Action = {
         const size_bytes = Math.max(outcome.next === undefined ? 0 : itemSize(outcome.next), outcome.previous === undefined ? 0 : itemSize(outcome.previous));
         const writeUnits = writeCapacityUnits(size_bytes);
         units += writeUnits;
-        outcomes.push(outcome);
-        chargeWrite(admission, table, result.slot, result.verdict, writeUnits, indexWriteUnitsOf(table, [outcome]), write_reserved_units);
+        const indexUnits = indexWriteUnitsOf(table, [outcome]);
+        if (indexUnits !== undefined) tableIndexUnits = tableIndexUnits?.map((sum, k) => sum + indexUnits[k]!) ?? indexUnits;
+        chargeWrite(admission, table, result.slot, result.verdict, writeUnits, indexUnits, write_reserved_units);
       }
       if (left.length > 0) unprocessed[tableName] = left;
-      const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, tableName, units, indexWriteUnitsOf(table, outcomes));
+      const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, tableName, units, tableIndexUnits);
       if (capacity !== undefined) capacities.push(capacity);
     }
     if (processed === 0 && firstThrottled !== undefined) throw admission.batchThrottleError(firstThrottled);

@@ -21,7 +21,7 @@ import { resolveExpressions } from '../expr/resolve.js';
 import { keyOf, readOptionsFor, type QueryRange, type SecondaryIndex } from '../partition/table-store.js';
 import type { Action } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
-import { admitPage, chargePage } from './throughput.js';
+import { admitPage, chargePage, readReservedUnits } from './throughput.js';
 import { readCapacityUnits } from '../model/capacity.js';
 import { checkSelectOnIndex, indexForRead, needsTableFetch, tableFetcher } from './secondary-indexes.js';
 import { checkExpressionParameters, checkProjectionKeyPaths } from './item-expressions.js';
@@ -226,7 +226,7 @@ export const query: Action = {
     if (index === undefined) {
       const verdict = admitPage(admission, table, slot, undefined, consistent);
       const page = readPage(context.store.queryItemsJson(table, range, readOptionsFor(body.ConsistentRead)), { limit: body.Limit, filter, projection, countOnly, keyShape: shape });
-      admission.charge(slot, 'read', readCapacityUnits(page.readBytes, { consistent }), verdict, readCapacityUnits(0, { consistent }));
+      admission.charge(slot, 'read', readCapacityUnits(page.readBytes, { consistent }), verdict, readReservedUnits(consistent));
       return pageResponse(page, countOnly, body.ReturnConsumedCapacity, body.TableName, consistent);
     }
     checkSelectOnIndex(index, body.Select);

@@ -14,13 +14,15 @@ import type { ItemMutation, TableRecord, WriteOutcome } from '../partition/table
 import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
 import type { JsonObject, ServiceContext } from './action.js';
 import { readCapacityUnits } from '../model/capacity.js';
-import { partitionKeyHash } from '../model/key-codec.js';
 import type { SecondaryIndex } from '../partition/table-store.js';
 import type { Page } from './paging.js';
 import { indexWriteUnits, writeConsumedCapacity } from './secondary-indexes.js';
 
 /** What admitting a single-item write reserves: the least a write costs, one unit. */
 export const write_reserved_units = writeCapacityUnits(0);
+
+/** What admitting a TransactGetItems Get or a ConditionCheck reserves: the least a transactional read costs. */
+export const transactional_read_reserved_units = readCapacityUnits(0, { consistent: true, transactional: true });
 
 /** What admitting a read reserves: the least it costs (an item not found, an empty page). */
 export function readReservedUnits(consistent: boolean): number {
@@ -222,10 +224,8 @@ export function chargePage(
     return;
   }
   admission.release(slot, 'read', verdict, reserved_units);
-  const { hashName, hashType } = table.key;
-  const hashOf = (item: Item): string => partitionKeyHash(hashType, (item[hashName] as { readonly [type: string]: string })[hashType]!);
-  const first = admission.slotOfHash(table, hashOf(page.firstRead));
-  const last = admission.slotOfHash(table, hashOf(page.lastRead));
+  const first = admission.slotOf(table, page.firstRead);
+  const last = admission.slotOf(table, page.lastRead);
   if (first === last) {
     admission.charge(first, 'read', units, verdict, 0);
     return;

@@ -22,6 +22,7 @@ import type { ResolvedProjection } from '../expr/resolved.js';
 import type { TableRecord } from '../partition/table-store.js';
 import { lockNameOf } from '../txn/item-locks.js';
 import { throttled } from '../partition/admission-control.js';
+import { transactional_read_reserved_units } from './throughput.js';
 import { none, transactionCanceled, transactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
@@ -82,7 +83,7 @@ export const transactGetItems: Action = {
     // the transaction, naming it in CancellationReasons.
     const admission = context.admission;
     const slots = planned.map((each, i) => admission.slotOf(tables[i]!, each.key));
-    const reserved_units = readCapacityUnits(0, { consistent: true, transactional: true });
+    const reserved_units = transactional_read_reserved_units;
     const verdicts = slots.map((slot) => admission.admit(slot, 'read', reserved_units));
     const releaseAll = (): void => slots.forEach((slot, i) => admission.release(slot, 'read', verdicts[i]!, reserved_units));
     if (verdicts.includes(throttled)) {

@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import { DynamoError, validationError } from '../errors.js';
 import { max_item_size_bytes, max_transaction_actions, max_transaction_bytes, transaction_token_ttl_ms } from '../limits.js';
 import type { Item } from '../model/attribute-value.js';
-import { readCapacityUnits, writeCapacityUnits } from '../model/capacity.js';
+import { readCapacityUnits, transactional_factor, writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateItemKeyAttributes, validateKey } from '../model/validate-item.js';
 import type { ResolvedCondition, ResolvedUpdate } from '../expr/resolved.js';
@@ -35,7 +35,7 @@ import { keyOf, type TableRecord } from '../partition/table-store.js';
 import { lockNameOf } from '../txn/item-locks.js';
 import { throttled, type CapacityKind } from '../partition/admission-control.js';
 import { none, transactionCanceled, transactionCoordinator, type TransactionWrite } from '../txn/transaction-coordinator.js';
-import { chargeWrite, indexWriteUnitsOf } from './throughput.js';
+import { chargeWrite, indexWriteUnitsOf, transactional_read_reserved_units } from './throughput.js';
 import type { Action, JsonObject, ServiceContext } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
@@ -47,7 +47,6 @@ import { returnValuesOnConditionCheckFailure } from './validation/item-shapes.js
 import { attributeMap, list, request, string, structure } from './validation/shape.js';
 
 /** A transactional write costs twice a standard one, in the table and in each index it updates. */
-const transactional_index_factor = 2;
 const min_token_length = 1;
 const max_token_length = 36;
 
@@ -275,7 +274,7 @@ async function execute(
   const admission = context.admission;
   const slots = writes.map((write) => admission.slotOf(write.table, write.key));
   const kinds = planned.map((action) => (action.kind === 'check' ? 'read' : 'write') as CapacityKind);
-  const reserved = kinds.map((kind) => (kind === 'read' ? readCapacityUnits(0, { consistent: true, transactional: true }) : writeCapacityUnits(0, { transactional: true })));
+  const reserved = kinds.map((kind) => (kind === 'read' ? transactional_read_reserved_units : writeCapacityUnits(0, { transactional: true })));
   const verdicts = kinds.map((kind, i) => admission.admit(slots[i]!, kind, reserved[i]!));
   const releaseAll = (): void => slots.forEach((slot, i) => admission.release(slot, kinds[i]!, verdicts[i]!, reserved[i]!));
   if (verdicts.includes(throttled)) {
@@ -300,7 +299,7 @@ async function execute(
     const larger_bytes = Math.max(previous === undefined ? 0 : itemSize(previous), next === undefined ? 0 : itemSize(next));
     const units = writeCapacityUnits(larger_bytes, { transactional: true });
     // Index writes are transactional too: twice their units.
-    const indexUnits = indexWriteUnitsOf(table, [outcomes[i]!])?.map((each) => each * transactional_index_factor);
+    const indexUnits = indexWriteUnitsOf(table, [outcomes[i]!])?.map((each) => each * transactional_factor);
     chargeWrite(admission, table, slots[i]!, verdicts[i]!, units, indexUnits, reserved[i]!);
     return indexUnits === undefined ? { tableName: action.tableName, units } : { tableName: action.tableName, units, indexes: table.indexes!, indexUnits };
   });

@@ -23,7 +23,8 @@ export interface WriteOptions {
 }
 
 const eventually_consistent_factor = 0.5;
-const transactional_factor = 2;
+/** Transactional reads and writes (and their index writes) cost twice the standard units. */
+export const transactional_factor = 2;
 
 /** Whole 4 KB read units for `sizeBytes`, at least one. */
 export function readUnitsFor(sizeBytes: number): number {

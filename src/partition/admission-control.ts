@@ -64,7 +64,7 @@ import { routePartition } from './partition-map.js';
 import type { PartitionRange, TableRecord } from './table-store.js';
 import { TokenBucket } from './token-bucket.js';
 import type { CapacityKind, IndexSnapshot, MetricsSnapshot, PartitionSnapshot, TableSnapshot } from './throughput-metrics.js';
-import { UnitSeries } from './throughput-metrics.js';
+import { metrics_window_s, UnitSeries } from './throughput-metrics.js';
 
 export type { CapacityKind } from './throughput-metrics.js';
 export type ThroughputMode = 'report' | 'enforce';
@@ -556,7 +556,7 @@ export class AdmissionControl {
       });
     }
     tables.sort((a, b) => (a.tableName < b.tableName ? -1 : a.tableName > b.tableName ? 1 : 0));
-    return { now_ms, mode: this.mode, window_s: 900, tables };
+    return { now_ms, mode: this.mode, window_s: metrics_window_s, tables };
   }
 
   /** The states of the tables still live, following their current records (a split, UpdateTable). */
