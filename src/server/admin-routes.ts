@@ -13,8 +13,8 @@ import type { ServiceContext } from '../api/action.js';
 import { ManualClock } from '../clock.js';
 import { prometheusText, type MetricsSnapshot } from '../partition/throughput-metrics.js';
 import type { Service } from '../service.js';
-import { crc32 } from './crc32.js';
 import type { DynamoHttpRequest, DynamoHttpResponse } from './handle-dynamo-request.js';
+import { jsonResponse } from './handle-dynamo-request.js';
 
 export const admin_path_prefix = '/_dynabase/';
 
@@ -62,7 +62,7 @@ export async function handleAdminRequest(service: Service, request: DynamoHttpRe
     const answer = await handler(service, request);
     if (answer instanceof TextAnswer) {
       headers['Content-Type'] = answer.contentType;
-      return bodyAnswer(200, answer.text, headers);
+      return jsonResponse(200, answer.text, headers);
     }
     return jsonAnswer(200, answer, headers);
   } catch (error) {
@@ -72,14 +72,7 @@ export async function handleAdminRequest(service: Service, request: DynamoHttpRe
 }
 
 function jsonAnswer(statusCode: number, value: unknown, headers: Record<string, string>): DynamoHttpResponse {
-  return bodyAnswer(statusCode, JSON.stringify(value), headers);
-}
-
-function bodyAnswer(statusCode: number, text: string, headers: Record<string, string>): DynamoHttpResponse {
-  const body = Buffer.from(text, 'utf8');
-  headers['x-amz-crc32'] = String(crc32(body));
-  headers['Content-Length'] = String(body.length);
-  return { statusCode, headers, body };
+  return jsonResponse(statusCode, JSON.stringify(value), headers);
 }
 
 function describeClock(service: Service): unknown {

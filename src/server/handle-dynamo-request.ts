@@ -130,7 +130,8 @@ function mediaTypeOf(contentType: HeaderValue): string {
   return (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
-function jsonResponse(statusCode: number, json: string, headers: Record<string, string>): DynamoHttpResponse {
+/** A response with `json` (any text) as its body, with its CRC32 and length. */
+export function jsonResponse(statusCode: number, json: string, headers: Record<string, string>): DynamoHttpResponse {
   const body = Buffer.from(json, 'utf8');
   headers['x-amz-crc32'] = String(crc32(body));
   headers['Content-Length'] = String(body.length);

@@ -121,13 +121,15 @@ export function withVersionHistory(kv: KvStore, clock: Clock, lag_ms: number): V
   function* rangeAsOf(options: RangeOptions, time_ms: number): Iterable<KvEntry> {
     const reverse = options.reverse === true;
     // The keys in range changed since `time_ms`, with the value each had then, in read order.
-    const changed: { key: Uint8Array; keyId: string; value: Uint8Array | undefined }[] = [];
+    const changed: { key: Uint8Array; value: Uint8Array | undefined }[] = [];
+    // Key ids are latin1 strings, one char per byte, so string order is byte order: filter on the
+    // ids and make bytes only for the keys in range.
+    const startId = options.start === undefined ? undefined : keyIdOf(options.start);
+    const endId = options.end === undefined ? undefined : keyIdOf(options.end);
     for (const keyId of changesByKey.keys()) {
-      const key = keyOfId(keyId);
-      if (options.start !== undefined && Buffer.compare(key, options.start) < 0) continue;
-      if (options.end !== undefined && Buffer.compare(key, options.end) >= 0) continue;
+      if ((startId !== undefined && keyId < startId) || (endId !== undefined && keyId >= endId)) continue;
       const past = valueAt(keyId, time_ms);
-      if (past.changed) changed.push({ key, keyId, value: past.value });
+      if (past.changed) changed.push({ key: keyOfId(keyId), value: past.value });
     }
     if (changed.length === 0) {
       yield* kv.range(options);
