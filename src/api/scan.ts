@@ -19,7 +19,7 @@ import { validateKey } from '../model/validate-item.js';
 import { attributesToGetProjection, legacyFilterCondition, type ConditionalOperator } from '../expr/legacy.js';
 import type { ResolvedCondition, ResolvedProjection } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
-import { hash_space_end, hash_space_start } from '../partition/partition-map.js';
+import { hash_space_end, hash_space_size, hash_space_start, hashOf } from '../partition/partition-map.js';
 import { keyOf, readOptionsFor, type ScanRange, type SecondaryIndex } from '../partition/table-store.js';
 import type { Action } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
@@ -62,13 +62,11 @@ const scanShape = request({
   ConsistentRead: boolean(),
 });
 
-const hash_space_size = 1n << 64n;
-
 /** The first hash of segment `segment` of `total`: ceil(segment * 2^64 / total), 16 hex digits. */
 function segmentStart(segment: number, total: number): string {
   if (segment === total) return hash_space_end;
   const start = (BigInt(segment) * hash_space_size + BigInt(total) - 1n) / BigInt(total);
-  return start.toString(16).padStart(16, '0');
+  return hashOf(start);
 }
 
 /** The hash slice a (possibly parallel) Scan reads. */

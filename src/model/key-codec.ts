@@ -345,6 +345,8 @@ export interface EncodedKey {
   readonly hash: string;
   /** The partition-key part followed by the sort-key tail. */
   readonly bytes: Uint8Array;
+  /** The length of the partition-key part at the start of `bytes` (what names an item collection). */
+  readonly partitionPartBytes: number;
 }
 
 /**
@@ -361,15 +363,15 @@ export function encodeKey(shape: KeyShape, key: Item): EncodedKey {
   const rangeType = shape.rangeType;
   if (shape.rangeName === undefined || rangeType === undefined) {
     const out = Buffer.allocUnsafe(partitionLength);
-    writePartitionPart(hashType, hashValue, hashBytes, out);
-    return { hash, bytes: out };
+    const partitionPartBytes = writePartitionPart(hashType, hashValue, hashBytes, out);
+    return { hash, bytes: out, partitionPartBytes };
   }
   const rangeValue = keyValueOf(key, shape.rangeName, rangeType);
   const tailBytes = rangeType === 'N' ? max_encoded_number_bytes : rawLength(rangeType, rangeValue);
   const out = Buffer.allocUnsafe(partitionLength + tailBytes);
   const tailStart = writePartitionPart(hashType, hashValue, hashBytes, out);
   const end = rangeType === 'N' ? writeNumber(rangeValue, out, tailStart) : writeRaw(rangeType, rangeValue, tailBytes, out, tailStart);
-  return { hash, bytes: end === out.length ? out : out.subarray(0, end) };
+  return { hash, bytes: end === out.length ? out : out.subarray(0, end), partitionPartBytes: tailStart };
 }
 
 /**

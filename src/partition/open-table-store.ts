@@ -12,7 +12,7 @@ import { assert, DynamoError, resourceInUse, resourceNotFound } from '../errors.
 import { max_item_collection_bytes, max_partition_size_bytes } from '../limits.js';
 import type { Item, KeyShape } from '../model/attribute-value.js';
 import { attributeValuesEqual } from '../model/compare.js';
-import { encodeKey, encodePartitionKeyPart } from '../model/key-codec.js';
+import { encodeKey, type EncodedKey } from '../model/key-codec.js';
 import { itemSize } from '../model/item-size.js';
 import type { KvReader, KvStore, KvWriteTxn } from '../storage/kv-store.js';
 import {
@@ -126,11 +126,11 @@ interface Unsplittable {
 }
 
 /** DynamoDB's text for a write that would grow an item collection past its limit. */
-export const item_collection_too_large_message = 'Collection size exceeded.';
+const item_collection_too_large_message = 'Collection size exceeded.';
 
-/** The partition-key part of a (validated) key's encoding: what names its item collection. */
-function partitionKeyPartOf(shape: KeyShape, key: Item): Uint8Array {
-  return encodePartitionKeyPart(shape.hashType, (key[shape.hashName] as Record<string, string>)[shape.hashType]!);
+/** The partition-key part of an item's encoded key: what names its item collection. */
+function partitionKeyPartOf(encoded: EncodedKey): Uint8Array {
+  return encoded.bytes.subarray(0, encoded.partitionPartBytes);
 }
 
 /** A `writeItems` storage transaction, and the first error one of its writes threw. */
@@ -598,7 +598,7 @@ class KvTableStore implements TableStore {
       const next = mutation(previous);
       if (next === undefined ? previous === undefined : previous !== undefined && sameItem(previous, next)) {
         if ((this.latest(table.id) ?? entry).locals.length === 0) return { previous, next };
-        return { previous, next, itemCollectionSize_bytes: readCounter(txn, collectionKey(ordinal, encoded.hash, partitionKeyPartOf(shape, key))) };
+        return { previous, next, itemCollectionSize_bytes: readCounter(txn, collectionKey(ordinal, encoded.hash, partitionKeyPartOf(encoded))) };
       }
       if (next !== undefined) assert(sameKey(shape, next, key), 'a mutation keeps the key attributes');
 
@@ -655,7 +655,7 @@ class KvTableStore implements TableStore {
       let itemCollectionSize_bytes: number | undefined;
       if (current.locals.length > 0) {
         const entriesDelta = maintainIndexes(txn, ordinal, shape, current.locals, previous, next, backfilling);
-        itemCollectionSize_bytes = this.resizeCollection(txn, ordinal, encoded.hash, partitionKeyPartOf(shape, key), nextSize - previousSize + entriesDelta);
+        itemCollectionSize_bytes = this.resizeCollection(txn, ordinal, encoded.hash, partitionKeyPartOf(encoded), nextSize - previousSize + entriesDelta);
       }
       if (current.globals.length > 0) {
         const change: ChangeRecord = { ...header, oldImage: previous, newImage: next };
@@ -777,7 +777,7 @@ class KvTableStore implements TableStore {
 
   async splitPartition(table: TableRecord, partitionId: string, atHash?: string): Promise<readonly [PartitionRange, PartitionRange] | undefined> {
     const split = await this.split(table, partitionId, atHash, undefined);
-    return split === undefined || split === 'within-limit' || 'unsplittableAt_bytes' in split ? undefined : split.children;
+    return split === undefined || 'unsplittableAt_bytes' in split ? undefined : split.children;
   }
 
   /**
@@ -790,10 +790,10 @@ class KvTableStore implements TableStore {
     partitionId: string,
     atHash: string | undefined,
     overSize_bytes: number | undefined,
-  ): Promise<SplitResult | Unsplittable | 'within-limit' | undefined> {
+  ): Promise<SplitResult | Unsplittable | undefined> {
     const { ordinal } = this.entryOf(table);
     const split = await this.kv.write((txn) => this.splitInTransaction(txn, table.id, ordinal, partitionId, atHash, overSize_bytes));
-    if (split === undefined || split === 'within-limit' || 'unsplittableAt_bytes' in split) return split;
+    if (split === undefined || 'unsplittableAt_bytes' in split) return split;
     const cached = this.byId.get(table.id);
     // Cache the new map on the newest record (a saveTable may have replaced it meanwhile).
     if (cached !== undefined && (cached.record.closedPartitions?.length ?? 0) < split.closedPartitions.length) {
@@ -815,7 +815,7 @@ class KvTableStore implements TableStore {
     partitionId: string,
     atHash: string | undefined,
     overSize_bytes: number | undefined,
-  ): SplitResult | Unsplittable | 'within-limit' | undefined {
+  ): SplitResult | Unsplittable | undefined {
     const entry = this.byId.get(tableId);
     if (entry === undefined || entry.ordinal !== ordinal) return undefined;
     const storedBytes = txn.get(catalogKey(entry.record.name));
@@ -826,7 +826,7 @@ class KvTableStore implements TableStore {
     if (parent === undefined) return undefined;
     if (overSize_bytes !== undefined) {
       const stats = txn.get(partitionStatsKey(ordinal, parent.id));
-      if (stats === undefined || decodeStats(stats).sizeBytes <= overSize_bytes) return 'within-limit';
+      if (stats === undefined || decodeStats(stats).sizeBytes <= overSize_bytes) return undefined;
     }
     const items: { hash: string; size: number }[] = [];
     for (const { key, value } of txn.range(scanKeyRange(ordinal, stored.record.key, { hashStart: parent.hashStart, hashEnd: parent.hashEnd }))) {
@@ -910,7 +910,7 @@ class KvTableStore implements TableStore {
         if (entry === undefined || !entry.record.partitions.some((partition) => partition.id === partitionId)) continue;
         try {
           const split = await this.split(entry.record, partitionId, undefined, this.partitionMaxSize_bytes);
-          if (split === 'within-limit' || split === undefined) continue;
+          if (split === undefined) continue;
           if ('unsplittableAt_bytes' in split) {
             // One partition key holds the data: retry only once the partition has doubled.
             this.unsplittable.set(key, split.unsplittableAt_bytes);
@@ -931,8 +931,8 @@ class KvTableStore implements TableStore {
     }
   }
 
-  /** Resolves once no size split is pending (tests and close). */
-  async splitsSettled(): Promise<void> {
+  /** Resolves once no size split is pending (the write that crossed the limit, and close). */
+  private async splitsSettled(): Promise<void> {
     while (this.splitting !== undefined) await this.splitting;
   }
 
@@ -1079,7 +1079,7 @@ class KvTableStore implements TableStore {
     // The KvStore belongs to whoever opened it (the service closes it after this). A running
     // backfill finishes its current batch; its stored position lets the next open resume.
     this.closed = true;
-    await Promise.allSettled([...this.runningBackfills, ...(this.splitting === undefined ? [] : [this.splitting])]);
+    await Promise.allSettled([...this.runningBackfills, this.splitsSettled()]);
   }
 
   // ---- internals -----------------------------------------------------------------------------

@@ -43,9 +43,11 @@ export function partitionsForThroughput(readCapacityUnits: number, writeCapacity
  */
 export const on_demand_initial_partitions = 4;
 
-const hash_space_size = 1n << 64n;
+/** The number of hashes in the 64-bit hash space. */
+export const hash_space_size = 1n << 64n;
 
-function hashOf(value: bigint): string {
+/** A hash as partition maps write it: 16 lower-case hex digits. */
+export function hashOf(value: bigint): string {
   return value.toString(16).padStart(16, '0');
 }
 

@@ -145,6 +145,7 @@ describe('encodeKey and decodeKey', () => {
         assert.deepEqual(decodeKey(shape, a.bytes), keyA);
         const prefixA = encodePartitionKeyPart(shape.hashType, pkA);
         assert.ok(startsWith(a.bytes, prefixA));
+        assert.equal(a.partitionPartBytes, prefixA.length);
         if (pkA === pkB) {
           if (shape.rangeType !== undefined) {
             const compare = shape.rangeType === 'N' ? compareNumbers : shape.rangeType === 'S' ? compareStrings : compareBinary;
