@@ -179,9 +179,9 @@ function throughputNow(throughput: ThroughputDescription, now_ms: number): Throu
   return sameDay ? throughput : { ...throughput, NumberOfDecreasesToday: 0 };
 }
 
-/** The number of decreases today once one more is made now. */
-export function decreasesAfterOneMore(throughput: ThroughputDescription, now_ms: number): number {
-  return throughputNow(throughput, now_ms).NumberOfDecreasesToday + 1;
+/** The decreases made so far in the current UTC day (NumberOfDecreasesToday as of now). */
+export function decreasesToday(throughput: ThroughputDescription, now_ms: number): number {
+  return throughputNow(throughput, now_ms).NumberOfDecreasesToday;
 }
 
 /**

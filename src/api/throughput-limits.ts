@@ -15,13 +15,12 @@ import {
 
 const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const ms_per_day = 24 * 60 * 60 * 1000;
 
 /**
  * A time as DynamoDB's limit messages print it (Java's FULL date-time style in UTC):
  * "Monday, February 13, 2023 at 10:25:39 AM Coordinated Universal Time".
  */
-export function fullUtcDateTime(time_ms: number): string {
+function fullUtcDateTime(time_ms: number): string {
   const date = new Date(time_ms);
   const hours = date.getUTCHours();
   const hour12 = hours % 12 === 0 ? 12 : hours % 12;
@@ -32,23 +31,14 @@ export function fullUtcDateTime(time_ms: number): string {
   );
 }
 
-/** The throughput bookkeeping a decrease is judged by (ThroughputDescription's members). */
-export interface DecreaseHistory {
-  /** Decreases already made in the current UTC day. */
-  readonly decreasesToday: number;
-  /** LastDecreaseDateTime in epoch seconds, if any. */
-  readonly lastDecrease_s: number | undefined;
-}
-
 /**
  * Throws DynamoDB's LimitExceededException when one more decrease now would break the daily
  * rule: the first four decreases of a UTC day are free, each further one needs an hour since
- * the last (so at most 4 + 23 = 27 a day).
+ * the last (so at most 4 + 23 = 27 a day). `today` counts the decreases of the current UTC day
+ * (`decreasesToday`); `lastDecrease_s` is LastDecreaseDateTime.
  */
-export function checkDecreaseAllowed(history: DecreaseHistory, now_ms: number): void {
-  const last_ms = history.lastDecrease_s === undefined ? undefined : Math.round(history.lastDecrease_s * 1000);
-  const sameDay = last_ms !== undefined && Math.floor(last_ms / ms_per_day) === Math.floor(now_ms / ms_per_day);
-  const today = sameDay ? history.decreasesToday : 0;
+export function checkDecreaseAllowed(today: number, lastDecrease_s: number | undefined, now_ms: number): void {
+  const last_ms = lastDecrease_s === undefined ? undefined : Math.round(lastDecrease_s * 1000);
   if (today < free_throughput_decreases_per_day || last_ms === undefined) return;
   if (now_ms - last_ms >= throughput_decrease_interval_ms) return;
   throw limitExceeded(
@@ -60,18 +50,19 @@ export function checkDecreaseAllowed(history: DecreaseHistory, now_ms: number): 
 }
 
 /** The switches to on-demand still inside the rolling window at `now_ms`, oldest first. */
-export function recentOnDemandSwitches(switches_ms: readonly number[] | undefined, now_ms: number): number[] {
+function recentOnDemandSwitches(switches_ms: readonly number[] | undefined, now_ms: number): number[] {
   return (switches_ms ?? []).filter((time_ms) => now_ms - time_ms < on_demand_switch_window_ms);
 }
 
 /**
- * Throws LimitExceededException when a switch to on-demand now would be the fifth in 24 hours.
+ * Throws LimitExceededException when a switch to on-demand now would be the fifth in 24 hours;
+ * otherwise returns the switches still inside the window (to which this one is added).
  * The wording follows DynamoDB's message for this limit ("Update to PayPerRequest mode are
  * limited to ...", last and next update times); see docs/compatibility.md.
  */
-export function checkOnDemandSwitchAllowed(switches_ms: readonly number[] | undefined, now_ms: number): void {
+export function checkOnDemandSwitchAllowed(switches_ms: readonly number[] | undefined, now_ms: number): number[] {
   const recent = recentOnDemandSwitches(switches_ms, now_ms);
-  if (recent.length < max_on_demand_switches_per_window) return;
+  if (recent.length < max_on_demand_switches_per_window) return recent;
   const last_ms = recent[recent.length - 1]!;
   const next_ms = recent[recent.length - max_on_demand_switches_per_window]! + on_demand_switch_window_ms;
   throw limitExceeded(

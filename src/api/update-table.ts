@@ -13,7 +13,7 @@ import { asKeySchema, checkProjectedAttributeTotal, checkThroughputBounds, inval
 import type { AttributeDefinition, GlobalIndexDescription, TableDescription, ThroughputDescription } from './table-description.js';
 import {
   billingModeOf,
-  decreasesAfterOneMore,
+  decreasesToday,
   descriptionOf,
   epochSeconds,
   indexArn,
@@ -23,7 +23,7 @@ import {
   withDescription,
 } from './table-description.js';
 import { checkQuotas, checkStreamSpecification, sseDescription, streamLabel } from './table-settings.js';
-import { checkDecreaseAllowed, checkOnDemandSwitchAllowed, recentOnDemandSwitches } from './throughput-limits.js';
+import { checkDecreaseAllowed, checkOnDemandSwitchAllowed } from './throughput-limits.js';
 import { withStreamEpochs } from '../streams/stream-epochs.js';
 import { partitionsForThroughput } from '../partition/partition-map.js';
 import {
@@ -125,11 +125,12 @@ function unchangedThroughput(current: Throughput, requested: Throughput): string
 function changedThroughput(current: ThroughputDescription, requested: Throughput, now_ms: number): ThroughputDescription {
   const increased = requested.ReadCapacityUnits > current.ReadCapacityUnits || requested.WriteCapacityUnits > current.WriteCapacityUnits;
   const decreased = requested.ReadCapacityUnits < current.ReadCapacityUnits || requested.WriteCapacityUnits < current.WriteCapacityUnits;
-  if (decreased) checkDecreaseAllowed({ decreasesToday: current.NumberOfDecreasesToday, lastDecrease_s: current.LastDecreaseDateTime }, now_ms);
+  const today = decreasesToday(current, now_ms);
+  if (decreased) checkDecreaseAllowed(today, current.LastDecreaseDateTime, now_ms);
   return {
     ...current,
     ...(increased ? { LastIncreaseDateTime: epochSeconds(now_ms) } : {}),
-    ...(decreased ? { LastDecreaseDateTime: epochSeconds(now_ms), NumberOfDecreasesToday: decreasesAfterOneMore(current, now_ms) } : {}),
+    ...(decreased ? { LastDecreaseDateTime: epochSeconds(now_ms), NumberOfDecreasesToday: today + 1 } : {}),
     ReadCapacityUnits: requested.ReadCapacityUnits,
     WriteCapacityUnits: requested.WriteCapacityUnits,
   };
@@ -245,7 +246,7 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
   }
 
   const toOnDemand = nextMode === 'PAY_PER_REQUEST' && currentMode !== 'PAY_PER_REQUEST';
-  if (toOnDemand) checkOnDemandSwitchAllowed(record.onDemandSwitches_ms, now_ms);
+  const recentSwitches_ms = toOnDemand ? checkOnDemandSwitchAllowed(record.onDemandSwitches_ms, now_ms) : undefined;
 
   let throughput = description.ProvisionedThroughput;
   if (body.ProvisionedThroughput !== undefined) {
@@ -295,7 +296,7 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
   if (updating) next = { ...next, TableStatus: 'UPDATING' };
 
   let updated = withStreamEpochs(withDescription(record, next), now_ms);
-  if (toOnDemand) updated = { ...updated, onDemandSwitches_ms: [...recentOnDemandSwitches(record.onDemandSwitches_ms, now_ms), now_ms] };
+  if (recentSwitches_ms !== undefined) updated = { ...updated, onDemandSwitches_ms: [...recentSwitches_ms, now_ms] };
   await context.store.saveTable(updated);
   if (body.ProvisionedThroughput !== undefined && nextMode === 'PROVISIONED') {
     // More throughput than the partitions can serve splits them (3,000 RCU and 1,000 WCU each);

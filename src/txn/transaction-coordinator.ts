@@ -97,7 +97,7 @@ function reasonOf(error: unknown): CancellationReason {
 
 /** Thrown inside the commit when an item changed since prepare read it. */
 class ChangedSincePrepare extends Error {
-  constructor(readonly index: number) {
+  constructor() {
     super('item changed since prepare');
   }
 }
@@ -178,7 +178,7 @@ export class TransactionCoordinator {
         key: write.key,
         mutation: (previous: Item | undefined): Item | undefined => {
           const current = previous === undefined ? undefined : JSON.stringify(previous);
-          if (current !== snapshots[i]) throw new ChangedSincePrepare(i);
+          if (current !== snapshots[i]) throw new ChangedSincePrepare();
           return nexts[i];
         },
       }));
@@ -187,15 +187,17 @@ export class TransactionCoordinator {
       } catch (error) {
         if (!(error instanceof ItemWriteFailed)) throw error;
         const { failure } = error;
-        if (failure instanceof ChangedSincePrepare) throw transactionCanceled(conflictAt(writes.length, [failure.index]));
-        // The store refuses a write that grows an LSI item collection past its limit: the
-        // transaction is cancelled with that reason for that action.
-        if (failure instanceof DynamoError && failure.errorName === 'ItemCollectionSizeLimitExceededException') {
-          const reasons: CancellationReason[] = new Array<CancellationReason>(writes.length).fill(none);
-          reasons[error.index] = { kind: 'itemCollectionSizeLimitExceeded', message: failure.message };
-          throw transactionCanceled(reasons);
+        // An item changed since prepare is a conflict; the store refuses a write that grows an
+        // LSI item collection past its limit. Either cancels the transaction, naming that action.
+        let reason: CancellationReason | undefined;
+        if (failure instanceof ChangedSincePrepare) reason = conflict;
+        else if (failure instanceof DynamoError && failure.errorName === 'ItemCollectionSizeLimitExceededException') {
+          reason = { kind: 'itemCollectionSizeLimitExceeded', message: failure.message };
         }
-        throw failure;
+        if (reason === undefined) throw failure;
+        const reasons = new Array<CancellationReason>(writes.length).fill(none);
+        reasons[error.index] = reason;
+        throw transactionCanceled(reasons);
       }
     } finally {
       this.locks.releaseAll(owner, names);
