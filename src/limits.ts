@@ -119,15 +119,19 @@ assert(max_expression_values_bytes < max_request_body_bytes, 'expression values 
 export const burst_bank_s = 300;
 /**
  * On-demand tables (developer guide, "On-demand capacity mode"): a new table serves up to 4,000
- * write and 12,000 read request units per second, i.e. twice an initial "previous peak" of half
- * that; it instantly serves up to twice its previous peak, and traffic past that may throttle
- * for up to 30 minutes while the table scales.
+ * write and 12,000 read request units per second, what four partitions serve at the
+ * per-partition ceilings, so it starts on four partitions and its figures derive from them. It
+ * instantly serves up to twice its previous peak, so the initial "previous peak" is half those
+ * figures; traffic past twice the peak may throttle for up to 30 minutes while the table scales.
  */
-export const on_demand_initial_peak_wru_per_s = 2000;
-export const on_demand_initial_peak_rru_per_s = 6000;
+export const on_demand_initial_partitions = 4;
 export const on_demand_peak_multiplier = 2;
+export const on_demand_initial_peak_wru_per_s = (on_demand_initial_partitions * partition_max_wcu) / on_demand_peak_multiplier;
+export const on_demand_initial_peak_rru_per_s = (on_demand_initial_partitions * partition_max_rcu) / on_demand_peak_multiplier;
 export const on_demand_scale_up_ms = 30 * 60 * 1000;
 
 assert(partition_max_wcu < partition_max_rcu, 'a partition serves fewer writes than reads');
-assert(on_demand_initial_peak_wru_per_s * on_demand_peak_multiplier === 4000, 'a new on-demand table serves 4,000 WRU/s');
-assert(on_demand_initial_peak_rru_per_s * on_demand_peak_multiplier === 12000, 'a new on-demand table serves 12,000 RRU/s');
+assert(
+  Number.isInteger(on_demand_initial_peak_wru_per_s) && Number.isInteger(on_demand_initial_peak_rru_per_s),
+  "a new on-demand table's initial peak is a whole number of request units",
+);

@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { limitExceeded, resourceInUse, validationError } from '../errors.js';
-import { max_local_secondary_indexes } from '../limits.js';
+import { max_local_secondary_indexes, on_demand_initial_partitions } from '../limits.js';
 import type { KeyAttributeType, KeyShape } from '../model/attribute-value.js';
-import { evenPartitions, on_demand_initial_partitions, partitionsForThroughput } from '../partition/partition-map.js';
+import { evenPartitions, partitionsForThroughput } from '../partition/partition-map.js';
 import type { PartitionRange, TableRecord } from '../partition/table-store.js';
 import type { Action, JsonObject, ServiceContext } from './action.js';
 import {

@@ -49,7 +49,18 @@ import {
 } from './layout.js';
 import { entryKey, inIndex, indexQueryRange, indexScanRange, projectEntry } from './index-entries.js';
 import { queryKeyRange, readItems, readItemTexts, scanKeyRange } from './item-ranges.js';
-import { assertPartitionMap, balancedSplitPoint, hashMidpoint, partitionHolds, rangeWidth, routePartition, splitPartition } from './partition-map.js';
+import {
+  assertPartitionMap,
+  balancedSplitPoint,
+  divideContents,
+  hashMidpoint,
+  partitionHolds,
+  rangeWidth,
+  routePartition,
+  splitPartition,
+  type PartitionContents,
+  type SizedItem,
+} from './partition-map.js';
 import { putTransactionToken, readTransactionToken } from './transaction-tokens.js';
 import { ItemWriteFailed, keyOf } from './table-store.js';
 import type {
@@ -123,6 +134,21 @@ interface SplitResult {
 /** A partition with no boundary to split at (one partition key), and its size then. */
 interface Unsplittable {
   readonly unsplittableAt_bytes: number;
+}
+
+/**
+ * A partition's items, hashed and sized (item-size rules) in one pass: what rebuilding its
+ * statistics and splitting it both need.
+ */
+function readPartitionContents(reader: KvReader, ordinal: number, shape: KeyShape, partition: PartitionRange): PartitionContents {
+  const items: SizedItem[] = [];
+  let size_bytes = 0;
+  for (const { key, value } of reader.range(scanKeyRange(ordinal, shape, partition))) {
+    const size = itemSize(JSON.parse(utf8(value)) as Item);
+    items.push({ hash: itemKeyHash(key), size_bytes: size });
+    size_bytes += size;
+  }
+  return { items, size_bytes };
 }
 
 /** DynamoDB's text for a write that would grow an item collection past its limit. */
@@ -422,13 +448,8 @@ class KvTableStore implements TableStore {
       if (missing.length === 0) continue;
       await this.kv.write((txn) => {
         for (const partition of missing) {
-          let count = 0;
-          let size = 0;
-          for (const { value } of txn.range(scanKeyRange(entry.ordinal, entry.record.key, { hashStart: partition.hashStart, hashEnd: partition.hashEnd }))) {
-            count++;
-            size += itemSize(JSON.parse(utf8(value)) as Item);
-          }
-          txn.put(partitionStatsKey(entry.ordinal, partition.id), encodeStats(count, size));
+          const contents = readPartitionContents(txn, entry.ordinal, entry.record.key, partition);
+          txn.put(partitionStatsKey(entry.ordinal, partition.id), encodeStats(contents.items.length, contents.size_bytes));
         }
       });
     }
@@ -828,35 +849,16 @@ class KvTableStore implements TableStore {
       const stats = txn.get(partitionStatsKey(ordinal, parent.id));
       if (stats === undefined || decodeStats(stats).sizeBytes <= overSize_bytes) return undefined;
     }
-    const items: { hash: string; size: number }[] = [];
-    for (const { key, value } of txn.range(scanKeyRange(ordinal, stored.record.key, { hashStart: parent.hashStart, hashEnd: parent.hashEnd }))) {
-      items.push({ hash: itemKeyHash(key), size: itemSize(JSON.parse(utf8(value)) as Item) });
-    }
-    const at = atHash ?? balancedSplitPoint(items);
-    if (at === undefined) {
-      let size_bytes = 0;
-      for (const item of items) size_bytes += item.size;
-      return { unsplittableAt_bytes: size_bytes };
-    }
+    const contents = readPartitionContents(txn, ordinal, stored.record.key, parent);
+    const at = atHash ?? balancedSplitPoint(contents);
+    if (at === undefined) return { unsplittableAt_bytes: contents.size_bytes };
     if (at <= parent.hashStart || !partitionHolds(parent, at)) return undefined;
     const children = splitPartition(parent, at);
     const [low, high] = children;
-    let lowCount = 0;
-    let lowSize = 0;
-    let highCount = 0;
-    let highSize = 0;
-    for (const item of items) {
-      if (item.hash < at) {
-        lowCount++;
-        lowSize += item.size;
-      } else {
-        highCount++;
-        highSize += item.size;
-      }
-    }
+    const [lowStats, highStats] = divideContents(contents, at);
     txn.delete(partitionStatsKey(ordinal, parent.id));
-    txn.put(partitionStatsKey(ordinal, low.id), encodeStats(lowCount, lowSize));
-    txn.put(partitionStatsKey(ordinal, high.id), encodeStats(highCount, highSize));
+    txn.put(partitionStatsKey(ordinal, low.id), encodeStats(lowStats.itemCount, lowStats.sizeBytes));
+    txn.put(partitionStatsKey(ordinal, high.id), encodeStats(highStats.itemCount, highStats.sizeBytes));
     // The children continue the parent's numbering, so every item's history keeps increasing
     // sequence numbers across the split; the parent's log is final.
     const head = readCounter(txn, logHeadKey(ordinal, parent.id));
@@ -867,7 +869,7 @@ class KvTableStore implements TableStore {
     const closedPartitions = [...(stored.record.closedPartitions ?? []), parent];
     txn.put(catalogKey(stored.record.name), JSON.stringify({ ordinal, record: { ...stored.record, partitions, closedPartitions } }));
     this.pendingRoutes.set(tableId, partitions);
-    return { partitions, closedPartitions, children, childSizes_bytes: [lowSize, highSize] };
+    return { partitions, closedPartitions, children, childSizes_bytes: [lowStats.sizeBytes, highStats.sizeBytes] };
   }
 
   async ensurePartitionCount(table: TableRecord, count: number): Promise<void> {

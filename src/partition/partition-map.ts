@@ -11,7 +11,7 @@
  */
 import { assert } from '../errors.js';
 import { partition_max_rcu, partition_max_wcu } from '../limits.js';
-import type { PartitionRange } from './table-store.js';
+import type { PartitionRange, TableStats } from './table-store.js';
 
 export const hash_space_start = '0000000000000000';
 /** `hashEnd` of the last partition: one past 'ffffffffffffffff'. */
@@ -36,12 +36,6 @@ export function partitionsForThroughput(readCapacityUnits: number, writeCapacity
   assert(partition_max_rcu === 3 * partition_max_wcu, 'a partition serves three read units per write unit');
   return Math.max(1, Math.ceil((readCapacityUnits + 3 * writeCapacityUnits) / partition_max_rcu));
 }
-
-/**
- * A new on-demand table serves up to 4,000 write and 12,000 read request units at once
- * (developer guide, "On-demand capacity mode", initial throughput): what four partitions serve.
- */
-export const on_demand_initial_partitions = 4;
 
 /** The number of hashes in the 64-bit hash space. */
 export const hash_space_size = 1n << 64n;
@@ -87,15 +81,28 @@ export function rangeWidth(range: PartitionRange): bigint {
   return hashValue(range.hashEnd) - hashValue(range.hashStart);
 }
 
+/** One of a partition's items as a split sees it: its partition-key hash and its size. */
+export interface SizedItem {
+  readonly hash: string;
+  readonly size_bytes: number;
+}
+
 /**
- * Where to split a partition so its data is balanced: given the partition's items as
- * (hash, size) in hash order, the boundary between two distinct hashes that leaves the two
- * halves' sizes closest to equal. Items of one hash (one partition key) never straddle a
- * boundary. Undefined when every item has the same hash (nothing to divide).
+ * A partition's items in hash order with their total size: what one pass over the partition
+ * reads (the store builds it to rebuild the partition's statistics or to split it).
  */
-export function balancedSplitPoint(items: readonly { readonly hash: string; readonly size: number }[]): string | undefined {
-  let total = 0;
-  for (const item of items) total += item.size;
+export interface PartitionContents {
+  readonly items: readonly SizedItem[];
+  readonly size_bytes: number;
+}
+
+/**
+ * Where to split a partition so its data is balanced: the boundary between two distinct hashes
+ * that leaves the two halves' sizes closest to equal. Items of one hash (one partition key) never
+ * straddle a boundary. Undefined when every item has the same hash (nothing to divide).
+ */
+export function balancedSplitPoint(contents: PartitionContents): string | undefined {
+  const { items, size_bytes: total } = contents;
   let best: string | undefined;
   let bestImbalance = Infinity;
   let lower = 0;
@@ -108,9 +115,25 @@ export function balancedSplitPoint(items: readonly { readonly hash: string; read
         best = item.hash;
       }
     }
-    lower += item.size;
+    lower += item.size_bytes;
   }
   return best;
+}
+
+/**
+ * The statistics of the two children a split at `atHash` makes of a partition holding
+ * `contents`: the items below the boundary, and the rest (items are in hash order, so only the
+ * lower child's are visited).
+ */
+export function divideContents(contents: PartitionContents, atHash: string): readonly [TableStats, TableStats] {
+  const { items } = contents;
+  let lowCount = 0;
+  let lowSize = 0;
+  while (lowCount < items.length && items[lowCount]!.hash < atHash) lowSize += items[lowCount++]!.size_bytes;
+  return [
+    { itemCount: lowCount, sizeBytes: lowSize },
+    { itemCount: items.length - lowCount, sizeBytes: contents.size_bytes - lowSize },
+  ];
 }
 
 /** A partition of a table's history: current ones are open, split ones closed. */

@@ -4,6 +4,7 @@ import { AssertionFailure } from '../../../src/errors.js';
 import {
   assertPartitionMap,
   balancedSplitPoint,
+  divideContents,
   evenPartitions,
   hashMidpoint,
   hash_space_end,
@@ -14,8 +15,16 @@ import {
   partitionsForThroughput,
   routePartition,
   splitPartition,
+  type PartitionContents,
 } from '../../../src/partition/partition-map.js';
 import type { PartitionRange } from '../../../src/partition/table-store.js';
+
+/** A partition's contents from (hash, size) pairs in hash order. */
+function contents(items: readonly (readonly [string, number])[]): PartitionContents {
+  let size_bytes = 0;
+  for (const [, size] of items) size_bytes += size;
+  return { items: items.map(([hash, size]) => ({ hash, size_bytes: size })), size_bytes };
+}
 
 describe('partition maps', () => {
   test('a new table has one partition over the whole hash space', () => {
@@ -124,15 +133,24 @@ describe('partition maps', () => {
     assert.equal(hashMidpoint(initialPartitions[0]!), '8000000000000000');
     assert.equal(hashMidpoint({ id: 'x', hashStart: 'c000000000000000', hashEnd: '' }), 'e000000000000000');
     assert.equal(hashMidpoint({ id: 'x', hashStart: '0000000000000004', hashEnd: '0000000000000005' }), undefined);
-    const item = (hash: string, size: number) => ({ hash, size });
     // Sizes 10 | 10 | 10 | 30: the boundary before the 30 leaves 30 / 30.
-    assert.equal(balancedSplitPoint([item('1000000000000000', 10), item('2000000000000000', 10), item('3000000000000000', 10), item('f000000000000000', 30)]), 'f000000000000000');
+    assert.equal(balancedSplitPoint(contents([['1000000000000000', 10], ['2000000000000000', 10], ['3000000000000000', 10], ['f000000000000000', 30]])), 'f000000000000000');
     // Even sizes: the middle boundary.
-    assert.equal(balancedSplitPoint([item('1000000000000000', 5), item('2000000000000000', 5), item('3000000000000000', 5), item('4000000000000000', 5)]), '3000000000000000');
+    assert.equal(balancedSplitPoint(contents([['1000000000000000', 5], ['2000000000000000', 5], ['3000000000000000', 5], ['4000000000000000', 5]])), '3000000000000000');
     // One partition key's items never straddle the boundary.
-    assert.equal(balancedSplitPoint([item('1000000000000000', 1), item('2000000000000000', 50), item('2000000000000000', 50)]), '2000000000000000');
-    assert.equal(balancedSplitPoint([item('2000000000000000', 50), item('2000000000000000', 50)]), undefined);
-    assert.equal(balancedSplitPoint([]), undefined);
+    assert.equal(balancedSplitPoint(contents([['1000000000000000', 1], ['2000000000000000', 50], ['2000000000000000', 50]])), '2000000000000000');
+    assert.equal(balancedSplitPoint(contents([['2000000000000000', 50], ['2000000000000000', 50]])), undefined);
+    assert.equal(balancedSplitPoint(contents([])), undefined);
+  });
+
+  test("a split's children divide the parent's items and bytes at the boundary", () => {
+    const parent = contents([['1000000000000000', 10], ['2000000000000000', 20], ['2000000000000000', 5], ['9000000000000000', 40]]);
+    assert.deepEqual(divideContents(parent, '2000000000000000'), [{ itemCount: 1, sizeBytes: 10 }, { itemCount: 3, sizeBytes: 65 }]);
+    assert.deepEqual(divideContents(parent, '2000000000000001'), [{ itemCount: 3, sizeBytes: 35 }, { itemCount: 1, sizeBytes: 40 }]);
+    // A boundary past every item (a throughput split at a midpoint) leaves the upper child empty.
+    assert.deepEqual(divideContents(parent, 'f000000000000000'), [{ itemCount: 4, sizeBytes: 75 }, { itemCount: 0, sizeBytes: 0 }]);
+    assert.deepEqual(divideContents(parent, '0000000000000001'), [{ itemCount: 0, sizeBytes: 0 }, { itemCount: 4, sizeBytes: 75 }]);
+    assert.deepEqual(divideContents(contents([]), '8000000000000000'), [{ itemCount: 0, sizeBytes: 0 }, { itemCount: 0, sizeBytes: 0 }]);
   });
 
   test('a lineage lists closed parents before their children', () => {
