@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { ManualClock } from '../../helpers/manual-clock.js';
+import { tableDefinition } from '../../helpers/tables.js';
 import type { TestServer } from '../../helpers/test-server.js';
 import { startTestServer } from '../../helpers/test-server.js';
 import { expectError, hashTable, tableName } from './control-helpers.js';
@@ -63,16 +64,12 @@ describe('UpdateTable capacity-change limits', () => {
   test('a GSI counts its own decreases', async () => {
     const name = tableName();
     await clock.advance(Date.UTC(2026, 0, 20, 13, 0) - clock.now());
-    await server.client.send(new CreateTableCommand({
-      ...hashTable(name),
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
-      GlobalSecondaryIndexes: [{
-        IndexName: 'by-g',
-        KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
-        Projection: { ProjectionType: 'ALL' },
-        ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 5 },
-      }],
-    }));
+    await server.client.send(new CreateTableCommand(tableDefinition({
+      TableName: name,
+      key: { pk: 'S' },
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+      gsis: { 'by-g': { key: { g: 'S' }, projection: 'ALL', ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 5 } } },
+    })));
     const setIndex = (read: number) =>
       server.client.send(new UpdateTableCommand({
         TableName: name,

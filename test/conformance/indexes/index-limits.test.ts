@@ -23,6 +23,7 @@ import {
 import { defaultConfig } from '../../../src/config.js';
 import { createInProcessHandler } from '../../../src/server/in-process-handler.js';
 import { openService } from '../../../src/service.js';
+import { tableDefinition } from '../../helpers/tables.js';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
 
 let server: TestServer;
@@ -46,20 +47,11 @@ const attributes = (prefix: string, count: number): string[] => Array.from({ len
 
 /** A table whose GSIs have INCLUDE projections of the given sizes, each over the same names a0, a1, … */
 function tableWithIncludes(name: string, sizes: readonly number[]): CreateTableCommandInput {
-  return {
+  return tableDefinition({
     TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'gpk', AttributeType: 'S' },
-    ],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: sizes.map((size, i) => ({
-      IndexName: `global${i}`,
-      KeySchema: [{ AttributeName: 'gpk', KeyType: 'HASH' }],
-      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: attributes('a', size) },
-    })),
-  };
+    key: { pk: 'S' },
+    gsis: Object.fromEntries(sizes.map((size, i) => [`global${i}`, { key: { gpk: 'S' }, projection: { include: attributes('a', size) } }])),
+  });
 }
 
 describe('INCLUDE projections: 100 NonKeyAttributes over all indexes', () => {
@@ -99,26 +91,7 @@ describe('INCLUDE projections: 100 NonKeyAttributes over all indexes', () => {
 describe('index key values within the key size limits', () => {
   before(async () => {
     await server.client.send(
-      new CreateTableCommand({
-        TableName: 'index_keys',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'gpk', AttributeType: 'S' },
-          { AttributeName: 'gsk', AttributeType: 'B' },
-        ],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'byG',
-            KeySchema: [
-              { AttributeName: 'gpk', KeyType: 'HASH' },
-              { AttributeName: 'gsk', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'KEYS_ONLY' },
-          },
-        ],
-      }),
+      new CreateTableCommand(tableDefinition({ TableName: 'index_keys', key: { pk: 'S' }, gsis: { byG: { key: { gpk: 'S', gsk: 'B' }, projection: 'KEYS_ONLY' } } })),
     );
   });
 
@@ -185,14 +158,7 @@ describe('a GSI being backfilled', () => {
     const service = await openService({ ...defaultConfig, dataDir: undefined });
     const backfill = { client: new DynamoDBClient({ requestHandler: createInProcessHandler(service), region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 }) };
     try {
-      await backfill.client.send(
-        new CreateTableCommand({
-          TableName: 'filling',
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        }),
-      );
+      await backfill.client.send(new CreateTableCommand(tableDefinition({ TableName: 'filling', key: { pk: 'S' } })));
       // Enough items for a dozen backfill batches.
       const items = Array.from({ length: 3000 }, (_, i) => ({ PutRequest: { Item: { pk: s(`item${i}`), g: s(`g${i % 7}`) } } }));
       for (let i = 0; i < items.length; i += 25) await backfill.client.send(new BatchWriteItemCommand({ RequestItems: { filling: items.slice(i, i + 25) } }));

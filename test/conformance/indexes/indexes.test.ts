@@ -19,6 +19,7 @@ import {
   type AttributeValue,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { tableDefinition } from '../../helpers/tables.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 type Av = Record<string, AttributeValue>;
@@ -58,43 +59,17 @@ const names = (items: readonly Av[]): string[] => items.map((item) => `${item['P
 describe('secondary indexes', () => {
   before(async () => {
     await server.client.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'PK', AttributeType: 'S' },
-          { AttributeName: 'SK', AttributeType: 'S' },
-          { AttributeName: 'GSI1PK', AttributeType: 'S' },
-          { AttributeName: 'GSI1SK', AttributeType: 'S' },
-          { AttributeName: 'Flagged', AttributeType: 'N' },
-          { AttributeName: 'CreatedAt', AttributeType: 'N' },
-        ],
-        KeySchema: [
-          { AttributeName: 'PK', KeyType: 'HASH' },
-          { AttributeName: 'SK', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'GSI1',
-            KeySchema: [
-              { AttributeName: 'GSI1PK', KeyType: 'HASH' },
-              { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
+      new CreateTableCommand(
+        tableDefinition({
+          TableName: table,
+          key: { PK: 'S', SK: 'S' },
+          gsis: {
+            GSI1: { key: { GSI1PK: 'S', GSI1SK: 'S' }, projection: 'ALL' },
+            flagged: { key: { Flagged: 'N' }, projection: 'KEYS_ONLY' },
           },
-          { IndexName: 'flagged', KeySchema: [{ AttributeName: 'Flagged', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
-        ],
-        LocalSecondaryIndexes: [
-          {
-            IndexName: 'byCreated',
-            KeySchema: [
-              { AttributeName: 'PK', KeyType: 'HASH' },
-              { AttributeName: 'CreatedAt', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['Name'] },
-          },
-        ],
-      }),
+          lsis: { byCreated: { sortKey: { CreatedAt: 'N' }, projection: { include: ['Name'] } } },
+        }),
+      ),
     );
     const items: Av[] = [
       { PK: s('CITY#paris'), SK: s('META'), GSI1PK: s('CITY#paris'), GSI1SK: s('0#META'), Name: s('Paris') },
@@ -293,14 +268,7 @@ describe('secondary indexes', () => {
 describe('a GSI added to a populated table', () => {
   const name = 'backfilled';
   before(async () => {
-    await server.client.send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      }),
-    );
+    await server.client.send(new CreateTableCommand(tableDefinition({ TableName: name, key: { id: 'S' } })));
     const writes: Promise<unknown>[] = [];
     for (let i = 0; i < 600; i++) {
       const item: Av = { id: s(`item${i}`), n: n(i) };

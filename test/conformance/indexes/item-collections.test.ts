@@ -18,6 +18,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { itemSize } from '../../../src/model/item-size.js';
+import { tableDefinition } from '../../helpers/tables.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 type Av = Record<string, AttributeValue>;
@@ -27,38 +28,11 @@ let server: TestServer;
 before(async () => {
   server = await startTestServer({ itemCollectionMaxBytes: limit_bytes });
   await server.client.send(
-    new CreateTableCommand({
-      TableName: 'collections',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'x', AttributeType: 'N' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      LocalSecondaryIndexes: [
-        {
-          IndexName: 'byX',
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'x', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['a'] },
-        },
-      ],
-    }),
+    new CreateTableCommand(
+      tableDefinition({ TableName: 'collections', key: { pk: 'S', sk: 'S' }, lsis: { byX: { sortKey: { x: 'N' }, projection: { include: ['a'] } } } }),
+    ),
   );
-  await server.client.send(
-    new CreateTableCommand({
-      TableName: 'no_lsi',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    }),
-  );
+  await server.client.send(new CreateTableCommand(tableDefinition({ TableName: 'no_lsi', key: { pk: 'S' } })));
 });
 after(() => server.close());
 

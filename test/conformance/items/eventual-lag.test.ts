@@ -7,6 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchGetItemCommand, CreateTableCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { tableDefinition } from '../../helpers/tables.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 const lag_ms = 1_000;
@@ -14,17 +15,9 @@ let server: TestServer;
 
 before(async () => {
   server = await startTestServer({ clock: 'manual', eventualLagMs: lag_ms });
-  await server.client.send(new CreateTableCommand({
-    TableName: 'lagging',
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-      { AttributeName: 'colour', AttributeType: 'S' },
-    ],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    GlobalSecondaryIndexes: [{ IndexName: 'by-colour', KeySchema: [{ AttributeName: 'colour', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
+  await server.client.send(
+    new CreateTableCommand(tableDefinition({ TableName: 'lagging', key: { pk: 'S', sk: 'S' }, gsis: { 'by-colour': { key: { colour: 'S' }, projection: 'ALL' } } })),
+  );
 });
 after(() => server.close());
 

@@ -13,21 +13,13 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { tableDefinition } from '../../helpers/tables.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 let server: TestServer;
 
 async function createTable(name: string, withRange: boolean): Promise<void> {
-  await server.client.send(new CreateTableCommand({
-    TableName: name,
-    AttributeDefinitions: withRange
-      ? [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }]
-      : [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: withRange
-      ? [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]
-      : [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
+  await server.client.send(new CreateTableCommand(tableDefinition({ TableName: name, key: withRange ? { pk: 'S', sk: 'N' } : { pk: 'S' } })));
 }
 
 async function expectError(promise: Promise<unknown>, name: string, message: string): Promise<void> {

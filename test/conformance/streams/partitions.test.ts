@@ -34,6 +34,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { LambdaStreamEvent } from '../../../src/index.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
+import { tableDefinition } from '../../helpers/tables.js';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
 
 interface Env {
@@ -56,15 +57,12 @@ async function startEnv(options: Parameters<typeof startTestServer>[0] = {}): Pr
 }
 
 function streamTable(name: string, capacity: { read: number; write: number } | 'on-demand'): CreateTableCommandInput {
-  return {
+  return tableDefinition({
     TableName: name,
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    ...(capacity === 'on-demand'
-      ? { BillingMode: 'PAY_PER_REQUEST' as const }
-      : { ProvisionedThroughput: { ReadCapacityUnits: capacity.read, WriteCapacityUnits: capacity.write } }),
+    key: { pk: 'S' },
+    ...(capacity === 'on-demand' ? {} : { ProvisionedThroughput: { ReadCapacityUnits: capacity.read, WriteCapacityUnits: capacity.write } }),
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-  };
+  });
 }
 
 async function shardsOf(streams: DynamoDBStreamsClient, arn: string): Promise<Shard[]> {
@@ -304,25 +302,14 @@ describe('a split keeps items, index entries and read results, and survives a re
   after(() => rm(dataDir, { recursive: true, force: true }));
 
   const table = 'indexed';
-  const definition: CreateTableCommandInput = {
+  const definition = tableDefinition({
     TableName: table,
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'N' },
-      { AttributeName: 'l', AttributeType: 'N' },
-      { AttributeName: 'g', AttributeType: 'S' },
-    ],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    LocalSecondaryIndexes: [{ IndexName: 'by-l', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'l', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
-    GlobalSecondaryIndexes: [{
-      IndexName: 'by-g',
-      KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      Projection: { ProjectionType: 'KEYS_ONLY' },
-      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
-    }],
+    key: { pk: 'S', sk: 'N' },
+    lsis: { 'by-l': { sortKey: { l: 'N' }, projection: 'ALL' } },
+    gsis: { 'by-g': { key: { g: 'S', sk: 'N' }, projection: 'KEYS_ONLY', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } } },
     ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
-  };
+  });
 
   async function scanAll(client: DynamoDBClient, indexName?: string): Promise<Record<string, AttributeValue>[]> {
     const items: Record<string, AttributeValue>[] = [];

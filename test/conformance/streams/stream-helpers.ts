@@ -10,6 +10,7 @@ import {
   GetShardIteratorCommand,
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
+import { tableDefinition } from '../../helpers/tables.js';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 
@@ -41,17 +42,12 @@ export async function startStreamServer(): Promise<StreamServer> {
  * instead, which one partition serves, for tests of a single shard's mechanics.
  */
 export async function createStreamTable(server: TestServer, name: string, viewType: string, withRange = false, oneShard = false): Promise<string> {
-  const result = await server.client.send(new CreateTableCommand({
+  const result = await server.client.send(new CreateTableCommand(tableDefinition({
     TableName: name,
-    AttributeDefinitions: withRange
-      ? [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }]
-      : [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: withRange
-      ? [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]
-      : [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    ...(oneShard ? { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } } : { BillingMode: 'PAY_PER_REQUEST' as const }),
+    key: withRange ? { pk: 'S', sk: 'N' } : { pk: 'S' },
+    ...(oneShard ? { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } } : {}),
     StreamSpecification: { StreamEnabled: true, StreamViewType: viewType as 'NEW_AND_OLD_IMAGES' },
-  }));
+  })));
   return result.TableDescription!.LatestStreamArn!;
 }
 

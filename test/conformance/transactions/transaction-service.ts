@@ -8,6 +8,7 @@ import { defaultConfig } from '../../../src/config.js';
 import { createInProcessHandler } from '../../../src/server/in-process-handler.js';
 import { openService, type Service } from '../../../src/service.js';
 import { transactionCoordinator, type TransactionCoordinator } from '../../../src/txn/transaction-coordinator.js';
+import { tableDefinition } from '../../helpers/tables.js';
 import { test_credentials } from '../../helpers/test-server.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 
@@ -37,16 +38,5 @@ export async function startTransactionService(dataDir?: string): Promise<Transac
 
 /** A table keyed by `pk` (S), or `pk` + `sk` (N). */
 export async function createTable(client: DynamoDBClient, name: string, withRange = false): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: withRange
-        ? [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }]
-        : [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: withRange
-        ? [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]
-        : [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await client.send(new CreateTableCommand(tableDefinition({ TableName: name, key: withRange ? { pk: 'S', sk: 'N' } : { pk: 'S' } })));
 }

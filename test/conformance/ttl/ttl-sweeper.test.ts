@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { tableDefinition } from '../../helpers/tables.js';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { createStreamTable, readAll } from '../streams/stream-helpers.js';
@@ -82,32 +83,15 @@ test('a table without TTL enabled keeps its expired items', async () => {
 test('an expiry removes the item from every LSI and GSI and streams a REMOVE by the service', async () => {
   const table = 'ttl_indexed';
   const created = await server.client.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'rank', AttributeType: 'N' },
-        { AttributeName: 'kind', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      LocalSecondaryIndexes: [
-        {
-          IndexName: 'byRank',
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'rank', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-      GlobalSecondaryIndexes: [{ IndexName: 'byKind', KeySchema: [{ AttributeName: 'kind', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    }),
+    new CreateTableCommand(
+      tableDefinition({
+        TableName: table,
+        key: { pk: 'S', sk: 'S' },
+        lsis: { byRank: { sortKey: { rank: 'N' }, projection: 'ALL' } },
+        gsis: { byKind: { key: { kind: 'S' }, projection: 'KEYS_ONLY' } },
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    ),
   );
   const arn = created.TableDescription!.LatestStreamArn!;
   await server.client.send(new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: 'expires', Enabled: true } }));
