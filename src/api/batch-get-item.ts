@@ -156,7 +156,9 @@ export const batchGetItem: Action = {
       if (capacity !== undefined) capacities.push(capacity);
     }
     // Only when not one key could be served does the batch fail (API reference, BatchGetItem).
-    if (processed === 0 && firstThrottled !== undefined) throw admission.batchThrottleError(firstThrottled);
+    // It fails with the error a single read gets (BatchWriteItem's recorded answer for a
+    // provisioned table names "the table"; no BatchGetItem one was found).
+    if (processed === 0 && firstThrottled !== undefined) throw admission.throttleError(firstThrottled);
     const response: JsonObject = { Responses: responses, UnprocessedKeys: unprocessed };
     if (body.ReturnConsumedCapacity === 'TOTAL' || body.ReturnConsumedCapacity === 'INDEXES') response['ConsumedCapacity'] = capacities;
     return response;

@@ -121,7 +121,9 @@ export const batchWriteItem: Action = {
     const capacities: JsonObject[] = [];
     const unprocessed: JsonObject = {};
     let processed = 0;
-    let firstThrottled: TableRecord | undefined;
+    // What the batch answers if not one write could be served: the first refused write's error
+    // (the table's, or a GSI's back-pressure).
+    let firstThrottle: DynamoError | undefined;
     const written: { tableName: string; table: TableRecord; key: Item; outcome: WriteOutcome }[] = [];
     for (const { table, tableName, writes } of plan) {
       const left: JsonObject[] = [];
@@ -129,7 +131,7 @@ export const batchWriteItem: Action = {
         writes.map(async (write) => {
           const slot = admission.slotOf(table, write.key);
           let verdict = admission.admit(slot, 'write', write_reserved_units);
-          if (verdict === throttled) return undefined;
+          if (verdict === throttled) return admission.throttleError(table);
           const next = write.kind === 'put' ? write.item : undefined;
           try {
             const outcome = await context.store.writeItem(table, write.key, (previous) => {
@@ -140,7 +142,7 @@ export const batchWriteItem: Action = {
             return { slot, verdict, outcome };
           } catch (error) {
             admission.release(slot, 'write', verdict, write_reserved_units);
-            if (error instanceof DynamoError && (error.errorName === 'ProvisionedThroughputExceededException' || error.errorName === 'ThrottlingException')) return undefined;
+            if (error instanceof DynamoError && (error.errorName === 'ProvisionedThroughputExceededException' || error.errorName === 'ThrottlingException')) return error;
             throw error;
           }
         }),
@@ -151,9 +153,9 @@ export const batchWriteItem: Action = {
       for (let i = 0; i < done.length; i++) {
         const result = done[i];
         const write = writes[i]!;
-        if (result === undefined) {
+        if (result instanceof DynamoError) {
           left.push(write.kind === 'put' ? { PutRequest: { Item: write.item } } : { DeleteRequest: { Key: write.key } });
-          firstThrottled ??= table;
+          firstThrottle ??= result;
           continue;
         }
         processed++;
@@ -170,7 +172,10 @@ export const batchWriteItem: Action = {
       const capacity = writeConsumedCapacity(body.ReturnConsumedCapacity, table, tableName, units, tableIndexUnits);
       if (capacity !== undefined) capacities.push(capacity);
     }
-    if (processed === 0 && firstThrottled !== undefined) throw admission.batchThrottleError(firstThrottled);
+    // Only when not one write could be served does the batch fail (API reference, BatchWriteItem),
+    // with the error a single write would get (a BatchWriteItem answer recorded against a
+    // provisioned table: "...for the table was exceeded...").
+    if (processed === 0 && firstThrottle !== undefined) throw firstThrottle;
     const response: JsonObject = { UnprocessedItems: unprocessed };
     if (body.ReturnConsumedCapacity === 'TOTAL' || body.ReturnConsumedCapacity === 'INDEXES') response['ConsumedCapacity'] = capacities;
     const metrics = itemCollectionMetricsByTable(body.ReturnItemCollectionMetrics, written);

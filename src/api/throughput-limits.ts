@@ -6,30 +6,13 @@
  * read time only from the injected clock.
  */
 import { limitExceeded } from '../errors.js';
+import { javaDateString, javaFullDateTime } from '../java-dates.js';
 import {
   free_throughput_decreases_per_day,
   max_on_demand_switches_per_window,
   on_demand_switch_window_ms,
   throughput_decrease_interval_ms,
 } from '../limits.js';
-
-const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/**
- * A time as DynamoDB's limit messages print it (Java's FULL date-time style in UTC):
- * "Monday, February 13, 2023 at 10:25:39 AM Coordinated Universal Time".
- */
-function fullUtcDateTime(time_ms: number): string {
-  const date = new Date(time_ms);
-  const hours = date.getUTCHours();
-  const hour12 = hours % 12 === 0 ? 12 : hours % 12;
-  const two = (value: number): string => String(value).padStart(2, '0');
-  return (
-    `${weekdays[date.getUTCDay()]}, ${months[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()} at ` +
-    `${hour12}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} ${hours < 12 ? 'AM' : 'PM'} Coordinated Universal Time`
-  );
-}
 
 /**
  * Throws DynamoDB's LimitExceededException when one more decrease now would break the daily
@@ -44,8 +27,8 @@ export function checkDecreaseAllowed(today: number, lastDecrease_s: number | und
   throw limitExceeded(
     'Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day. ' +
       `After the first ${free_throughput_decreases_per_day} decreases, each subsequent decrease in the same UTC day can be performed at most once every ` +
-      `${throughput_decrease_interval_ms / 1000} seconds. Number of decreases today: ${today}. Last decrease at ${fullUtcDateTime(last_ms)}. ` +
-      `Next decrease can be made at ${fullUtcDateTime(last_ms + throughput_decrease_interval_ms)}`,
+      `${throughput_decrease_interval_ms / 1000} seconds. Number of decreases today: ${today}. Last decrease at ${javaFullDateTime(last_ms)}. ` +
+      `Next decrease can be made at ${javaFullDateTime(last_ms + throughput_decrease_interval_ms)}`,
   );
 }
 
@@ -57,8 +40,10 @@ function recentOnDemandSwitches(switches_ms: readonly number[] | undefined, now_
 /**
  * Throws LimitExceededException when a switch to on-demand now would be the fifth in 24 hours;
  * otherwise returns the switches still inside the window (to which this one is added).
- * The wording follows DynamoDB's message for this limit ("Update to PayPerRequest mode are
- * limited to ...", last and next update times); see docs/compatibility.md.
+ * The wording and the times follow DynamoDB's answer recorded under the older once-a-day rule
+ * ("Update to PayPerRequest mode are limited to once in 1 day(s). Last update at Sat Feb 23
+ * 03:07:45 UTC 2019. Next update can be made at ..."), with the count of the current rule; see
+ * docs/compatibility.md.
  */
 export function checkOnDemandSwitchAllowed(switches_ms: readonly number[] | undefined, now_ms: number): number[] {
   const recent = recentOnDemandSwitches(switches_ms, now_ms);
@@ -67,6 +52,6 @@ export function checkOnDemandSwitchAllowed(switches_ms: readonly number[] | unde
   const next_ms = recent[recent.length - max_on_demand_switches_per_window]! + on_demand_switch_window_ms;
   throw limitExceeded(
     `Subscriber limit exceeded: Update to PayPerRequest mode are limited to ${max_on_demand_switches_per_window} times in 1 day(s). ` +
-      `Last update at ${fullUtcDateTime(last_ms)}. Next update can be made at ${fullUtcDateTime(next_ms)}`,
+      `Last update at ${javaDateString(last_ms)}. Next update can be made at ${javaDateString(next_ms)}`,
   );
 }

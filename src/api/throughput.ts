@@ -11,7 +11,7 @@ import { itemSize } from '../model/item-size.js';
 import type { AdmissionControl, CapacityKind, PartitionSlot, Verdict } from '../partition/admission-control.js';
 import { admitted, reported, throttled } from '../partition/admission-control.js';
 import type { ItemMutation, TableRecord, WriteOutcome } from '../partition/table-store.js';
-import { assertItemNotInTransaction } from '../txn/transaction-coordinator.js';
+import { assertItemNotInTransaction, none, throttledReason, transactionCanceled } from '../txn/transaction-coordinator.js';
 import type { JsonObject, ServiceContext } from './action.js';
 import { readCapacityUnits } from '../model/capacity.js';
 import type { SecondaryIndex } from '../partition/table-store.js';
@@ -23,6 +23,9 @@ export const write_reserved_units = writeCapacityUnits(0);
 
 /** What admitting a TransactGetItems Get or a ConditionCheck reserves: the least a transactional read costs. */
 export const transactional_read_reserved_units = readCapacityUnits(0, { consistent: true, transactional: true });
+
+/** What admitting a transaction's Put, Update or Delete reserves: the least a transactional write costs. */
+export const transactional_write_reserved_units = writeCapacityUnits(0, { transactional: true });
 
 /** What admitting a read reserves: the least it costs (an item not found, an empty page). */
 export function readReservedUnits(consistent: boolean): number {
@@ -43,6 +46,42 @@ export function admitIndexReadOrThrow(admission: AdmissionControl, table: TableR
   const verdict = admission.admitIndex(slot, 'read', reserved_units);
   if (verdict === throttled) throw admission.throttleError(table);
   return verdict;
+}
+
+/** One action of a transaction to admit: a Get or ConditionCheck reads, the others write. */
+export interface TransactionAction {
+  readonly table: TableRecord;
+  readonly key: Item;
+  readonly kind: CapacityKind;
+}
+
+/** A transaction every action of which was admitted: what charging or releasing them needs. */
+export interface AdmittedTransaction {
+  readonly slots: readonly PartitionSlot[];
+  /** Each action's verdict; an action's may become `reported` once its GSI back-pressure is known. */
+  readonly verdicts: Verdict[];
+  readonly reserved: readonly number[];
+  /** Gives every reservation back (the transaction failed before it ran). */
+  releaseAll(): void;
+}
+
+/**
+ * TransactWriteItems and TransactGetItems through admission control: every action is admitted on
+ * its item's partition, reserving the least it costs as a transactional read or write, before
+ * anything is read. If one is throttled the transaction is cancelled (every reservation given
+ * back) with TransactionCanceledException naming it — `ProvisionedThroughputExceeded` or
+ * `ThrottlingError` with the table's throttling message — and `None` for the others.
+ */
+export function admitTransaction(admission: AdmissionControl, actions: readonly TransactionAction[]): AdmittedTransaction {
+  const slots = actions.map((action) => admission.slotOf(action.table, action.key));
+  const reserved = actions.map((action) => (action.kind === 'read' ? transactional_read_reserved_units : transactional_write_reserved_units));
+  const verdicts = actions.map((action, i) => admission.admit(slots[i]!, action.kind, reserved[i]!));
+  const releaseAll = (): void => slots.forEach((slot, i) => admission.release(slot, actions[i]!.kind, verdicts[i]!, reserved[i]!));
+  if (verdicts.includes(throttled)) {
+    releaseAll();
+    throw transactionCanceled(verdicts.map((verdict, i) => (verdict === throttled ? throttledReason(admission.throttleError(actions[i]!.table)) : none)));
+  }
+  return { slots, verdicts, reserved, releaseAll };
 }
 
 export interface ItemChange {

@@ -21,13 +21,12 @@ import { validateAttributeMap, validateKey } from '../model/validate-item.js';
 import type { ResolvedProjection } from '../expr/resolved.js';
 import type { TableRecord } from '../partition/table-store.js';
 import { lockNameOf } from '../txn/item-locks.js';
-import { throttled } from '../partition/admission-control.js';
-import { transactional_read_reserved_units } from './throughput.js';
-import { none, transactionCanceled, transactionCoordinator } from '../txn/transaction-coordinator.js';
+import { admitTransaction } from './throughput.js';
+import { transactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { Action, JsonObject } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { applyProjection, checkProjectionKeyPaths, prepareProjection } from './item-expressions.js';
-import { capacityByTable, duplicate_item_message, throttleReason, transaction_too_large_message } from './transaction-requests.js';
+import { capacityByTable, duplicate_item_message, transaction_too_large_message } from './transaction-requests.js';
 import { checkRequest } from './validation/check-request.js';
 import { expressionAttributeNames, returnConsumedCapacity, tableName } from './validation/common-shapes.js';
 import { attributeMap, list, request, string, structure } from './validation/shape.js';
@@ -82,19 +81,12 @@ export const transactGetItems: Action = {
     // Every item is admitted on its partition before anything is read; a throttled one cancels
     // the transaction, naming it in CancellationReasons.
     const admission = context.admission;
-    const slots = planned.map((each, i) => admission.slotOf(tables[i]!, each.key));
-    const reserved_units = transactional_read_reserved_units;
-    const verdicts = slots.map((slot) => admission.admit(slot, 'read', reserved_units));
-    const releaseAll = (): void => slots.forEach((slot, i) => admission.release(slot, 'read', verdicts[i]!, reserved_units));
-    if (verdicts.includes(throttled)) {
-      releaseAll();
-      throw transactionCanceled(verdicts.map((verdict, i) => (verdict === throttled ? { kind: 'throttled', ...throttleReason(admission, tables[i]!) } : none)));
-    }
+    const admitted = admitTransaction(admission, planned.map((each, i) => ({ table: tables[i]!, key: each.key, kind: 'read' })));
     let items;
     try {
       items = transactionCoordinator(context.store).read(planned.map((each, i) => ({ table: tables[i]!, key: each.key })));
     } catch (error) {
-      releaseAll();
+      admitted.releaseAll();
       throw error;
     }
     const sizes_bytes = items.map((item) => (item === undefined ? 0 : itemSize(item)));
@@ -103,7 +95,7 @@ export const transactGetItems: Action = {
     let total_bytes = 0;
     for (const size_bytes of sizes_bytes) total_bytes += size_bytes;
     if (total_bytes > max_transaction_bytes) {
-      releaseAll();
+      admitted.releaseAll();
       throw validationError(transaction_too_large_message);
     }
     const responses: JsonObject[] = [];
@@ -112,7 +104,7 @@ export const transactGetItems: Action = {
       const item = items[i];
       responses.push(item === undefined ? {} : { Item: applyProjection(planned[i]!.projection, item) });
       const itemUnits = readCapacityUnits(sizes_bytes[i]!, { consistent: true, transactional: true });
-      admission.charge(slots[i]!, 'read', itemUnits, verdicts[i]!, reserved_units);
+      admission.charge(admitted.slots[i]!, 'read', itemUnits, admitted.verdicts[i]!, admitted.reserved[i]!);
       units.push({ tableName: planned[i]!.tableName, units: itemUnits });
     }
     const response: JsonObject = { Responses: responses };

@@ -13,8 +13,9 @@
  *
  * Idempotency (API reference, ClientRequestToken): a committed transaction's token is stored with
  * its writes and remembered for 10 minutes on the service clock. A retry with the same token and
- * the same parameters answers success without applying anything again (its ConsumedCapacity is
- * then what reading the items costs); other parameters answer IdempotentParameterMismatchException;
+ * the same parameters answers success without applying anything again, with the first answer's
+ * ItemCollectionMetrics (stored with the token) and, as ConsumedCapacity, what reading the items
+ * costs; other parameters answer IdempotentParameterMismatchException;
  * a retry while the first is still running answers TransactionInProgressException.
  *
  * Capacity: each Put, Update and Delete costs twice a standard write (1 KB units, the larger of
@@ -31,16 +32,16 @@ import { validateAttributeMap, validateItemKeyAttributes, validateKey } from '..
 import type { ResolvedCondition, ResolvedUpdate } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
 import { applyUpdate, checkKeyAttributesNotUpdated } from '../expr/update.js';
-import { keyOf, type TableRecord } from '../partition/table-store.js';
+import { keyOf, type TableRecord, type TransactionTokenRecord, type TransactionTokenToStore, type WriteOutcome } from '../partition/table-store.js';
 import { lockNameOf } from '../txn/item-locks.js';
-import { throttled, type CapacityKind } from '../partition/admission-control.js';
-import { none, transactionCanceled, transactionCoordinator, type TransactionWrite } from '../txn/transaction-coordinator.js';
-import { chargeWrite, indexWriteUnitsOf, transactional_read_reserved_units } from './throughput.js';
+import { admitted as admittedVerdict, reported } from '../partition/admission-control.js';
+import { transactionCoordinator, type TransactionWrite } from '../txn/transaction-coordinator.js';
+import { admitTransaction, chargeWrite, checkIndexBackPressure, indexWriteUnitsOf } from './throughput.js';
 import type { Action, JsonObject, ServiceContext } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { checkExpressionParameters, enforceCondition, prepareCondition } from './item-expressions.js';
 import { checkIndexKeys, itemCollectionMetricsByTable } from './secondary-indexes.js';
-import { capacityByTable, duplicate_item_message, throttleReason, transaction_too_large_message, type TransactionCharge } from './transaction-requests.js';
+import { capacityByTable, duplicate_item_message, transaction_too_large_message, type TransactionCharge } from './transaction-requests.js';
 import { checkRequest } from './validation/check-request.js';
 import { expressionAttributeNames, expressionAttributeValues, returnConsumedCapacity, returnItemCollectionMetrics, tableName } from './validation/common-shapes.js';
 import { returnValuesOnConditionCheckFailure } from './validation/item-shapes.js';
@@ -251,7 +252,7 @@ export const transactWriteItems: Action = {
       const remembered = context.store.readTransactionToken(token);
       if (remembered !== undefined) {
         if (remembered.fingerprint !== fingerprint) throw new DynamoError('IdempotentParameterMismatchException', token_mismatch_message);
-        return Promise.resolve(replay(context, body, planned, writes));
+        return Promise.resolve(replay(context, body, planned, writes, remembered));
       }
       return execute(context, body, planned, writes, fingerprint);
     });
@@ -265,59 +266,90 @@ async function execute(
   writes: readonly TransactionWrite[],
   fingerprint: string | undefined,
 ): Promise<JsonObject> {
-  const token =
-    fingerprint === undefined
-      ? undefined
-      : { token: body.ClientRequestToken!, expiresAt_ms: context.config.clock.now() + transaction_token_ttl_ms, fingerprint, response: {} };
   // Every action is admitted on its partition before the transaction runs (a ConditionCheck as a
   // read); a throttled one cancels it, named in CancellationReasons.
   const admission = context.admission;
-  const slots = writes.map((write) => admission.slotOf(write.table, write.key));
-  const kinds = planned.map((action) => (action.kind === 'check' ? 'read' : 'write') as CapacityKind);
-  const reserved = kinds.map((kind) => (kind === 'read' ? transactional_read_reserved_units : writeCapacityUnits(0, { transactional: true })));
-  const verdicts = kinds.map((kind, i) => admission.admit(slots[i]!, kind, reserved[i]!));
-  const releaseAll = (): void => slots.forEach((slot, i) => admission.release(slot, kinds[i]!, verdicts[i]!, reserved[i]!));
-  if (verdicts.includes(throttled)) {
-    releaseAll();
-    throw transactionCanceled(verdicts.map((verdict, i) => (verdict === throttled ? { kind: 'throttled', ...throttleReason(admission, writes[i]!.table) } : none)));
-  }
+  const admitted = admitTransaction(admission, planned.map((action, i) => ({ table: writes[i]!.table, key: writes[i]!.key, kind: action.kind === 'check' ? 'read' : 'write' })));
+  // As for a single write, a write that would update a GSI out of write capacity is refused
+  // (its reason: ProvisionedThroughputExceeded or ThrottlingError with the GSI message);
+  // report mode lets it through, counted.
+  const checked = writes.map((write, i): TransactionWrite => {
+    if (planned[i]!.kind === 'check' || !(write.table.indexes ?? []).some((index) => index.kind === 'global')) return write;
+    return {
+      ...write,
+      apply: (previous) => {
+        const next = write.apply(previous);
+        if (checkIndexBackPressure(admission, write.table, previous, next) !== admittedVerdict) admitted.verdicts[i] = reported;
+        return next;
+      },
+    };
+  });
+  // ItemCollectionMetrics are made inside the commit, from the sizes it leaves, and stored with
+  // the token, so a retry answers them again.
+  let metrics: JsonObject | undefined;
+  const metricsOf = (outcomes: readonly WriteOutcome[]): JsonObject | undefined => {
+    // Writes only: a ConditionCheck affects no item collection.
+    const written = writes.flatMap((write, i) => (planned[i]!.kind === 'check' ? [] : [{ tableName: planned[i]!.tableName, table: write.table, key: write.key, outcome: outcomes[i]! }]));
+    return itemCollectionMetricsByTable(body.ReturnItemCollectionMetrics, written);
+  };
+  const token: TransactionTokenToStore | undefined =
+    fingerprint === undefined
+      ? undefined
+      : {
+          token: body.ClientRequestToken!,
+          expiresAt_ms: context.config.clock.now() + transaction_token_ttl_ms,
+          fingerprint,
+          responseOf: (outcomes) => {
+            metrics = metricsOf(outcomes);
+            return metrics === undefined ? {} : { ItemCollectionMetrics: metrics };
+          },
+        };
   let outcomes;
   try {
-    outcomes = await transactionCoordinator(context.store).write(writes, token);
+    outcomes = await transactionCoordinator(context.store).write(checked, token);
   } catch (error) {
-    releaseAll();
+    admitted.releaseAll();
     throw error;
   }
   const charges = planned.map((action, i) => {
     const { previous, next } = outcomes[i]!;
     const table = writes[i]!.table;
+    const slot = admitted.slots[i]!;
+    const verdict = admitted.verdicts[i]!;
     if (action.kind === 'check') {
       const units = readCapacityUnits(previous === undefined ? 0 : itemSize(previous), { consistent: true, transactional: true });
-      admission.charge(slots[i]!, 'read', units, verdicts[i]!, reserved[i]!);
+      admission.charge(slot, 'read', units, verdict, admitted.reserved[i]!);
       return { tableName: action.tableName, units };
     }
     const larger_bytes = Math.max(previous === undefined ? 0 : itemSize(previous), next === undefined ? 0 : itemSize(next));
     const units = writeCapacityUnits(larger_bytes, { transactional: true });
     // Index writes are transactional too: twice their units.
     const indexUnits = indexWriteUnitsOf(table, [outcomes[i]!])?.map((each) => each * transactional_factor);
-    chargeWrite(admission, table, slots[i]!, verdicts[i]!, units, indexUnits, reserved[i]!);
+    chargeWrite(admission, table, slot, verdict, units, indexUnits, admitted.reserved[i]!);
     return indexUnits === undefined ? { tableName: action.tableName, units } : { tableName: action.tableName, units, indexes: table.indexes!, indexUnits };
   });
   const response = withCapacity(body, charges);
-  // Writes only: a ConditionCheck affects no item collection.
-  const written = writes.flatMap((write, i) => (planned[i]!.kind === 'check' ? [] : [{ tableName: planned[i]!.tableName, table: write.table, key: write.key, outcome: outcomes[i]! }]));
-  const metrics = itemCollectionMetricsByTable(body.ReturnItemCollectionMetrics, written);
+  if (token === undefined) metrics = metricsOf(outcomes);
   if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
   return response;
 }
 
-/** A retry of a committed transaction: nothing is written; reading the items is what it costs. */
-function replay(context: ServiceContext, body: TransactWriteItemsBody, planned: readonly PlannedAction[], writes: readonly TransactionWrite[]): JsonObject {
+/**
+ * A retry of a committed transaction: nothing is written. It answers what the first call
+ * answered (its ItemCollectionMetrics, remembered with the token), except ConsumedCapacity, which
+ * is what reading the items costs (developer guide, "Idempotency": "Subsequent TransactWriteItems
+ * calls with the same client token return the number of read capacity units consumed in reading
+ * the item").
+ */
+function replay(context: ServiceContext, body: TransactWriteItemsBody, planned: readonly PlannedAction[], writes: readonly TransactionWrite[], remembered: TransactionTokenRecord): JsonObject {
   const charges = writes.map((write, i) => {
     const item = context.store.getItem(write.table, write.key);
     return { tableName: planned[i]!.tableName, units: readCapacityUnits(item === undefined ? 0 : itemSize(item), { consistent: true }) };
   });
-  return withCapacity(body, charges);
+  const response = withCapacity(body, charges);
+  const metrics = remembered.response['ItemCollectionMetrics'];
+  if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics as JsonObject;
+  return response;
 }
 
 function withCapacity(body: TransactWriteItemsBody, charges: readonly TransactionCharge[]): JsonObject {

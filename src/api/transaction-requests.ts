@@ -2,8 +2,6 @@
  * What TransactWriteItems and TransactGetItems share: DynamoDB's refusals of two actions on one
  * item and of more than 4 MB, and ConsumedCapacity as one entry per table, in the order tables first appear.
  */
-import type { AdmissionControl } from '../partition/admission-control.js';
-import type { TableRecord } from '../partition/table-store.js';
 import type { JsonObject } from './action.js';
 
 export const duplicate_item_message = 'Transaction request cannot include multiple operations on one item';
@@ -62,10 +60,4 @@ export function capacityByTable(returnConsumedCapacity: string | undefined, char
     capacities.push(capacity);
   }
   return capacities;
-}
-
-/** A throttled transaction action's CancellationReason code and message. */
-export function throttleReason(admission: AdmissionControl, table: TableRecord): { readonly code: string; readonly message: string } {
-  const reason = admission.cancellationReason(table);
-  return { code: reason.Code, message: reason.Message };
 }

@@ -82,8 +82,6 @@ export const provisioned_table_message =
 export const provisioned_index_message =
   'The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. ' +
   'Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API';
-export const provisioned_batch_message =
-  'The level of configured provisioned throughput for one or more tables was exceeded. Consider increasing your provisioning level with the UpdateTable API';
 export const on_demand_table_message =
   'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. ' +
   'If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html';
@@ -470,20 +468,6 @@ export class AdmissionControl {
     return this.stateOf(table).throughput.onDemand
       ? new DynamoError('ThrottlingException', on_demand_index_message)
       : new DynamoError('ProvisionedThroughputExceededException', provisioned_index_message);
-  }
-
-  /** BatchGetItem / BatchWriteItem when not one of its items could be served. */
-  batchThrottleError(table: TableRecord): DynamoError {
-    return this.stateOf(table).throughput.onDemand
-      ? new DynamoError('ThrottlingException', on_demand_table_message)
-      : new DynamoError('ProvisionedThroughputExceededException', provisioned_batch_message);
-  }
-
-  /** A throttled action of a transaction: its CancellationReason. */
-  cancellationReason(table: TableRecord): { readonly Code: string; readonly Message: string } {
-    return this.stateOf(table).throughput.onDemand
-      ? { Code: 'ThrottlingError', Message: on_demand_table_message }
-      : { Code: 'ProvisionedThroughputExceeded', Message: provisioned_table_message };
   }
 
   /**

@@ -78,6 +78,7 @@ import type {
   TableStats,
   TableStore,
   TransactionTokenRecord,
+  TransactionTokenToStore,
   WriteOptions,
   WriteOutcome,
 } from './table-store.js';
@@ -159,9 +160,10 @@ function partitionKeyPartOf(encoded: EncodedKey): Uint8Array {
   return encoded.bytes.subarray(0, encoded.partitionPartBytes);
 }
 
-/** A `writeItems` storage transaction, and the first error one of its writes threw. */
+/** A `writeItems` storage transaction, the outcomes of its writes so far, and the first error one threw. */
 interface JoinedWrite {
   readonly txn: KvWriteTxn;
+  readonly outcomes: WriteOutcome[];
   error: unknown;
 }
 
@@ -711,14 +713,14 @@ class KvTableStore implements TableStore {
    * each joins the one storage transaction opened here (see `writeOrJoin`). `writeItem` reaches
    * its storage transaction synchronously, so every write has run when the loop ends (asserted).
    */
-  async writeItems(writes: readonly ItemWrite[], token?: TransactionTokenRecord): Promise<readonly WriteOutcome[]> {
+  async writeItems(writes: readonly ItemWrite[], token?: TransactionTokenToStore): Promise<readonly WriteOutcome[]> {
     for (const write of writes) this.entryOf(write.table);
     // Each joined write settles its promise within the storage transaction (see `writeOrJoin`),
     // so once the transaction has committed every one holds its outcome.
     const outcomes: Promise<WriteOutcome>[] = [];
     await this.kv.write((txn): void => {
       let ran = 0;
-      const join: JoinedWrite = { txn, error: undefined };
+      const join: JoinedWrite = { txn, outcomes: [], error: undefined };
       this.joined = join;
       try {
         for (let i = 0; i < writes.length; i++) {
@@ -737,8 +739,11 @@ class KvTableStore implements TableStore {
       } finally {
         this.joined = undefined;
       }
-      assert(ran === writes.length, 'every write of a transaction ran in its storage transaction');
-      if (token !== undefined) putTransactionToken(txn, token, this.clock.now());
+      assert(ran === writes.length && join.outcomes.length === writes.length, 'every write of a transaction ran in its storage transaction');
+      if (token !== undefined) {
+        const { responseOf, ...record } = token;
+        putTransactionToken(txn, { ...record, response: responseOf(join.outcomes) }, this.clock.now());
+      }
     });
     return Promise.all(outcomes);
   }
@@ -749,11 +754,13 @@ class KvTableStore implements TableStore {
   }
 
   /** Runs `work` in its own storage transaction, or in the one `writeItems` has open. */
-  private writeOrJoin<T>(work: (txn: KvWriteTxn) => T): Promise<T> {
+  private writeOrJoin(work: (txn: KvWriteTxn) => WriteOutcome): Promise<WriteOutcome> {
     const join = this.joined;
     if (join === undefined) return this.kv.write(work);
     try {
-      return Promise.resolve(work(join.txn));
+      const outcome = work(join.txn);
+      join.outcomes.push(outcome);
+      return Promise.resolve(outcome);
     } catch (error) {
       join.error = error;
       return Promise.reject(error);

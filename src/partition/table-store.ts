@@ -163,8 +163,20 @@ export interface TransactionTokenRecord {
   readonly expiresAt_ms: number;
   /** Identifies the request's parameters: a retry with other parameters is refused. */
   readonly fingerprint: string;
-  /** The response the transaction answered, to answer again. */
+  /**
+   * What a retry answers again from the first answer (ItemCollectionMetrics); ConsumedCapacity is
+   * not in it, as a retry reports what reading the items costs.
+   */
   readonly response: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A ClientRequestToken to store with a transaction's writes: its record, whose `response` is
+ * made from the writes' outcomes inside the commit (the item collection sizes the first answer
+ * reports exist only there).
+ */
+export interface TransactionTokenToStore extends Omit<TransactionTokenRecord, 'response'> {
+  responseOf(outcomes: readonly WriteOutcome[]): Readonly<Record<string, unknown>>;
 }
 
 /** One end of a Query's sort-key range. */
@@ -268,10 +280,11 @@ export interface TableStore {
    * index entries, change records, statistics): all of them or, if any mutation throws, none.
    * A write that throws fails the whole with `ItemWriteFailed`, naming it.
    * The writes must name distinct items. `token`, when given, is stored in the same transaction,
-   * so a transaction and the memory of its ClientRequestToken commit together (and expired token
-   * records are purged). Resolves once durable, with one outcome per write in order.
+   * so a transaction and the memory of its ClientRequestToken (with the response made from the
+   * outcomes) commit together, and expired token records are purged. Resolves once durable, with
+   * one outcome per write in order.
    */
-  writeItems(writes: readonly ItemWrite[], token?: TransactionTokenRecord): Promise<readonly WriteOutcome[]>;
+  writeItems(writes: readonly ItemWrite[], token?: TransactionTokenToStore): Promise<readonly WriteOutcome[]>;
   /** The remembered transaction of a ClientRequestToken, unless it has expired. */
   readTransactionToken(token: string): TransactionTokenRecord | undefined;
   /**

@@ -27,8 +27,16 @@ const shape = request({
   SequenceNumber: string({ minLength: min_sequence_number_length, maxLength: max_sequence_number_length }),
 });
 
+/**
+ * DynamoDB Streams' text for a position already trimmed: the message the API reference gives
+ * (GetRecords, Errors), without a final full stop as an answer from AWS was reported. ("The
+ * operation attempted to read past the oldest stream record in a shard." is the exception's
+ * description, which DynamoDB Local sends.)
+ */
+export const trimmed_data_message = 'The data you are trying to access has been trimmed';
+
 export function trimmedDataAccess(): DynamoError {
-  return new DynamoError('TrimmedDataAccessException', 'The operation attempted to read past the oldest stream record in a shard.');
+  return new DynamoError('TrimmedDataAccessException', trimmed_data_message);
 }
 
 function run(context: ServiceContext, rawBody: JsonObject): JsonObject {

@@ -5,6 +5,7 @@
  * time, so a GetRecords needs no server-side iterator table and survives a restart.
  */
 import { DynamoError, validationError } from '../errors.js';
+import { javaDateString } from '../java-dates.js';
 
 /** DynamoDB Streams iterators expire 15 minutes after they are returned. */
 export const shard_iterator_lifetime_ms = 15 * 60 * 1000;
@@ -36,16 +37,9 @@ export function decodeShardIterator(iterator: string): ShardIteratorState {
   return { streamArn: parts[0]!, shardId: fields[0]!, after: Number(fields[1]), created_ms: Number(fields[2]) };
 }
 
-/** Java's Date.toString in UTC, as the expiry message prints times: `Thu Jul 02 12:57:57 UTC 2015`. */
-function javaDate(time_ms: number): string {
-  // toUTCString: "Thu, 02 Jul 2015 12:57:57 GMT".
-  const [weekday, day, month, year, time] = new Date(time_ms).toUTCString().replace(',', '').split(' ');
-  return `${weekday} ${month} ${day} ${time} UTC ${year}`;
-}
-
 export function expiredIterator(created_ms: number, now_ms: number): DynamoError {
   return new DynamoError(
     'ExpiredIteratorException',
-    `Iterator expired. The iterator was created at time ${javaDate(created_ms)} while right now it is ${javaDate(now_ms)} which is further in the future than the tolerated delay of ${shard_iterator_lifetime_ms} milliseconds.`,
+    `Iterator expired. The iterator was created at time ${javaDateString(created_ms)} while right now it is ${javaDateString(now_ms)} which is further in the future than the tolerated delay of ${shard_iterator_lifetime_ms} milliseconds.`,
   );
 }

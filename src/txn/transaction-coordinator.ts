@@ -20,9 +20,9 @@
  * item (`assertItemNotInTransaction`), so it is serialised before the lock or answered with
  * TransactionConflictException, never interleaved with a transaction.
  */
-import { DynamoError } from '../errors.js';
+import { assert, DynamoError } from '../errors.js';
 import type { Item } from '../model/attribute-value.js';
-import { ItemWriteFailed, type ItemMutation, type TableRecord, type TableStore, type TransactionTokenRecord, type WriteOutcome } from '../partition/table-store.js';
+import { ItemWriteFailed, type ItemMutation, type TableRecord, type TableStore, type TransactionTokenToStore, type WriteOutcome } from '../partition/table-store.js';
 import { ItemLocks, lockNameOf } from './item-locks.js';
 
 /** DynamoDB's text for an item a transaction in flight holds. */
@@ -86,11 +86,24 @@ function reasonToWire(reason: CancellationReason): Record<string, unknown> {
   }
 }
 
+/**
+ * The CancellationReason of an action refused by admission control, from the error a single
+ * request would get: `ProvisionedThroughputExceeded` for a provisioned table or GSI,
+ * `ThrottlingError` on demand, each with that error's message (API reference, TransactWriteItems
+ * and TransactGetItems, "Cancellation reason codes and possible error messages").
+ */
+export function throttledReason(error: DynamoError): CancellationReason {
+  assert(error.errorName === 'ProvisionedThroughputExceededException' || error.errorName === 'ThrottlingException', 'a throttle reason comes from a throttling error');
+  return { kind: 'throttled', code: error.errorName === 'ThrottlingException' ? 'ThrottlingError' : 'ProvisionedThroughputExceeded', message: error.message };
+}
+
 /** The reason a DynamoError thrown by an action's `apply` stands for; other errors are bugs. */
 function reasonOf(error: unknown): CancellationReason {
   if (error instanceof DynamoError) {
     if (error.errorName === 'ConditionalCheckFailedException') return { kind: 'conditionalCheckFailed', item: error.extraBody?.['Item'] as Item | undefined };
     if (error.errorName === 'ValidationException') return { kind: 'validation', message: error.message };
+    // A GSI out of write capacity refuses the action (its back-pressure on table writes).
+    if (error.errorName === 'ProvisionedThroughputExceededException' || error.errorName === 'ThrottlingException') return throttledReason(error);
   }
   throw error;
 }
@@ -143,9 +156,9 @@ export class TransactionCoordinator {
 
   /**
    * Runs a write transaction through prepare, commit and release (see the file comment); with a
-   * token record, the token is stored in the commit. Resolves with one outcome per action.
+   * token, the token is stored in the commit. Resolves with one outcome per action.
    */
-  async write(writes: readonly TransactionWrite[], token?: TransactionTokenRecord): Promise<readonly WriteOutcome[]> {
+  async write(writes: readonly TransactionWrite[], token?: TransactionTokenToStore): Promise<readonly WriteOutcome[]> {
     const owner = this.nextTransaction++;
     const names = writes.map((write) => lockNameOf(write.table, write.key));
     const conflicts = this.locks.acquireAll(owner, names);

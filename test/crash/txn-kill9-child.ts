@@ -82,7 +82,7 @@ async function serve(dir: string, seed: number): Promise<void> {
             { table, key: accountKey(to), apply: (previous) => ({ ...previous!, balance: { N: String(numberOf(previous!['balance']) + amount) } }) },
             { table, key: { id: { S: `ledger-${token}` } }, apply: () => ({ id: { S: `ledger-${token}` }, from: { N: String(from) }, to: { N: String(to) }, amount: { N: String(amount) } }) },
           ],
-          { token, expiresAt_ms: systemClock.now() + 600_000, fingerprint: token, response: {} },
+          { token, expiresAt_ms: systemClock.now() + 600_000, fingerprint: token, responseOf: () => ({}) },
         );
         process.stdout.write(`ack ${token}\n`);
       } catch (error) {

@@ -100,8 +100,7 @@ describe('UpdateTable capacity-change limits', () => {
       toOnDemand(),
       'LimitExceededException',
       'Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 times in 1 day(s). ' +
-        'Last update at Monday, February 2, 2026 at 1:30:00 PM Coordinated Universal Time. ' +
-        'Next update can be made at Tuesday, February 3, 2026 at 10:30:00 AM Coordinated Universal Time',
+        'Last update at Mon Feb 02 13:30:00 UTC 2026. Next update can be made at Tue Feb 03 10:30:00 UTC 2026',
     );
     await clock.advance(start_ms + hour_ms + 24 * hour_ms - clock.now());
     await toOnDemand();

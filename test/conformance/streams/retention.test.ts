@@ -62,7 +62,7 @@ test('records older than 24 hours are trimmed', async () => {
 
   const trimmed = (error: Error) => {
     assert.equal(error.name, 'TrimmedDataAccessException');
-    assert.equal(error.message, 'The operation attempted to read past the oldest stream record in a shard.');
+    assert.equal(error.message, 'The data you are trying to access has been trimmed');
     return true;
   };
   // The iterator pointed at a record that has since been trimmed.

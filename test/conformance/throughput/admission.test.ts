@@ -219,14 +219,14 @@ describe('admission control (enforce, manual clock)', () => {
     await rejectsWith(
       client.send(new BatchWriteItemCommand({ RequestItems: { batches: puts.slice(10) } })),
       'ProvisionedThroughputExceededException',
-      'The level of configured provisioned throughput for one or more tables was exceeded. Consider increasing your provisioning level with the UpdateTable API',
+      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
     );
     // 5 read units; eventually consistent reads of small items cost 0.5: 10 keys, the other 10 back.
     const keys = Array.from({ length: 20 }, (_, i) => ({ pk: s(`k${i}`) }));
     const got = await client.send(new BatchGetItemCommand({ RequestItems: { batches: { Keys: keys, ConsistentRead: false } } }));
     assert.equal(got.Responses!['batches']!.length, 10);
     assert.deepEqual(got.UnprocessedKeys, { batches: { Keys: keys.slice(10), ConsistentRead: false } });
-    await rejectsWith(client.send(new BatchGetItemCommand({ RequestItems: { batches: { Keys: keys.slice(10) } } })), 'ProvisionedThroughputExceededException', /one or more tables/);
+    await rejectsWith(client.send(new BatchGetItemCommand({ RequestItems: { batches: { Keys: keys.slice(10) } } })), 'ProvisionedThroughputExceededException', /for the table was exceeded/);
   });
 
   test('a throttled transaction action cancels the transaction with its reason', async () => {
@@ -241,6 +241,46 @@ describe('admission control (enforce, manual clock)', () => {
     assert.equal(body.__type, 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException');
     assert.equal(body.Message, 'Transaction cancelled, please refer cancellation reasons for specific reasons [ProvisionedThroughputExceeded, None]');
     assert.deepEqual(body.CancellationReasons, [{ Code: 'ProvisionedThroughputExceeded', Message: provisioned_message }, { Code: 'None' }]);
+  });
+
+  test('a transaction write a GSI out of write capacity would update is cancelled with the GSI reason', async () => {
+    await createTable(client, 'txn-gsi', {
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'owner', AttributeType: 'S' },
+      ],
+      ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byOwner',
+          KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+          ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+        },
+      ],
+    });
+    // The GSI's bucket holds 1 unit; a transactional index write costs 2 (1 -> -1).
+    await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'txn-gsi', Item: { pk: s('a'), owner: s('ann') } } }] }));
+    const raw = await server.rawRequest('TransactWriteItems', {
+      TransactItems: [{ Put: { TableName: 'txn-gsi', Item: { pk: { S: 'b' }, owner: { S: 'bob' } } } }, { Put: { TableName: 'txn-gsi', Item: { pk: { S: 'c' } } } }],
+    });
+    assert.equal(raw.statusCode, 400);
+    const body = raw.json as { __type: string; Message: string; CancellationReasons: unknown[] };
+    assert.equal(body.__type, 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException');
+    assert.equal(body.Message, 'Transaction cancelled, please refer cancellation reasons for specific reasons [ProvisionedThroughputExceeded, None]');
+    // The API reference's reason for a provisioned GSI: its code and the GSI message.
+    assert.deepEqual(body.CancellationReasons, [
+      {
+        Code: 'ProvisionedThroughputExceeded',
+        Message:
+          'The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. ' +
+          'Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API',
+      },
+      { Code: 'None' },
+    ]);
+    for (const pk of ['b', 'c']) assert.equal((await client.send(new GetItemCommand({ TableName: 'txn-gsi', Key: { pk: s(pk) }, ConsistentRead: true }))).Item, undefined);
+    // A transaction the index does not see goes through.
+    await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'txn-gsi', Item: { pk: s('c') } } }] }));
   });
 
   test('a request that fails validation is never charged', async () => {

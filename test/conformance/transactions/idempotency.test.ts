@@ -1,14 +1,15 @@
 /**
  * ClientRequestToken: a retry within 10 minutes answers the same without applying twice; other
  * parameters with the same token are refused; after 10 minutes the token is forgotten; a retry
- * while the first request runs is refused; the memory of a token survives a restart.
+ * while the first request runs is refused; the memory of a token survives a restart; a retry
+ * answers the first answer's ItemCollectionMetrics.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { GetItemCommand, TransactWriteItemsCommand, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, GetItemCommand, TransactWriteItemsCommand, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
 import { createTable, startTransactionService, type TransactionService } from './transaction-service.js';
 
 let db: TransactionService;
@@ -85,6 +86,71 @@ describe('ClientRequestToken', () => {
     release();
     await first;
     assert.equal(await counter(db.client, 't-flight'), '1');
+  });
+
+  test('a retry answers the ItemCollectionMetrics the first call answered, also after a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dynabase-txn-'));
+    try {
+      let disk = await startTransactionService(dir);
+      await disk.client.send(
+        new CreateTableCommand({
+          TableName: 'idem_lsi',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+            { AttributeName: 'x', AttributeType: 'N' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          LocalSecondaryIndexes: [
+            {
+              IndexName: 'byX',
+              KeySchema: [
+                { AttributeName: 'pk', KeyType: 'HASH' },
+                { AttributeName: 'x', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+            },
+          ],
+        }),
+      );
+      const request: TransactWriteItemsCommandInput = {
+        ClientRequestToken: 't-metrics',
+        ReturnItemCollectionMetrics: 'SIZE',
+        TransactItems: [
+          { Put: { TableName: 'idem_lsi', Item: { pk: { S: 'a' }, sk: { S: '1' }, x: { N: '1' } } } },
+          { Put: { TableName: 'idem_lsi', Item: { pk: { S: 'b' }, sk: { S: '1' }, x: { N: '2' } } } },
+          { Put: { TableName: 'idem', Item: { pk: { S: 't-metrics' } } } },
+        ],
+      };
+      await createTable(disk.client, 'idem');
+      const first = await disk.client.send(new TransactWriteItemsCommand(request));
+      // One entry per item collection written, for the table with an LSI only.
+      assert.deepEqual(first.ItemCollectionMetrics, {
+        idem_lsi: [
+          { ItemCollectionKey: { pk: { S: 'a' } }, SizeEstimateRangeGB: [0, 1] },
+          { ItemCollectionKey: { pk: { S: 'b' } }, SizeEstimateRangeGB: [0, 1] },
+        ],
+      });
+      // The retry writes nothing, yet answers the first answer's metrics, even once one of the
+      // collections has since been emptied and the service restarted.
+      await disk.client.send(new DeleteItemCommand({ TableName: 'idem_lsi', Key: { pk: { S: 'b' }, sk: { S: '1' } } }));
+      await disk.close();
+      disk = await startTransactionService(dir);
+      const again = await disk.client.send(new TransactWriteItemsCommand(request));
+      assert.deepEqual(again.ItemCollectionMetrics, first.ItemCollectionMetrics);
+      assert.equal((await disk.client.send(new GetItemCommand({ TableName: 'idem_lsi', Key: { pk: { S: 'b' }, sk: { S: '1' } } }))).Item, undefined);
+      // Without SIZE asked, neither call answers metrics.
+      const unasked: TransactWriteItemsCommandInput = { ...request, ClientRequestToken: 't-unasked', ReturnItemCollectionMetrics: undefined };
+      assert.equal((await disk.client.send(new TransactWriteItemsCommand(unasked))).ItemCollectionMetrics, undefined);
+      assert.equal((await disk.client.send(new TransactWriteItemsCommand(unasked))).ItemCollectionMetrics, undefined);
+      await disk.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('the token survives a restart (stored with the transaction, on disk)', async () => {
