@@ -1,7 +1,7 @@
 /**
  * Time rules of DynamoDB Streams, with the server clock moved instead of waiting: iterators expire
- * after 15 minutes, records are trimmed after 24 hours, a disabled stream disappears 24 hours
- * after it was disabled.
+ * after 15 minutes, a disabled stream disappears 24 hours after it was disabled. Records trimmed
+ * after 24 hours: trimming.test.ts.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,32 +46,6 @@ test('an iterator expires 15 minutes after it was handed out', async () => {
   });
   const next = await env.streams.send(new GetRecordsCommand({ ShardIterator: page.NextShardIterator }));
   assert.deepEqual(next.Records, []);
-});
-
-test('records older than 24 hours are trimmed', async () => {
-  const table = 'retention_trim';
-  const arn = await createStreamTable(env.server, table, 'KEYS_ONLY', false, true);
-  await env.server.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'old' } } }));
-  const shardId = await shardOf(arn);
-  const oldSequence = (await env.streams.send(new GetRecordsCommand({ ShardIterator: await iteratorAt(arn, shardId, 'TRIM_HORIZON') }))).Records![0]!.dynamodb!.SequenceNumber!;
-
-  env.clock.advance(day_ms - minute_ms);
-  const beforeTrim = await iteratorAt(arn, shardId, 'TRIM_HORIZON');
-  await env.server.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'new' } } }));
-  env.clock.advance(2 * minute_ms);
-
-  const trimmed = (error: Error) => {
-    assert.equal(error.name, 'TrimmedDataAccessException');
-    assert.equal(error.message, 'The data you are trying to access has been trimmed');
-    return true;
-  };
-  // The iterator pointed at a record that has since been trimmed.
-  await assert.rejects(env.streams.send(new GetRecordsCommand({ ShardIterator: beforeTrim })), trimmed);
-  await assert.rejects(iteratorAt(arn, shardId, 'AT_SEQUENCE_NUMBER', oldSequence), trimmed);
-  const page = await env.streams.send(new GetRecordsCommand({ ShardIterator: await iteratorAt(arn, shardId, 'TRIM_HORIZON') }));
-  assert.deepEqual(page.Records!.map((record) => record.dynamodb!.Keys!.pk!.S), ['new']);
-  const described = (await env.streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription!;
-  assert.equal(BigInt(described.Shards![0]!.SequenceNumberRange!.StartingSequenceNumber!), BigInt(oldSequence) + 1n);
 });
 
 test('a disabled stream is readable for 24 hours, then gone', async () => {
