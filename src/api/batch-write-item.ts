@@ -16,7 +16,6 @@ import { DynamoError, validationError } from '../errors.js';
 import { max_batch_write_requests, max_table_name_length, min_table_name_length } from '../limits.js';
 import type { Item } from '../model/attribute-value.js';
 import { writeCapacityUnits } from '../model/capacity.js';
-import { itemSize } from '../model/item-size.js';
 import { encodeKey } from '../model/key-codec.js';
 import { key_schema_mismatch_message, validateAttributeMap, validateItem, validateItemKeyAttributes, validateKey } from '../model/validate-item.js';
 import { admitted, reported, throttled } from '../partition/admission-control.js';
@@ -161,8 +160,7 @@ export const batchWriteItem: Action = {
         processed++;
         const { outcome } = result;
         written.push({ tableName, table, key: write.key, outcome });
-        const size_bytes = Math.max(outcome.next === undefined ? 0 : itemSize(outcome.next), outcome.previous === undefined ? 0 : itemSize(outcome.previous));
-        const writeUnits = writeCapacityUnits(size_bytes);
+        const writeUnits = writeCapacityUnits(Math.max(outcome.previousSize_bytes, outcome.nextSize_bytes));
         units += writeUnits;
         const indexUnits = indexWriteUnitsOf(table, [outcome]);
         if (indexUnits !== undefined) tableIndexUnits = tableIndexUnits?.map((sum, k) => sum + indexUnits[k]!) ?? indexUnits;

@@ -66,7 +66,6 @@ export const putItem: Action = {
         enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
         return item;
       },
-      newSize_bytes,
     );
 
     const response: JsonObject = {};

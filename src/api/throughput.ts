@@ -187,7 +187,6 @@ export interface AdmittedItemWrite {
  * and its result passes the GSI back-pressure check; afterwards the write is charged its exact
  * units (the larger of the old and new images, plus each index's writes) or, if it failed, what
  * DynamoDB charges a failed write; the ConsumedCapacity member comes from the same figures.
- * `nextSize_bytes` spares sizing the new item again when the action already has.
  */
 export async function admittedItemWrite(
   context: ServiceContext,
@@ -195,7 +194,6 @@ export async function admittedItemWrite(
   key: Item,
   request: { readonly TableName: string; readonly ReturnConsumedCapacity?: string | undefined },
   mutation: ItemMutation,
-  nextSize_bytes?: number,
 ): Promise<AdmittedItemWrite> {
   const admission = context.admission;
   const slot = admission.slotOf(table, key);
@@ -214,9 +212,7 @@ export async function admittedItemWrite(
     chargeFailedWrite(admission, slot, verdict, error, seen);
     throw error;
   }
-  const previousSize_bytes = outcome.previous === undefined ? 0 : itemSize(outcome.previous);
-  const next_bytes = nextSize_bytes ?? (outcome.next === undefined ? 0 : itemSize(outcome.next));
-  const units = writeCapacityUnits(Math.max(previousSize_bytes, next_bytes));
+  const units = writeCapacityUnits(Math.max(outcome.previousSize_bytes, outcome.nextSize_bytes));
   const indexUnits = indexWriteUnitsOf(table, [outcome]);
   chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
   return { outcome, consumedCapacity: writeConsumedCapacity(request.ReturnConsumedCapacity, table, request.TableName, units, indexUnits) };

@@ -8,13 +8,14 @@
  *                                                            → the item as UTF-8 JSON (wire form)
  *   0x03 logs      0x03 + ordinal + partition id (u8 length + ASCII) + sequence number (u64 BE)
  *                                                            → the ChangeRecord as UTF-8 JSON
- *   0x04 stats     0x04 + ordinal                            → item count, size bytes (2 × f64 BE)
- *   0x05 log heads 0x05 + ordinal + partition id             → last sequence number used (u64 BE)
+ *   0x04 (retired in layout 2: table stats, now the sum of its partitions' states)
+ *   0x05 (retired in layout 2: log heads, now part of the partition state)
  *   0x06 index     0x06 + ordinal + index name (u8 length + ASCII) + index partition-key hash
  *                  (8 bytes) + index-key bytes + table-key bytes → the projected item as JSON
- *   0x07 index stats 0x07 + ordinal + index name             → entry count, size bytes (as 0x04)
+ *   0x07 index stats 0x07 + ordinal + index name             → entry count, size bytes (2 × f64 BE)
  *   0x08 backfills 0x08 + ordinal + index name               → storage key of the last item indexed
- *   0x09 partition stats 0x09 + ordinal + partition id       → item count, size bytes (as 0x04)
+ *   0x09 partition state 0x09 + ordinal + partition id       → item count, size bytes (2 × f64 BE),
+ *                                                              last sequence number used (u64 BE)
  *   0x0a collections 0x0a + ordinal + key hash (8 bytes) + partition-key part
  *                                                            → item-collection size bytes (u64 BE)
  *
@@ -30,13 +31,14 @@
  *   into a response without parsing and re-serialising it.
  * - A change log is per partition, ordered by sequence number, so a Streams shard (= partition) is
  *   one contiguous range read from any position.
- * - Statistics are exact: the stats record is rewritten in the same transaction as the item.
- *   Its presence also marks the table as live: a write that finds it gone lost a race with
- *   DeleteTable.
- * - Partition statistics are the table's statistics per current partition, rewritten in the
- *   item's transaction like them: a partition that grows past its size limit is split.
- * - Log heads keep the last sequence number even when old log records are trimmed (24-hour
- *   retention), so sequence numbers never go back.
+ * - A partition's state (its item count, its size and the last sequence number of its change
+ *   log) is one record, rewritten in the same transaction as the item: one read and one write
+ *   per item write, however the state is used. Statistics are exact; the table's are the sum
+ *   over its current partitions, and a partition that grows past its size limit is split. The
+ *   record's presence also marks the table as live: a write that finds it gone lost a race with
+ *   DeleteTable. The last sequence number survives the trimming of old log records (24-hour
+ *   retention), so sequence numbers never go back; a split parent keeps its state, frozen, for
+ *   its closed shard.
  *
  * - An index entry is keyed like an item, by the index's partition-key hash first, so a Query on
  *   an index is one contiguous range and an index Scan walks hash order; the table key closes
@@ -60,12 +62,12 @@ const meta_tag = 0x00;
 const catalog_tag = 0x01;
 const item_tag = 0x02;
 const log_tag = 0x03;
-const stats_tag = 0x04;
-const log_head_tag = 0x05;
+const retired_stats_tag = 0x04;
+const retired_log_head_tag = 0x05;
 const index_tag = 0x06;
 const index_stats_tag = 0x07;
 const backfill_tag = 0x08;
-const partition_stats_tag = 0x09;
+const partition_state_tag = 0x09;
 const collection_tag = 0x0a;
 
 const ordinal_bytes = 4;
@@ -234,20 +236,19 @@ export function tableLogRange(ordinal: number): { readonly start: Uint8Array; re
   return ordinalRange(log_tag, ordinal);
 }
 
-export function logHeadKey(ordinal: number, partitionId: string): Uint8Array {
-  return partitionKeyOf(log_head_tag, ordinal, partitionId, 0);
+// ---- layout 1's retired records, read only to upgrade a store ------------------------------
+
+/** Layout 1 kept each partition's last sequence number in a record of its own. */
+export function retiredLogHeadKey(ordinal: number, partitionId: string): Uint8Array {
+  return partitionKeyOf(retired_log_head_tag, ordinal, partitionId, 0);
 }
 
-/** The [start, end) range of every log head of a table. */
-export function tableLogHeadRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
-  return ordinalRange(log_head_tag, ordinal);
+/** Layout 1 kept the table's statistics in a record of their own. */
+export function retiredStatsKey(ordinal: number): Uint8Array {
+  return ordinalPrefix(retired_stats_tag, ordinal);
 }
 
 // ---- stats ---------------------------------------------------------------------------------
-
-export function statsKey(ordinal: number): Uint8Array {
-  return ordinalPrefix(stats_tag, ordinal);
-}
 
 const stats_value_bytes = 16;
 
@@ -265,7 +266,7 @@ export function decodeStats(value: Uint8Array): { readonly itemCount: number; re
   return { itemCount: view.getFloat64(0), sizeBytes: view.getFloat64(8) };
 }
 
-/** A u64 counter value (log heads, the next ordinal). */
+/** A u64 counter value (the next ordinal, item-collection sizes). */
 export function encodeCounter(value: number): Uint8Array {
   const bytes = new Uint8Array(8);
   writeU64(bytes, 0, value);
@@ -277,13 +278,37 @@ export function decodeCounter(value: Uint8Array): number {
   return readU64(value, 0);
 }
 
-export function partitionStatsKey(ordinal: number, partitionId: string): Uint8Array {
-  return partitionKeyOf(partition_stats_tag, ordinal, partitionId, 0);
+export function partitionStateKey(ordinal: number, partitionId: string): Uint8Array {
+  return partitionKeyOf(partition_state_tag, ordinal, partitionId, 0);
 }
 
-/** The [start, end) range of every partition's statistics of a table. */
-export function tablePartitionStatsRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
-  return ordinalRange(partition_stats_tag, ordinal);
+/** The [start, end) range of every partition's state of a table. */
+export function tablePartitionStateRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {
+  return ordinalRange(partition_state_tag, ordinal);
+}
+
+export interface PartitionState {
+  readonly itemCount: number;
+  readonly sizeBytes: number;
+  /** The last sequence number its change log used (0: none yet). */
+  readonly logHead: number;
+}
+
+export const partition_state_value_bytes = stats_value_bytes + sequence_bytes;
+
+export function encodePartitionState(itemCount: number, sizeBytes: number, logHead: number): Uint8Array {
+  const value = new Uint8Array(partition_state_value_bytes);
+  const view = new DataView(value.buffer);
+  view.setFloat64(0, itemCount);
+  view.setFloat64(8, sizeBytes);
+  writeU64(value, stats_value_bytes, logHead);
+  return value;
+}
+
+export function decodePartitionState(value: Uint8Array): PartitionState {
+  assert(value.length === partition_state_value_bytes, 'partition state record length');
+  const view = new DataView(value.buffer, value.byteOffset, value.length);
+  return { itemCount: view.getFloat64(0), sizeBytes: view.getFloat64(8), logHead: readU64(value, stats_value_bytes) };
 }
 
 // ---- secondary indexes ---------------------------------------------------------------------

@@ -5,7 +5,7 @@
  * goes through a store transaction first and reaches the cache only once committed. Item reads go
  * straight to the KvStore (committed state); item writes are one KvStore transaction each: read
  * the item, run the pure mutation, write or delete the item, append the partition's ChangeRecord,
- * rewrite the table's statistics.
+ * rewrite the partition's state (statistics and log head).
  */
 import type { Clock } from '../clock.js';
 import { assert, DynamoError, resourceInUse, resourceNotFound } from '../errors.js';
@@ -22,30 +22,32 @@ import {
   catalogRange,
   collectionKey,
   decodeCounter,
+  decodePartitionState,
   decodeStats,
   encodeCounter,
+  encodePartitionState,
   encodeStats,
   indexRange,
   indexStatsKey,
   itemKey,
   itemKeyHash,
   itemRange,
-  logHeadKey,
   logKey,
   logRange,
   max_sequence_number,
   max_table_ordinal,
   metaKey,
   parseBackfillKey,
-  partitionStatsKey,
-  statsKey,
+  partition_state_value_bytes,
+  partitionStateKey,
+  retiredLogHeadKey,
+  retiredStatsKey,
   tableBackfillRange,
   tableCollectionRange,
   tableIndexRange,
   tableIndexStatsRange,
-  tableLogHeadRange,
   tableLogRange,
-  tablePartitionStatsRange,
+  tablePartitionStateRange,
 } from './layout.js';
 import { entryKey, inIndex, indexQueryRange, indexScanRange, projectEntry } from './index-entries.js';
 import { queryKeyRange, readItems, readItemTexts, scanKeyRange } from './item-ranges.js';
@@ -83,8 +85,11 @@ import type {
   WriteOutcome,
 } from './table-store.js';
 
-/** Bumped when the layout changes incompatibly; a store written by another version is refused. */
-const layout_format_version = 1;
+/**
+ * Bumped when the layout changes; a store of the previous version is upgraded when opened
+ * (`upgradeLayout`), any other is refused. 2: partition states replaced table stats and log heads.
+ */
+const layout_format_version = 2;
 /** Sequence numbers are printed with this many digits (DynamoDB's are 21 to 40 characters). */
 const sequence_number_digits = 21;
 
@@ -150,6 +155,10 @@ function readPartitionContents(reader: KvReader, ordinal: number, shape: KeyShap
     size_bytes += size;
   }
   return { items, size_bytes };
+}
+
+function statsOfContents(contents: PartitionContents): TableStats {
+  return { itemCount: contents.items.length, sizeBytes: contents.size_bytes };
 }
 
 /** DynamoDB's text for a write that would grow an item collection past its limit. */
@@ -435,27 +444,42 @@ class KvTableStore implements TableStore {
   load(): void {
     for (const { value } of this.kv.range(catalogRange)) {
       const { ordinal, record } = parseCatalogEntry(value);
-      assert(this.kv.get(statsKey(ordinal)) !== undefined, `table ${record.name} has its statistics`);
       this.remember(catalogEntry(record, ordinal));
     }
   }
 
   /**
-   * Writes the partition statistics a store from before they existed lacks, from the items
-   * (once per partition: afterwards every write maintains them).
+   * Upgrades a layout-1 store, one table per transaction: each partition's statistics and log
+   * head become one partition state (a closed partition keeps only its head), computed from the
+   * items where a store from before partition statistics lacks them; the table's own statistics
+   * record goes. A table already upgraded (its states have the new length) is skipped, so an
+   * upgrade cut short by a crash resumes.
    */
-  async fillPartitionStats(): Promise<void> {
+  async upgradeLayout(): Promise<void> {
     for (const entry of this.byId.values()) {
-      const missing = entry.record.partitions.filter((partition) => this.kv.get(partitionStatsKey(entry.ordinal, partition.id)) === undefined);
-      if (missing.length === 0) continue;
+      const { ordinal, record } = entry;
       await this.kv.write((txn) => {
-        for (const partition of missing) {
-          const contents = readPartitionContents(txn, entry.ordinal, entry.record.key, partition);
-          txn.put(partitionStatsKey(entry.ordinal, partition.id), encodeStats(contents.items.length, contents.size_bytes));
+        for (const partition of [...record.partitions, ...(record.closedPartitions ?? [])]) {
+          const stateKey = partitionStateKey(ordinal, partition.id);
+          const headKey = retiredLogHeadKey(ordinal, partition.id);
+          const stored = txn.get(stateKey);
+          if (stored !== undefined && stored.length === partition_state_value_bytes) continue;
+          const stats =
+            stored !== undefined
+              ? decodeStats(stored)
+              : record.partitions.includes(partition)
+                ? statsOfContents(readPartitionContents(txn, ordinal, record.key, partition))
+                : { itemCount: 0, sizeBytes: 0 };
+          const head = readCounter(txn, headKey);
+          txn.put(stateKey, encodePartitionState(stats.itemCount, stats.sizeBytes, head));
+          txn.delete(headKey);
         }
+        txn.delete(retiredStatsKey(ordinal));
       });
     }
+    await this.kv.write((txn) => txn.put(metaKey('format'), encodeCounter(layout_format_version)));
   }
+
 
   /** Restarts the backfills a previous run left unfinished, from the position each reached. */
   resumeBackfills(): void {
@@ -541,8 +565,7 @@ class KvTableStore implements TableStore {
         txn.put(metaKey('next-ordinal'), encodeCounter(ordinal + 1));
         const next = catalogEntry(record, ordinal);
         txn.put(catalogKey(record.name), JSON.stringify({ ordinal, record }));
-        txn.put(statsKey(ordinal), encodeStats(0, 0));
-        for (const partition of record.partitions) txn.put(partitionStatsKey(ordinal, partition.id), encodeStats(0, 0));
+        for (const partition of record.partitions) txn.put(partitionStateKey(ordinal, partition.id), encodePartitionState(0, 0, 0));
         // A new table has no items: its indexes start complete.
         for (const index of record.indexes ?? []) txn.put(indexStatsKey(ordinal, index.name), encodeStats(0, 0));
         return next;
@@ -571,16 +594,14 @@ class KvTableStore implements TableStore {
       const storedBytes = txn.get(catalogKey(name));
       if (storedBytes === undefined || parseCatalogEntry(storedBytes).ordinal !== ordinal) throw resourceNotFound();
       txn.delete(catalogKey(name));
-      txn.delete(statsKey(ordinal));
       // One transaction however large the table: simple and atomic. A table of millions of items
       // would hold the write lock for seconds; bounded batches behind a tombstone can come later.
       deleteRange(txn, itemRange(ordinal));
       deleteRange(txn, tableLogRange(ordinal));
-      deleteRange(txn, tableLogHeadRange(ordinal));
       deleteRange(txn, tableIndexRange(ordinal));
       deleteRange(txn, tableIndexStatsRange(ordinal));
       deleteRange(txn, tableBackfillRange(ordinal));
-      deleteRange(txn, tablePartitionStatsRange(ordinal));
+      deleteRange(txn, tablePartitionStateRange(ordinal));
       deleteRange(txn, tableCollectionRange(ordinal));
     });
     this.backfilling.delete(ordinal);
@@ -612,16 +633,24 @@ class KvTableStore implements TableStore {
     const byService = options?.byService === true;
     let crossedSizeLimit = false;
     const outcome = await this.writeOrJoin((txn): WriteOutcome => {
-      const statsBytes = txn.get(statsKey(ordinal));
-      // The stats record goes with the catalog record: its absence means a DeleteTable won the race.
-      if (statsBytes === undefined) throw resourceNotFound();
+      // The current record routes the write: a split whose transaction ran before this one has
+      // moved the key, and a stream change that committed before it decides what its change
+      // record keeps.
+      const current = this.latest(table.id) ?? entry;
+      const partition = routePartition(this.pendingRoutes.get(table.id) ?? current.record.partitions, encoded.hash);
+      const stateKey = partitionStateKey(ordinal, partition.id);
+      const stateBytes = txn.get(stateKey);
+      // The state goes with the catalog record: its absence means a DeleteTable won the race.
+      if (stateBytes === undefined) throw this.tableGone(txn, entry);
       const previousBytes = txn.get(storageKey);
       const previousJson = previousBytes === undefined ? undefined : utf8(previousBytes);
       const previous = previousJson === undefined ? undefined : (JSON.parse(previousJson) as Item);
       const next = mutation(previous);
       if (next === undefined ? previous === undefined : previous !== undefined && sameItem(previous, next)) {
-        if ((this.latest(table.id) ?? entry).locals.length === 0) return { previous, next };
-        return { previous, next, itemCollectionSize_bytes: readCounter(txn, collectionKey(ordinal, encoded.hash, partitionKeyPartOf(encoded))) };
+        const size_bytes = previous === undefined ? 0 : itemSize(previous);
+        const unchanged = { previous, next, previousSize_bytes: size_bytes, nextSize_bytes: size_bytes };
+        if (current.locals.length === 0) return unchanged;
+        return { ...unchanged, itemCollectionSize_bytes: readCounter(txn, collectionKey(ordinal, encoded.hash, partitionKeyPartOf(encoded))) };
       }
       if (next !== undefined) assert(sameKey(shape, next, key), 'a mutation keeps the key attributes');
 
@@ -636,27 +665,15 @@ class KvTableStore implements TableStore {
         kind = previous === undefined ? 'INSERT' : 'MODIFY';
       }
 
-      const stats = decodeStats(statsBytes);
+      const state = decodePartitionState(stateBytes);
       const previousSize = previous === undefined ? 0 : itemSize(previous);
       const nextSize = next === undefined ? 0 : itemSize(next);
       const countDelta = (next === undefined ? 0 : 1) - (previous === undefined ? 0 : 1);
-      txn.put(statsKey(ordinal), encodeStats(stats.itemCount + countDelta, stats.sizeBytes + nextSize - previousSize));
-
-      // The current record, read now: a split whose transaction ran before this one routes it,
-      // and a stream change that committed before it decides what its change record keeps.
-      const current = this.latest(table.id) ?? entry;
-      const partition = routePartition(this.pendingRoutes.get(table.id) ?? current.record.partitions, encoded.hash);
-      const partitionKey = partitionStatsKey(ordinal, partition.id);
-      const partitionBytes = txn.get(partitionKey);
-      assert(partitionBytes !== undefined, 'a current partition has its statistics');
-      const partitionStats = decodeStats(partitionBytes);
-      const partitionSize = partitionStats.sizeBytes + nextSize - previousSize;
-      txn.put(partitionKey, encodeStats(partitionStats.itemCount + countDelta, partitionSize));
-      if (partitionSize > this.partitionMaxSize_bytes) crossedSizeLimit = this.noteOversized(table.id, partition.id, partitionSize);
-      const headKey = logHeadKey(ordinal, partition.id);
-      const sequence = readCounter(txn, headKey) + 1;
+      const partitionSize = state.sizeBytes + nextSize - previousSize;
+      const sequence = state.logHead + 1;
       assert(sequence <= max_sequence_number, 'sequence numbers are not exhausted');
-      txn.put(headKey, encodeCounter(sequence));
+      txn.put(stateKey, encodePartitionState(state.itemCount + countDelta, partitionSize, sequence));
+      if (partitionSize > this.partitionMaxSize_bytes) crossedSizeLimit = this.noteOversized(table.id, partition.id, partitionSize);
       const header: { -readonly [K in keyof ChangeRecordHeader]: ChangeRecordHeader[K] } = {
         sequenceNumber: formatSequenceNumber(sequence),
         partitionId: partition.id,
@@ -684,12 +701,23 @@ class KvTableStore implements TableStore {
         const change: ChangeRecord = { ...header, oldImage: previous, newImage: next };
         applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, change, backfilling);
       }
-      return itemCollectionSize_bytes === undefined ? { previous, next } : { previous, next, itemCollectionSize_bytes };
+      const written = { previous, next, previousSize_bytes: previousSize, nextSize_bytes: nextSize };
+      return itemCollectionSize_bytes === undefined ? written : { ...written, itemCollectionSize_bytes };
     });
     // The write that took its partition past the size limit answers once the split is done, so
     // what follows it (a DescribeStream, a test) sees the split; other writes never wait for it.
     if (crossedSizeLimit) await this.splitsSettled();
     return outcome;
+  }
+
+  /**
+   * The error for a write that found its partition's state missing: the table is gone (a
+   * DeleteTable committed first). Anything else would be a routing bug, never the client's fault.
+   */
+  private tableGone(txn: KvWriteTxn, entry: CatalogEntry): Error {
+    const stored = txn.get(catalogKey(entry.record.name));
+    assert(stored === undefined || parseCatalogEntry(stored).ordinal !== entry.ordinal, 'a current partition has its state');
+    return resourceNotFound();
   }
 
   /**
@@ -787,20 +815,29 @@ class KvTableStore implements TableStore {
     return readItemTexts(this.readerFor(options), scanKeyRange(entry.ordinal, entry.record.key, range));
   }
 
+  /** The sum of its current partitions' statistics. */
   stats(table: TableRecord): TableStats {
     const entry = this.entryOf(table);
-    const value = this.kv.get(statsKey(entry.ordinal));
-    if (value === undefined) throw resourceNotFound();
-    return decodeStats(value);
+    let itemCount = 0;
+    let sizeBytes = 0;
+    for (const partition of entry.record.partitions) {
+      const value = this.kv.get(partitionStateKey(entry.ordinal, partition.id));
+      if (value === undefined) throw resourceNotFound();
+      const state = decodePartitionState(value);
+      itemCount += state.itemCount;
+      sizeBytes += state.sizeBytes;
+    }
+    return { itemCount, sizeBytes };
   }
 
   // ---- partitions ----------------------------------------------------------------------------
 
   partitionStats(table: TableRecord, partitionId: string): TableStats {
     const entry = this.entryOf(table);
-    const value = this.kv.get(partitionStatsKey(entry.ordinal, partitionId));
+    const value = this.kv.get(partitionStateKey(entry.ordinal, partitionId));
     if (value === undefined) throw resourceNotFound();
-    return decodeStats(value);
+    const { itemCount, sizeBytes } = decodePartitionState(value);
+    return { itemCount, sizeBytes };
   }
 
   async splitPartition(table: TableRecord, partitionId: string, atHash?: string): Promise<readonly [PartitionRange, PartitionRange] | undefined> {
@@ -853,8 +890,8 @@ class KvTableStore implements TableStore {
     const parent = stored.record.partitions.find((partition) => partition.id === partitionId);
     if (parent === undefined) return undefined;
     if (overSize_bytes !== undefined) {
-      const stats = txn.get(partitionStatsKey(ordinal, parent.id));
-      if (stats === undefined || decodeStats(stats).sizeBytes <= overSize_bytes) return undefined;
+      const state = txn.get(partitionStateKey(ordinal, parent.id));
+      if (state === undefined || decodePartitionState(state).sizeBytes <= overSize_bytes) return undefined;
     }
     const contents = readPartitionContents(txn, ordinal, stored.record.key, parent);
     const at = atHash ?? balancedSplitPoint(contents);
@@ -863,14 +900,14 @@ class KvTableStore implements TableStore {
     const children = splitPartition(parent, at);
     const [low, high] = children;
     const [lowStats, highStats] = divideContents(contents, at);
-    txn.delete(partitionStatsKey(ordinal, parent.id));
-    txn.put(partitionStatsKey(ordinal, low.id), encodeStats(lowStats.itemCount, lowStats.sizeBytes));
-    txn.put(partitionStatsKey(ordinal, high.id), encodeStats(highStats.itemCount, highStats.sizeBytes));
     // The children continue the parent's numbering, so every item's history keeps increasing
-    // sequence numbers across the split; the parent's log is final.
-    const head = readCounter(txn, logHeadKey(ordinal, parent.id));
-    txn.put(logHeadKey(ordinal, low.id), encodeCounter(head));
-    txn.put(logHeadKey(ordinal, high.id), encodeCounter(head));
+    // sequence numbers across the split; the parent's log is final, and its state stays, frozen,
+    // for the head of its closed shard.
+    const parentState = txn.get(partitionStateKey(ordinal, parent.id));
+    assert(parentState !== undefined, 'a current partition has its state');
+    const { logHead } = decodePartitionState(parentState);
+    txn.put(partitionStateKey(ordinal, low.id), encodePartitionState(lowStats.itemCount, lowStats.sizeBytes, logHead));
+    txn.put(partitionStateKey(ordinal, high.id), encodePartitionState(highStats.itemCount, highStats.sizeBytes, logHead));
     const partitions = stored.record.partitions.flatMap((partition) => (partition.id === parent.id ? children : [partition]));
     assertPartitionMap(partitions);
     const closedPartitions = [...(stored.record.closedPartitions ?? []), parent];
@@ -1066,7 +1103,8 @@ class KvTableStore implements TableStore {
 
   changeLogHead(table: TableRecord, partitionId: string): number {
     const entry = this.entryOf(table);
-    return readCounter(this.kv, logHeadKey(entry.ordinal, partitionId));
+    const value = this.kv.get(partitionStateKey(entry.ordinal, partitionId));
+    return value === undefined ? 0 : decodePartitionState(value).logHead;
   }
 
   trimChanges(table: TableRecord, partitionId: string, before_ms: number, limit: number): Promise<number> {
@@ -1150,13 +1188,12 @@ export async function openTableStore(kv: KvStore, clock: Clock, options: TableSt
     const empty = [...kv.range({ limit: 1 })].length === 0;
     assert(empty, 'a store without a layout version holds no data');
     await kv.write((txn) => txn.put(metaKey('format'), encodeCounter(layout_format_version)));
-  } else {
-    const version = decodeCounter(format);
-    assert(version === layout_format_version, `store layout version ${version} is ${layout_format_version}`);
   }
+  const version = format === undefined ? layout_format_version : decodeCounter(format);
+  assert(version === layout_format_version || version === layout_format_version - 1, `store layout version ${version} is ${layout_format_version}`);
   const store = new KvTableStore(kv, clock, options);
   store.load();
-  await store.fillPartitionStats();
+  if (version < layout_format_version) await store.upgradeLayout();
   store.resumeBackfills();
   return store;
 }

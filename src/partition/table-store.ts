@@ -119,6 +119,9 @@ export type ItemMutation = (previous: Item | undefined) => Item | undefined;
 export interface WriteOutcome {
   readonly previous: Item | undefined;
   readonly next: Item | undefined;
+  /** DynamoDB's sizes of `previous` and `next` (0 for none), measured once by the write. */
+  readonly previousSize_bytes: number;
+  readonly nextSize_bytes: number;
   /**
    * For a table with LSIs: the size of the written item's collection (its partition-key value's
    * items and their LSI entries) after the write, for ItemCollectionMetrics.

@@ -6,16 +6,18 @@ import {
   catalogKey,
   catalogRange,
   decodeCounter,
+  decodePartitionState,
   decodeStats,
   encodeCounter,
+  encodePartitionState,
   encodeStats,
   encodedKeyOf,
   item_key_prefix_bytes,
   itemKey,
+  partitionStateKey,
   itemRange,
   logKey,
   logRange,
-  statsKey,
   tableLogRange,
 } from '../../../src/partition/layout.js';
 
@@ -69,13 +71,18 @@ describe('keyspace layout', () => {
 
   test('catalog keys sit in the catalog range; other sections stay out', () => {
     assert.ok(within(catalogKey('my-table'), catalogRange));
-    assert.ok(!within(statsKey(1), catalogRange));
+    assert.ok(!within(partitionStateKey(1, '0'), catalogRange));
     assert.ok(!within(itemKey(1, '0000000000000000', Uint8Array.of(1)), catalogRange));
   });
 
   test('counters and statistics round-trip', () => {
     for (const n of [0, 1, 255, 2 ** 32, Number.MAX_SAFE_INTEGER]) assert.equal(decodeCounter(encodeCounter(n)), n);
     assert.deepEqual(decodeStats(encodeStats(12345, 9_876_543_210)), { itemCount: 12345, sizeBytes: 9_876_543_210 });
+    assert.deepEqual(decodePartitionState(encodePartitionState(12345, 9_876_543_210, Number.MAX_SAFE_INTEGER)), {
+      itemCount: 12345,
+      sizeBytes: 9_876_543_210,
+      logHead: Number.MAX_SAFE_INTEGER,
+    });
     assert.throws(() => decodeCounter(new Uint8Array(7)), AssertionFailure);
   });
 });

@@ -11,6 +11,17 @@ import { AssertionFailure, DynamoError, conditionalCheckFailed } from '../../../
 import type { Item, KeyShape } from '../../../src/model/attribute-value.js';
 import { itemSize } from '../../../src/model/item-size.js';
 import { encodeKey } from '../../../src/model/key-codec.js';
+import {
+  catalogRange,
+  decodeCounter,
+  decodePartitionState,
+  encodeCounter,
+  encodeStats,
+  metaKey,
+  partitionStateKey,
+  retiredLogHeadKey,
+  retiredStatsKey,
+} from '../../../src/partition/layout.js';
 import { openTableStore } from '../../../src/partition/open-table-store.js';
 import { initialPartitions, splitPartition } from '../../../src/partition/partition-map.js';
 import type { StreamEpoch, TableRecord, TableStore } from '../../../src/partition/table-store.js';
@@ -113,7 +124,7 @@ for (const engine of engines) {
         const item: Item = { pk: s('user#1'), sk: n('10'), name: s('Ada'), tags: { SS: ['b', 'a'] }, nested: { M: { list: { L: [n('1'), { NULL: true }] } } } };
         const key = { pk: s('user#1'), sk: n('10') };
         const first = await store.writeItem(table, key, () => item);
-        assert.deepEqual(first, { previous: undefined, next: item });
+        assert.deepEqual(first, { previous: undefined, next: item, previousSize_bytes: 0, nextSize_bytes: itemSize(item) });
         assert.deepEqual(store.getItem(table, key), item);
         assert.equal(store.getItemJson(table, key), JSON.stringify(item));
         assert.equal(store.getItem(table, { pk: s('user#1'), sk: n('11') }), undefined);
@@ -124,11 +135,11 @@ for (const engine of engines) {
           assert.deepEqual(previous, item);
           return changed;
         });
-        assert.deepEqual(second, { previous: item, next: changed });
+        assert.deepEqual(second, { previous: item, next: changed, previousSize_bytes: itemSize(item), nextSize_bytes: itemSize(changed) });
         assert.deepEqual(store.getItem(table, key), changed);
 
         const removed = await store.writeItem(table, key, () => undefined);
-        assert.deepEqual(removed, { previous: changed, next: undefined });
+        assert.deepEqual(removed, { previous: changed, next: undefined, previousSize_bytes: itemSize(changed), nextSize_bytes: 0 });
         assert.equal(store.getItem(table, key), undefined);
         assert.equal(store.getItemJson(table, key), undefined);
       }));
@@ -448,18 +459,33 @@ for (const engine of engines) {
         await kv.close();
 
         const kv2 = await reopen!();
-        // As a store written before partition statistics existed (section 0x09): none at all.
+        // Rewritten as the oldest layout-1 store: table statistics and log heads in records of their
+        // own, no partition statistics at all; opening it upgrades it.
         await kv2.write((txn) => {
-          const keys = [...txn.range({ start: Uint8Array.of(0x09), end: Uint8Array.of(0x0a) })].map((entry) => entry.key);
-          assert.ok(keys.length > 0);
-          for (const key of keys) txn.delete(key);
+          for (const { value } of txn.range(catalogRange)) {
+            const { ordinal, record } = JSON.parse(Buffer.from(value).toString('utf8')) as { ordinal: number; record: TableRecord };
+            let itemCount = 0;
+            let sizeBytes = 0;
+            for (const partition of record.partitions) {
+              const state = decodePartitionState(txn.get(partitionStateKey(ordinal, partition.id))!);
+              itemCount += state.itemCount;
+              sizeBytes += state.sizeBytes;
+              txn.put(retiredLogHeadKey(ordinal, partition.id), encodeCounter(state.logHead));
+              txn.delete(partitionStateKey(ordinal, partition.id));
+            }
+            txn.put(retiredStatsKey(ordinal), encodeStats(itemCount, sizeBytes));
+          }
+          txn.put(metaKey('format'), encodeCounter(1));
         });
         store = await openTableStore(kv2, clock);
         try {
           assert.deepEqual(store.listTables().map((t) => t.name), ['other', 'persist']);
           table = store.getTable('persist')!;
           assert.deepEqual(store.stats(table), stats);
-          // Recomputed from the items at open.
+          assert.equal(decodeCounter(kv2.get(metaKey('format'))!), 2);
+          assert.equal(kv2.get(retiredStatsKey(1)), undefined);
+          assert.equal(kv2.get(retiredLogHeadKey(1, '0')), undefined);
+          // Recomputed from the items at open, and the log continues from its old head.
           assert.deepEqual(store.partitionStats(table, '0'), stats);
           assert.deepEqual(store.getItem(table, { pk: s('p'), sk: n('7') }), { pk: s('p'), sk: n('7'), v: s('x') });
           await store.writeItem(table, { pk: s('p'), sk: n('99') }, () => ({ pk: s('p'), sk: n('99') }));
