@@ -252,18 +252,32 @@ export function retiredStatsKey(ordinal: number): Uint8Array {
 
 const stats_value_bytes = 16;
 
+/**
+ * Doubles pass through one scratch word: a small Uint8Array lives on V8's heap, and viewing its
+ * `.buffer` would move it off the heap, costing an allocation on every read and write.
+ */
+const scratch = new DataView(new ArrayBuffer(8));
+
+function writeF64(target: Uint8Array, at: number, value: number): void {
+  scratch.setFloat64(0, value);
+  for (let i = 0; i < 8; i++) target[at + i] = scratch.getUint8(i);
+}
+
+function readF64(source: Uint8Array, at: number): number {
+  for (let i = 0; i < 8; i++) scratch.setUint8(i, source[at + i]!);
+  return scratch.getFloat64(0);
+}
+
 export function encodeStats(itemCount: number, sizeBytes: number): Uint8Array {
   const value = new Uint8Array(stats_value_bytes);
-  const view = new DataView(value.buffer);
-  view.setFloat64(0, itemCount);
-  view.setFloat64(8, sizeBytes);
+  writeF64(value, 0, itemCount);
+  writeF64(value, 8, sizeBytes);
   return value;
 }
 
 export function decodeStats(value: Uint8Array): { readonly itemCount: number; readonly sizeBytes: number } {
   assert(value.length === stats_value_bytes, 'stats record length');
-  const view = new DataView(value.buffer, value.byteOffset, value.length);
-  return { itemCount: view.getFloat64(0), sizeBytes: view.getFloat64(8) };
+  return { itemCount: readF64(value, 0), sizeBytes: readF64(value, 8) };
 }
 
 /** A u64 counter value (the next ordinal, item-collection sizes). */
@@ -298,17 +312,15 @@ export const partition_state_value_bytes = stats_value_bytes + sequence_bytes;
 
 export function encodePartitionState(itemCount: number, sizeBytes: number, logHead: number): Uint8Array {
   const value = new Uint8Array(partition_state_value_bytes);
-  const view = new DataView(value.buffer);
-  view.setFloat64(0, itemCount);
-  view.setFloat64(8, sizeBytes);
+  writeF64(value, 0, itemCount);
+  writeF64(value, 8, sizeBytes);
   writeU64(value, stats_value_bytes, logHead);
   return value;
 }
 
 export function decodePartitionState(value: Uint8Array): PartitionState {
   assert(value.length === partition_state_value_bytes, 'partition state record length');
-  const view = new DataView(value.buffer, value.byteOffset, value.length);
-  return { itemCount: view.getFloat64(0), sizeBytes: view.getFloat64(8), logHead: readU64(value, stats_value_bytes) };
+  return { itemCount: readF64(value, 0), sizeBytes: readF64(value, 8), logHead: readU64(value, stats_value_bytes) };
 }
 
 // ---- secondary indexes ---------------------------------------------------------------------

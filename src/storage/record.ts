@@ -10,18 +10,35 @@ import { CorruptRecordError } from './kv-store.js';
 export const record_header_bytes = 4;
 
 /**
+ * V8 keeps typed arrays up to this many bytes on its heap, without a backing store of their own:
+ * far cheaper to make and collect than a separate allocation.
+ */
+const on_heap_max_bytes = 64;
+
+/**
  * Returns a new buffer holding the checksum and `value`: its bytes, or a string's UTF-8 encoded
  * straight into the record (a JSON value needs no intermediate buffer). The checksum is computed
  * over the record in place. `transient`: the caller copies the record at once (LMDB does), so it
  * may come from Node's shared allocation pool, far cheaper than a buffer of its own; a record
- * kept (the memory engine's) gets its own, so it never pins a pool slab.
+ * kept (the memory engine's) gets its own, so it never pins a pool slab: on V8's heap when it is
+ * small (partition states, counters), else a separate allocation.
  */
 export function sealRecord(key: Uint8Array, value: Uint8Array | string, transient: boolean): Uint8Array {
   const text = typeof value === 'string';
   const length = record_header_bytes + (text ? Buffer.byteLength(value, 'utf8') : value.length);
+  if (!text && !transient && length <= on_heap_max_bytes) {
+    const small = new Uint8Array(length);
+    small.set(value, record_header_bytes);
+    return writeChecksum(key, small);
+  }
   const record = transient ? Buffer.allocUnsafe(length) : Buffer.allocUnsafeSlow(length);
   if (text) record.write(value, record_header_bytes, 'utf8');
   else record.set(value, record_header_bytes);
+  return writeChecksum(key, record);
+}
+
+function writeChecksum(key: Uint8Array, record: Uint8Array): Uint8Array {
+  const length = record.length;
   const sum = crc32c(record, crc32c(key), record_header_bytes, length);
   record[0] = sum & 0xff;
   record[1] = (sum >>> 8) & 0xff;
