@@ -22,8 +22,17 @@ import {
 } from './index-definitions.js';
 import type { IndexDefinition } from './index-definitions.js';
 import { checkTagKeys, mergeTags } from './tags.js';
-import type { GlobalIndexDescription, LocalIndexDescription, TableDescription } from './table-description.js';
-import { epochSeconds, indexArn, liveDescription, scheduleTransition, tableArn, withDescription } from './table-description.js';
+import type { LocalIndexDescription, TableDescription } from './table-description.js';
+import {
+  epochSeconds,
+  indexArn,
+  liveDescription,
+  newGlobalIndexDescription,
+  newThroughputDescription,
+  scheduleTransition,
+  tableArn,
+  withDescription,
+} from './table-description.js';
 import { checkQuotas, sseDescription, streamLabel, checkStreamSpecification } from './table-settings.js';
 import { withStreamEpochs } from '../streams/stream-epochs.js';
 import {
@@ -200,11 +209,7 @@ function keyShapeOf(body: CreateTableRequest): KeyShape {
 function describeNewTable(body: CreateTableRequest, context: ServiceContext, tableId: string, now_ms: number): TableDescription {
   const arn = tableArn(context.config, body.TableName);
   const onDemand = body.BillingMode === 'PAY_PER_REQUEST';
-  const throughput = {
-    NumberOfDecreasesToday: 0,
-    ReadCapacityUnits: body.ProvisionedThroughput?.ReadCapacityUnits ?? 0,
-    WriteCapacityUnits: body.ProvisionedThroughput?.WriteCapacityUnits ?? 0,
-  };
+  const throughput = newThroughputDescription(body.ProvisionedThroughput);
   const localIndexes = body.LocalSecondaryIndexes?.map(
     (index): LocalIndexDescription => ({
       IndexName: index.IndexName,
@@ -213,20 +218,7 @@ function describeNewTable(body: CreateTableRequest, context: ServiceContext, tab
       IndexArn: indexArn(arn, index.IndexName),
     }),
   );
-  const globalIndexes = body.GlobalSecondaryIndexes?.map(
-    (index): GlobalIndexDescription => ({
-      IndexName: index.IndexName,
-      KeySchema: asKeySchema(index.KeySchema),
-      Projection: storedProjection(index.Projection),
-      IndexStatus: 'CREATING',
-      ProvisionedThroughput: {
-        NumberOfDecreasesToday: 0,
-        ReadCapacityUnits: index.ProvisionedThroughput?.ReadCapacityUnits ?? 0,
-        WriteCapacityUnits: index.ProvisionedThroughput?.WriteCapacityUnits ?? 0,
-      },
-      IndexArn: indexArn(arn, index.IndexName),
-    }),
-  );
+  const globalIndexes = body.GlobalSecondaryIndexes?.map((index) => newGlobalIndexDescription(index, arn));
   const stream = body.StreamSpecification?.StreamEnabled === true ? body.StreamSpecification : undefined;
   const label = stream === undefined ? undefined : streamLabel(now_ms);
   const sse = body.SSESpecification?.Enabled === true ? sseDescription(context.config, body.SSESpecification.KMSMasterKeyId) : undefined;

@@ -10,7 +10,7 @@
  * ExclusiveStartKey against the conditions; projections into key attributes; filters on keys.
  */
 import { assertNever, validationError } from '../errors.js';
-import type { AttributeValue, Item, KeyAttributeType, KeyShape } from '../model/attribute-value.js';
+import { keyNames, type AttributeValue, type Item, type KeyAttributeType, type KeyShape } from '../model/attribute-value.js';
 import { validateKey } from '../model/validate-item.js';
 import { evaluateLegacy } from '../expr/evaluate.js';
 import { conditionPaths } from '../expr/key-paths.js';
@@ -159,7 +159,7 @@ function checkFilterKeys(shape: KeyShape, filter: ResolvedCondition | undefined,
   if (filter === undefined) return;
   const heads = new Set<string | number>();
   collectHeads(filter, heads);
-  for (const name of shape.rangeName === undefined ? [shape.hashName] : [shape.hashName, shape.rangeName]) {
+  for (const name of keyNames(shape)) {
     if (heads.has(name)) throw validationError(`${parameter} can only contain non-primary key attributes: Primary key attribute: ${name}`);
   }
 }

@@ -13,13 +13,13 @@
  * ExclusiveStartKey against the schema and the segment; projections into key attributes.
  */
 import { validationError, DynamoError } from '../errors.js';
-import type { Item, KeyShape } from '../model/attribute-value.js';
+import { keyNames, scalarOf, type Item, type KeyShape } from '../model/attribute-value.js';
 import { partitionKeyHash } from '../model/key-codec.js';
 import { validateKey } from '../model/validate-item.js';
 import { attributesToGetProjection, legacyFilterCondition, type ConditionalOperator } from '../expr/legacy.js';
 import type { ResolvedCondition, ResolvedProjection } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
-import { hash_space_end, hash_space_size, hash_space_start, hashOf } from '../partition/partition-map.js';
+import { hash_space_end, hash_space_size, hash_space_start, hashOf, partitionHolds } from '../partition/partition-map.js';
 import { keyOf, readOptionsFor, type ScanRange, type SecondaryIndex } from '../partition/table-store.js';
 import type { Action } from './action.js';
 import { tableForDataPlane } from './data-plane-table.js';
@@ -93,6 +93,12 @@ function checkSegments(segment: number | undefined, total: number | undefined): 
 
 /** The ExclusiveStartKey against the table's key schema and the segment's slice. */
 function checkStartKey(shape: KeyShape, startKey: Item, range: ScanRange, segment: number | undefined, total: number | undefined): void {
+  checkTableStartKey(shape, startKey);
+  checkStartKeySegment(shape, startKey, range, segment, total);
+}
+
+/** A table Scan's ExclusiveStartKey: exactly the table's key attributes, each valid. */
+function checkTableStartKey(shape: KeyShape, startKey: Item): void {
   let count = 0;
   for (const _ in startKey) count++;
   if (count !== (shape.rangeName === undefined ? 1 : 2)) {
@@ -106,14 +112,15 @@ function checkStartKey(shape: KeyShape, startKey: Item, range: ScanRange, segmen
     }
     throw error;
   }
-  const hashValue = (startKey[shape.hashName] as { readonly [type: string]: string })[shape.hashType]!;
-  const hash = partitionKeyHash(shape.hashType, hashValue);
-  if (hash < range.hashStart || (range.hashEnd !== hash_space_end && hash >= range.hashEnd)) {
-    throw validationError(
-      'The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. ' +
-        `TotalSegments: ${total} Segment: ${segment}`,
-    );
-  }
+}
+
+/** The start key's partition key (of `shape`: the table's, or a GSI's) hashes into the segment's slice. */
+function checkStartKeySegment(shape: KeyShape, startKey: Item, range: ScanRange, segment: number | undefined, total: number | undefined): void {
+  if (partitionHolds(range, partitionKeyHash(shape.hashType, scalarOf(startKey[shape.hashName], shape.hashType)!))) return;
+  throw validationError(
+    'The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. ' +
+      `TotalSegments: ${total} Segment: ${segment}`,
+  );
 }
 
 /**
@@ -126,24 +133,15 @@ function checkIndexStartKey(tableKey: KeyShape, index: SecondaryIndex, startKey:
   for (const _ in startKey) count++;
   if (count !== startKeyNameCount(tableKey, index)) throw validationError('The provided starting key is invalid');
   const shape = index.key;
-  for (const name of shape.rangeName === undefined ? [shape.hashName] : [shape.hashName, shape.rangeName]) {
+  for (const name of keyNames(shape)) {
     if (startKey[name] === undefined) throw validationError('The provided starting key is invalid');
   }
   validateKey(shape, keyOf(shape, startKey));
-  const tableStartKey: Record<string, Item[string]> = {};
-  for (const name of tableKey.rangeName === undefined ? [tableKey.hashName] : [tableKey.hashName, tableKey.rangeName]) {
+  for (const name of keyNames(tableKey)) {
     if (startKey[name] === undefined) throw validationError('The provided starting key is invalid');
-    tableStartKey[name] = startKey[name]!;
   }
-  checkStartKey(tableKey, tableStartKey, { hashStart: hash_space_start, hashEnd: hash_space_end }, segment, total);
-  const hashValue = (startKey[shape.hashName] as { readonly [type: string]: string })[shape.hashType]!;
-  const hash = partitionKeyHash(shape.hashType, hashValue);
-  if (hash < range.hashStart || (range.hashEnd !== hash_space_end && hash >= range.hashEnd)) {
-    throw validationError(
-      'The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. ' +
-        `TotalSegments: ${total} Segment: ${segment}`,
-    );
-  }
+  checkTableStartKey(tableKey, keyOf(tableKey, startKey));
+  checkStartKeySegment(shape, startKey, range, segment, total);
 }
 
 export const scan: Action = {

@@ -14,6 +14,7 @@ import type { KeySchemaElement } from '../model/attribute-value.js';
 import type { TableRecord } from '../partition/table-store.js';
 import type { JsonObject, ServiceContext } from './action.js';
 import { completeTransition, hasPendingTransition } from './table-transitions.js';
+import { asKeySchema, storedProjection, type IndexDefinition } from './index-definitions.js';
 import { indexesOf } from './secondary-indexes.js';
 
 export type TableStatus = 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE';
@@ -90,6 +91,23 @@ export function tableArn(config: Config, tableName: string): string {
 
 export function indexArn(tableArnValue: string, indexName: string): string {
   return `${tableArnValue}/index/${indexName}`;
+}
+
+/** Throughput as a new table or GSI describes it: the units given (0 when on-demand), no decrease yet. */
+export function newThroughputDescription(throughput: { readonly ReadCapacityUnits: number; readonly WriteCapacityUnits: number } | undefined): ThroughputDescription {
+  return { NumberOfDecreasesToday: 0, ReadCapacityUnits: throughput?.ReadCapacityUnits ?? 0, WriteCapacityUnits: throughput?.WriteCapacityUnits ?? 0 };
+}
+
+/** A GSI as CreateTable and UpdateTable's Create describe it: CREATING until its table's transition completes. */
+export function newGlobalIndexDescription(index: IndexDefinition, tableArnValue: string): GlobalIndexDescription {
+  return {
+    IndexName: index.IndexName,
+    KeySchema: asKeySchema(index.KeySchema),
+    Projection: storedProjection(index.Projection),
+    IndexStatus: 'CREATING',
+    ProvisionedThroughput: newThroughputDescription(index.ProvisionedThroughput),
+    IndexArn: indexArn(tableArnValue, index.IndexName),
+  };
 }
 
 /** DynamoDB's timestamps are epoch seconds with a fractional part. */

@@ -25,7 +25,7 @@
 import { createHash } from 'node:crypto';
 import { DynamoError, validationError } from '../errors.js';
 import { max_item_size_bytes, max_transaction_actions, max_transaction_bytes, transaction_token_ttl_ms } from '../limits.js';
-import type { Item } from '../model/attribute-value.js';
+import { keyNames, type Item } from '../model/attribute-value.js';
 import { readCapacityUnits, transactional_factor, writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeMap, validateItemKeyAttributes, validateKey } from '../model/validate-item.js';
@@ -212,10 +212,6 @@ function fingerprintOf(body: TransactWriteItemsBody): string {
     .digest('base64');
 }
 
-function keyNamesOf(table: TableRecord): readonly string[] {
-  return table.key.rangeName === undefined ? [table.key.hashName] : [table.key.hashName, table.key.rangeName];
-}
-
 export const transactWriteItems: Action = {
   name: 'TransactWriteItems',
   async run(context, rawBody) {
@@ -236,7 +232,7 @@ export const transactWriteItems: Action = {
         key = keyOf(table.key, action.item);
       } else {
         key = validateKey(table.key, action.key);
-        if (action.kind === 'update') checkKeyAttributesNotUpdated(action.update, keyNamesOf(table));
+        if (action.kind === 'update') checkKeyAttributesNotUpdated(action.update, keyNames(table.key));
       }
       const name = lockNameOf(table, key);
       if (seen.has(name)) throw validationError(duplicate_item_message);

@@ -8,7 +8,7 @@
  * attributes that the update would write. The condition and the update run inside the write
  * transaction against the current item; the update is pure, so a retry is safe.
  */
-import type { Item } from '../model/attribute-value.js';
+import { keyNames, type Item } from '../model/attribute-value.js';
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
 import { attributeUpdatesToUpdate, expectedCondition, type ConditionalOperator } from '../expr/legacy.js';
 import { project } from '../expr/projection.js';
@@ -73,7 +73,7 @@ export const updateItem: Action = {
 
     const table = tableForDataPlane(context.store, body.TableName);
     validateKey(table.key, key);
-    checkKeyAttributesNotUpdated(update, keyNamesOf(table.key));
+    checkKeyAttributesNotUpdated(update, keyNames(table.key));
 
     let updatedPaths: readonly DocumentPath[] = [];
     const { outcome, consumedCapacity } = await admittedItemWrite(context, table, key, body, (previous) => {
@@ -100,10 +100,6 @@ export const updateItem: Action = {
 
 function removesOnly(action: ResolvedUpdate['actions'][number]): boolean {
   return action.kind === 'remove' || action.kind === 'delete';
-}
-
-function keyNamesOf(shape: { readonly hashName: string; readonly rangeName?: string }): readonly string[] {
-  return shape.rangeName === undefined ? [shape.hashName] : [shape.hashName, shape.rangeName];
 }
 
 /** ReturnValues: ALL_OLD/ALL_NEW whole images; UPDATED_OLD/UPDATED_NEW only the updated paths. */

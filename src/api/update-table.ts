@@ -9,15 +9,15 @@ import { limitExceeded, resourceInUse, resourceNotFound, validationError } from 
 import type { Action, JsonObject, ServiceContext } from './action.js';
 import { checkGlobalIndex } from './create-table.js';
 import { tableInUse } from './delete-table.js';
-import { asKeySchema, checkProjectedAttributeTotal, checkThroughputBounds, invalidParameters, max_capacity_units_value, storedProjection } from './index-definitions.js';
+import { checkProjectedAttributeTotal, checkThroughputBounds, invalidParameters, max_capacity_units_value } from './index-definitions.js';
 import type { AttributeDefinition, GlobalIndexDescription, TableDescription, ThroughputDescription } from './table-description.js';
 import {
   billingModeOf,
   decreasesToday,
   descriptionOf,
   epochSeconds,
-  indexArn,
   liveDescription,
+  newGlobalIndexDescription,
   requireTable,
   scheduleTransition,
   withDescription,
@@ -189,18 +189,7 @@ function updatedIndexes(
         description.LocalSecondaryIndexes?.some((index) => index.IndexName === create.IndexName) === true;
       if (taken) throw validationError(`${invalidParameters}Index already exists: ${create.IndexName}`);
       checkGlobalIndex(create, definitions.map((definition) => definition.AttributeName), billingMode);
-      indexes.push({
-        IndexName: create.IndexName,
-        KeySchema: asKeySchema(create.KeySchema),
-        Projection: storedProjection(create.Projection),
-        IndexStatus: 'CREATING',
-        ProvisionedThroughput: {
-          NumberOfDecreasesToday: 0,
-          ReadCapacityUnits: create.ProvisionedThroughput?.ReadCapacityUnits ?? 0,
-          WriteCapacityUnits: create.ProvisionedThroughput?.WriteCapacityUnits ?? 0,
-        },
-        IndexArn: indexArn(description.TableArn, create.IndexName),
-      });
+      indexes.push(newGlobalIndexDescription(create, description.TableArn));
     } else if (update.Delete !== undefined) {
       const name = update.Delete.IndexName;
       const position = indexes.findIndex((index) => index.IndexName === name);

@@ -48,3 +48,18 @@ export interface KeyShape {
   readonly rangeName?: string;
   readonly rangeType?: KeyAttributeType;
 }
+
+/** A key shape's attribute names: the partition key, then the sort key if there is one. */
+export function keyNames(shape: Pick<KeyShape, 'hashName' | 'rangeName'>): readonly string[] {
+  return shape.rangeName === undefined ? [shape.hashName] : [shape.hashName, shape.rangeName];
+}
+
+/**
+ * The string a key value holds in its wire form (`{ "S": "x" }` → "x"; numbers and base64
+ * binaries are strings too), or undefined when the value is absent or of another type.
+ */
+export function scalarOf(value: AttributeValue | undefined, type: KeyAttributeType): string | undefined {
+  if (value === undefined) return undefined;
+  const scalar = (value as { readonly [type: string]: unknown })[type];
+  return typeof scalar === 'string' ? scalar : undefined;
+}

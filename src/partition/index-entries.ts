@@ -11,8 +11,9 @@
  */
 import { createHash } from 'node:crypto';
 import { validationError } from '../errors.js';
-import type { AttributeValue, Item, KeyAttributeType, KeyShape } from '../model/attribute-value.js';
+import { scalarOf, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
 import { encodeKey, encodeKeyValue, encodePartitionKeyPart, partitionKeyHash } from '../model/key-codec.js';
+import { keyAfter, maxKey, minKey, prefixEnd } from '../storage/bytes.js';
 import { max_key_bytes } from '../storage/kv-store.js';
 import { indexEntryKey, indexRange } from './layout.js';
 import type { KeyRange } from './item-ranges.js';
@@ -24,22 +25,14 @@ const inline_table_key_max_bytes = 256;
 const table_key_inline_tag = 0x01;
 const table_key_digest_tag = 0x02;
 
-/** The index key value of `item` for one key part, or undefined when absent or of another type. */
-function keyScalar(item: Item, name: string, type: KeyAttributeType): string | undefined {
-  const value = item[name] as { readonly [type: string]: unknown } | undefined;
-  if (value === undefined) return undefined;
-  const scalar = value[type];
-  return typeof scalar === 'string' ? scalar : undefined;
-}
-
 /**
  * Whether `item` belongs in `index`: it carries every index key attribute with the index's type.
  * (Writes refuse a wrong type; a backfill skips such items, as DynamoDB's does.)
  */
 export function inIndex(index: SecondaryIndex, item: Item): boolean {
   const shape = index.key;
-  if (keyScalar(item, shape.hashName, shape.hashType) === undefined) return false;
-  return shape.rangeName === undefined || keyScalar(item, shape.rangeName, shape.rangeType!) !== undefined;
+  if (scalarOf(item[shape.hashName], shape.hashType) === undefined) return false;
+  return shape.rangeName === undefined || scalarOf(item[shape.rangeName], shape.rangeType!) !== undefined;
 }
 
 /** What the index stores of an item it holds: table keys, index keys and the projected attributes. */
@@ -101,9 +94,9 @@ function partitionPart(index: SecondaryIndex, value: string): { readonly hash: s
  */
 export function entryKey(ordinal: number, index: SecondaryIndex, tableKey: KeyShape, item: Item): Uint8Array {
   const shape = index.key;
-  const { hash, part } = partitionPart(index, keyScalar(item, shape.hashName, shape.hashType)!);
+  const { hash, part } = partitionPart(index, scalarOf(item[shape.hashName], shape.hashType)!);
   const parts: Uint8Array[] = [part];
-  if (shape.rangeName !== undefined) parts.push(encodeKeyValue(shape.rangeType!, keyScalar(item, shape.rangeName, shape.rangeType!)!));
+  if (shape.rangeName !== undefined) parts.push(encodeKeyValue(shape.rangeType!, scalarOf(item[shape.rangeName], shape.rangeType!)!));
   parts.push(tableKeyTail(tableKey, item));
   const key = indexEntryKey(ordinal, index.name, hash, concat(parts));
   if (key.length > max_key_bytes) {
@@ -112,47 +105,28 @@ export function entryKey(ordinal: number, index: SecondaryIndex, tableKey: KeySh
   return key;
 }
 
-/** The smallest key greater than every key starting with `prefix` (entry keys never end the keyspace). */
-function successor(prefix: Uint8Array): Uint8Array {
-  let last = prefix.length - 1;
-  while (last >= 0 && prefix[last] === 0xff) last--;
-  const out = prefix.slice(0, last + 1);
-  out[last] = out[last]! + 1;
-  return out;
-}
-
-function withZero(key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(key.length + 1);
-  out.set(key, 0);
-  return out;
-}
-
-function scalarOf(value: AttributeValue, type: KeyAttributeType): string {
-  return (value as { readonly [type: string]: string })[type]!;
-}
-
 /** The storage-key range of a Query on an index (bounds and begins_with over the index sort key). */
 export function indexQueryRange(ordinal: number, index: SecondaryIndex, tableKey: KeyShape, range: QueryRange): KeyRange {
-  const { hash, part } = partitionPart(index, scalarOf(range.partitionKey, index.key.hashType));
+  const { hash, part } = partitionPart(index, scalarOf(range.partitionKey, index.key.hashType)!);
   const partition = indexEntryKey(ordinal, index.name, hash, part);
   let start = partition;
-  let end = successor(partition);
+  let end = prefixEnd(partition);
   const sortType = index.key.rangeType;
   if (sortType !== undefined) {
-    const bound = (value: AttributeValue): Uint8Array => concat([partition, encodeKeyValue(sortType, scalarOf(value, sortType))]);
-    if (range.lower !== undefined) start = range.lower.inclusive ? bound(range.lower.value) : successor(bound(range.lower.value));
-    if (range.upper !== undefined) end = range.upper.inclusive ? successor(bound(range.upper.value)) : bound(range.upper.value);
+    const bound = (value: AttributeValue): Uint8Array => concat([partition, encodeKeyValue(sortType, scalarOf(value, sortType)!)]);
+    if (range.lower !== undefined) start = range.lower.inclusive ? bound(range.lower.value) : prefixEnd(bound(range.lower.value));
+    if (range.upper !== undefined) end = range.upper.inclusive ? prefixEnd(bound(range.upper.value)) : bound(range.upper.value);
     if (range.prefix !== undefined) {
       // begins_with on S or B: the escaped bytes without the 2-byte terminator prefix every match.
       const whole = bound(range.prefix);
       const prefixed = whole.subarray(0, whole.length - 2);
       start = prefixed;
-      end = successor(prefixed);
+      end = prefixEnd(prefixed);
     }
   }
   if (range.after !== undefined) {
     const after = entryKey(ordinal, index, tableKey, range.after);
-    if (range.forward) start = maxKey(start, withZero(after));
+    if (range.forward) start = maxKey(start, keyAfter(after));
     else end = minKey(end, after);
   }
   return { start, end, reverse: !range.forward };
@@ -163,14 +137,6 @@ export function indexScanRange(ordinal: number, index: SecondaryIndex, tableKey:
   const none = new Uint8Array(0);
   let start = indexEntryKey(ordinal, index.name, range.hashStart, none);
   const end = range.hashEnd === hash_space_end ? indexRange(ordinal, index.name).end : indexEntryKey(ordinal, index.name, range.hashEnd, none);
-  if (range.after !== undefined) start = maxKey(start, withZero(entryKey(ordinal, index, tableKey, range.after)));
+  if (range.after !== undefined) start = maxKey(start, keyAfter(entryKey(ordinal, index, tableKey, range.after)));
   return { start, end, reverse: false };
-}
-
-function maxKey(a: Uint8Array, b: Uint8Array): Uint8Array {
-  return Buffer.compare(a, b) >= 0 ? a : b;
-}
-
-function minKey(a: Uint8Array, b: Uint8Array): Uint8Array {
-  return Buffer.compare(a, b) <= 0 ? a : b;
 }

@@ -5,11 +5,12 @@
  * The bounds rest on the key codec: the partition-key part is self-delimiting, so one partition
  * key's items are exactly the keys that start with it, and the sort-key tail comes last and
  * preserves order. So the first key strictly after key K is K + 0x00, and the first key after
- * every key starting with K (a partition key's items, a begins_with prefix) is K's successor:
+ * every key starting with K (a partition key's items, a begins_with prefix) is `prefixEnd(K)`:
  * trailing 0xff bytes dropped, the last byte incremented.
  */
-import type { AttributeValue, Item, KeyAttributeType, KeyShape } from '../model/attribute-value.js';
+import { scalarOf, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
 import { encodeKey, encodePartitionKeyPart, encodeSortKeyPart, partitionKeyHash } from '../model/key-codec.js';
+import { keyAfter, maxKey, minKey, prefixEnd } from '../storage/bytes.js';
 import type { KvReader } from '../storage/kv-store.js';
 import { itemKey, itemRange } from './layout.js';
 import { hash_space_end } from './partition-map.js';
@@ -32,51 +33,31 @@ function concat(a: Uint8Array, b: Uint8Array, trailingZero: boolean): Uint8Array
   return out;
 }
 
-/** The smallest key greater than every key starting with `prefix` (never all 0xff here: keys start with a section tag). */
-function successor(prefix: Uint8Array): Uint8Array {
-  let last = prefix.length - 1;
-  while (last >= 0 && prefix[last] === 0xff) last--;
-  const out = prefix.slice(0, last + 1);
-  out[last] = out[last]! + 1;
-  return out;
-}
 
-function maxKey(a: Uint8Array, b: Uint8Array): Uint8Array {
-  return Buffer.compare(a, b) >= 0 ? a : b;
-}
-
-function minKey(a: Uint8Array, b: Uint8Array): Uint8Array {
-  return Buffer.compare(a, b) <= 0 ? a : b;
-}
-
-function scalarOf(value: AttributeValue, type: KeyAttributeType): string {
-  return (value as { readonly [type: string]: string })[type]!;
-}
-
-/** The storage key of a table key, plus 0x00: the first key strictly after it. */
-function keyAfter(ordinal: number, shape: KeyShape, key: Item): Uint8Array {
+/** The first storage key strictly after a table key's. */
+function itemKeyAfter(ordinal: number, shape: KeyShape, key: Item): Uint8Array {
   const encoded = encodeKey(shape, key);
-  return concat(itemKey(ordinal, encoded.hash, encoded.bytes), no_bytes, true);
+  return keyAfter(itemKey(ordinal, encoded.hash, encoded.bytes));
 }
 
 export function queryKeyRange(ordinal: number, shape: KeyShape, range: QueryRange): KeyRange {
-  const hashValue = scalarOf(range.partitionKey, shape.hashType);
+  const hashValue = scalarOf(range.partitionKey, shape.hashType)!;
   const partition = itemKey(ordinal, partitionKeyHash(shape.hashType, hashValue), encodePartitionKeyPart(shape.hashType, hashValue));
   let start = partition;
-  let end = successor(partition);
+  let end = prefixEnd(partition);
   const sortType = shape.rangeType;
   if (sortType !== undefined) {
-    const tail = (value: AttributeValue): Uint8Array => encodeSortKeyPart(sortType, scalarOf(value, sortType));
+    const tail = (value: AttributeValue): Uint8Array => encodeSortKeyPart(sortType, scalarOf(value, sortType)!);
     if (range.lower !== undefined) start = concat(partition, tail(range.lower.value), !range.lower.inclusive);
     if (range.upper !== undefined) end = concat(partition, tail(range.upper.value), range.upper.inclusive);
     if (range.prefix !== undefined) {
       const prefixed = concat(partition, tail(range.prefix), false);
       start = prefixed;
-      end = successor(prefixed);
+      end = prefixEnd(prefixed);
     }
   }
   if (range.after !== undefined) {
-    if (range.forward) start = maxKey(start, keyAfter(ordinal, shape, range.after));
+    if (range.forward) start = maxKey(start, itemKeyAfter(ordinal, shape, range.after));
     else {
       const encoded = encodeKey(shape, range.after);
       end = minKey(end, itemKey(ordinal, encoded.hash, encoded.bytes));
@@ -88,7 +69,7 @@ export function queryKeyRange(ordinal: number, shape: KeyShape, range: QueryRang
 export function scanKeyRange(ordinal: number, shape: KeyShape, range: ScanRange): KeyRange {
   let start = itemKey(ordinal, range.hashStart, no_bytes);
   const end = range.hashEnd === hash_space_end ? itemRange(ordinal).end : itemKey(ordinal, range.hashEnd, no_bytes);
-  if (range.after !== undefined) start = maxKey(start, keyAfter(ordinal, shape, range.after));
+  if (range.after !== undefined) start = maxKey(start, itemKeyAfter(ordinal, shape, range.after));
   return { start, end, reverse: false };
 }
 

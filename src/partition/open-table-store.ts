@@ -14,6 +14,7 @@ import type { Item, KeyShape } from '../model/attribute-value.js';
 import { attributeValuesEqual } from '../model/compare.js';
 import { encodeKey, type EncodedKey } from '../model/key-codec.js';
 import { itemSize } from '../model/item-size.js';
+import { keyAfter } from '../storage/bytes.js';
 import type { KvReader, KvStore, KvWriteTxn } from '../storage/kv-store.js';
 import {
   backfillKey,
@@ -236,12 +237,6 @@ function catalogEntry(record: TableRecord, ordinal: number): CatalogEntry {
 /** A backfill record's value: 0x00 to start at the table's first item, or 0x01 + the last item key indexed. */
 const backfill_from_start = Uint8Array.of(0x00);
 const backfill_after_tag = 0x01;
-
-function withZero(key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(key.length + 1);
-  out.set(key, 0);
-  return out;
-}
 
 function addIndexStats(txn: KvWriteTxn, key: Uint8Array, countDelta: number, sizeDelta: number): void {
   const bytes = txn.get(key);
@@ -1060,7 +1055,7 @@ class KvTableStore implements TableStore {
     // No cursor: the index or its table was removed, or the backfill finished.
     if (cursor === undefined || entry === undefined || index === undefined) return { done: true, indexed: 0 };
     const items = itemRange(ordinal);
-    const start = cursor[0] === backfill_after_tag ? withZero(cursor.subarray(1)) : items.start;
+    const start = cursor[0] === backfill_after_tag ? keyAfter(cursor.subarray(1)) : items.start;
     const batch: { key: Uint8Array; value: Uint8Array }[] = [];
     for (const found of txn.range({ start, end: items.end, limit: backfill_batch_items })) batch.push({ key: found.key, value: found.value });
     let countDelta = 0;

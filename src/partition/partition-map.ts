@@ -151,8 +151,8 @@ export function partitionLineage(current: readonly PartitionRange[], closed: rea
   return all.sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Whether `hash` lies in `range`. */
-export function partitionHolds(range: PartitionRange, hash: string): boolean {
+/** Whether `hash` lies in `range` (a partition, or a Scan segment's slice). */
+export function partitionHolds(range: Pick<PartitionRange, 'hashStart' | 'hashEnd'>, hash: string): boolean {
   return hash >= range.hashStart && (range.hashEnd === hash_space_end || hash < range.hashEnd);
 }
 
