@@ -136,7 +136,7 @@ export function attributeValuesEqual(a: AttributeValue, b: AttributeValue): bool
     case 'L':
       return listsEqual((a as { L: readonly AttributeValue[] }).L, (b as { L: readonly AttributeValue[] }).L);
     case 'M':
-      return mapsEqual((a as { M: AttributeMap }).M, (b as { M: AttributeMap }).M);
+      return attributeMapsEqual((a as { M: AttributeMap }).M, (b as { M: AttributeMap }).M);
     default:
       return assertNever(type, 'attribute type');
   }
@@ -183,7 +183,11 @@ function listsEqual(a: readonly AttributeValue[], b: readonly AttributeValue[]):
   return true;
 }
 
-function mapsEqual(a: AttributeMap, b: AttributeMap): boolean {
+/**
+ * Same attribute names with equal values (sets in any order, numbers by value): two maps, or two
+ * items (a write that changes nothing appends no change record).
+ */
+export function attributeMapsEqual(a: AttributeMap, b: AttributeMap): boolean {
   let aCount = 0;
   for (const name in a) {
     const other = b[name];

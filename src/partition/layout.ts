@@ -158,10 +158,15 @@ function writeHash(target: Uint8Array, at: number, hash: string): void {
 
 /** The storage key of an item: table ordinal, partition-key hash, then the key codec's bytes. */
 export function itemKey(ordinal: number, hash: string, encodedKey: Uint8Array): Uint8Array {
-  const key = tagged(item_tag, item_key_prefix_bytes + encodedKey.length);
+  return hashedKey(item_tag, ordinal, hash, encodedKey);
+}
+
+/** A key of a section laid out like items: tag, table ordinal, partition-key hash, then `tail`. */
+function hashedKey(tag: number, ordinal: number, hash: string, tail: Uint8Array): Uint8Array {
+  const key = tagged(tag, item_key_prefix_bytes + tail.length);
   writeU32(key, 1, ordinal);
   writeHash(key, 1 + ordinal_bytes, hash);
-  key.set(encodedKey, item_key_prefix_bytes);
+  key.set(tail, item_key_prefix_bytes);
   return key;
 }
 
@@ -385,11 +390,7 @@ export function parseBackfillKey(key: Uint8Array): { readonly ordinal: number; r
 
 /** The key of an item collection's size: table ordinal, partition-key hash, partition-key part. */
 export function collectionKey(ordinal: number, hash: string, partitionKeyPart: Uint8Array): Uint8Array {
-  const key = tagged(collection_tag, item_key_prefix_bytes + partitionKeyPart.length);
-  writeU32(key, 1, ordinal);
-  writeHash(key, 1 + ordinal_bytes, hash);
-  key.set(partitionKeyPart, item_key_prefix_bytes);
-  return key;
+  return hashedKey(collection_tag, ordinal, hash, partitionKeyPart);
 }
 
 export function tableCollectionRange(ordinal: number): { readonly start: Uint8Array; readonly end: Uint8Array } {

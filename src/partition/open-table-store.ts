@@ -11,7 +11,7 @@ import type { Clock } from '../clock.js';
 import { assert, DynamoError, resourceInUse, resourceNotFound } from '../errors.js';
 import { max_item_collection_bytes, max_partition_size_bytes } from '../limits.js';
 import type { Item, KeyShape } from '../model/attribute-value.js';
-import { attributeValuesEqual } from '../model/compare.js';
+import { attributeMapsEqual, attributeValuesEqual } from '../model/compare.js';
 import { encodeKey, type EncodedKey } from '../model/key-codec.js';
 import { itemSize } from '../model/item-size.js';
 import { keyAfter } from '../storage/bytes.js';
@@ -276,7 +276,7 @@ function maintainIndexes(
       const oldKey = entryKey(ordinal, index, tableKey, previous);
       const exists = backfilling?.has(index.name) === true ? txn.get(oldKey) !== undefined : true;
       const sameKey = newKey !== undefined && Buffer.compare(oldKey, newKey) === 0;
-      if (exists && sameKey && sameItem(oldEntry, newEntry!)) continue;
+      if (exists && sameKey && attributeMapsEqual(oldEntry, newEntry!)) continue;
       if (exists) {
         if (!sameKey) txn.delete(oldKey);
         countDelta--;
@@ -343,18 +343,6 @@ function parseCatalogEntry(bytes: Uint8Array): StoredCatalogEntry {
   assert(Number.isInteger(parsed.ordinal) && parsed.ordinal > 0, 'catalog entry has an ordinal');
   assert(typeof parsed.record?.name === 'string' && typeof parsed.record.id === 'string', 'catalog entry has a table record');
   return parsed;
-}
-
-/** Same attributes with equal values (DynamoDB semantics: sets in any order, numbers by value). */
-function sameItem(a: Item, b: Item): boolean {
-  let count = 0;
-  for (const name in a) {
-    const other = b[name];
-    if (other === undefined || !attributeValuesEqual(a[name]!, other)) return false;
-    count++;
-  }
-  for (const _ in b) count--;
-  return count === 0;
 }
 
 function sameKey(shape: KeyShape, a: Item, b: Item): boolean {
@@ -641,7 +629,7 @@ class KvTableStore implements TableStore {
       const previousJson = previousBytes === undefined ? undefined : utf8(previousBytes);
       const previous = previousJson === undefined ? undefined : (JSON.parse(previousJson) as Item);
       const next = mutation(previous);
-      if (next === undefined ? previous === undefined : previous !== undefined && sameItem(previous, next)) {
+      if (next === undefined ? previous === undefined : previous !== undefined && attributeMapsEqual(previous, next)) {
         const size_bytes = previous === undefined ? 0 : itemSize(previous);
         const unchanged = { previous, next, previousSize_bytes: size_bytes, nextSize_bytes: size_bytes };
         if (current.locals.length === 0) return unchanged;

@@ -4,9 +4,9 @@
  * after ExclusiveStartStreamArn; LastEvaluatedStreamArn only when more streams follow.
  */
 import type { Action, JsonObject, ServiceContext } from '../api/action.js';
-import { resourceNotFound } from '../errors.js';
 import { max_table_name_length, min_table_name_length } from '../limits.js';
 import { table_name_pattern_source } from '../api/validation/common-shapes.js';
+import { tableNotFound } from '../api/table-description.js';
 import { checkRequest } from '../api/validation/check-request.js';
 import { integer, request, string } from '../api/validation/shape.js';
 import { readableStreams } from './stream-epochs.js';
@@ -31,7 +31,7 @@ function run(context: ServiceContext, rawBody: JsonObject): JsonObject {
   let tables = context.store.listTables();
   if (body.TableName !== undefined) {
     const table = context.store.getTable(body.TableName);
-    if (table === undefined) throw resourceNotFound(`Requested resource not found: Table: ${body.TableName} not found`);
+    if (table === undefined) throw tableNotFound(body.TableName);
     tables = [table];
   }
   const streams: JsonObject[] = [];

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attributeValuesEqual, binariesEqual, compareBinary, compareStrings } from '../../../src/model/compare.js';
+import { attributeMapsEqual, attributeValuesEqual, binariesEqual, compareBinary, compareStrings } from '../../../src/model/compare.js';
 import type { AttributeValue } from '../../../src/model/attribute-value.js';
 import { randomInt, seededRandom } from './random-numbers.js';
 
@@ -94,5 +94,17 @@ describe('attributeValuesEqual', () => {
       assert.ok(!attributeValuesEqual(a, b), JSON.stringify([a, b]));
       assert.ok(!attributeValuesEqual(b, a), JSON.stringify([b, a]));
     }
+  });
+});
+
+describe('attributeMapsEqual', () => {
+  test('items are equal with the same names and equal values, in any order', () => {
+    assert.equal(attributeMapsEqual({ a: { N: '1' }, b: { SS: ['x', 'y'] } }, { b: { SS: ['y', 'x'] }, a: { N: '1' } }), true);
+    assert.equal(attributeMapsEqual({}, {}), true);
+    // A value differs, an attribute is missing on either side.
+    assert.equal(attributeMapsEqual({ a: { N: '1' } }, { a: { N: '2' } }), false);
+    assert.equal(attributeMapsEqual({ a: { N: '1' } }, { a: { N: '1' }, b: { NULL: true } }), false);
+    assert.equal(attributeMapsEqual({ a: { N: '1' }, b: { NULL: true } }, { a: { N: '1' } }), false);
+    assert.equal(attributeMapsEqual({ a: { S: '1' } }, { a: { N: '1' } }), false);
   });
 });
