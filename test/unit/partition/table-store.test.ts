@@ -446,63 +446,66 @@ for (const engine of engines) {
     });
 
     if (engine.name === 'lmdb') {
-      test('a reopened store has its catalog, items, statistics and logs, and continues sequences', async () => {
-        const { kv, reopen } = await engine.open();
-        const clock = new ManualClock(1_700_000_000_000);
-        let store = await openTableStore(kv, clock);
-        await store.saveTable(tableRecord('persist', compositeKey));
-        await store.saveTable(tableRecord('other', hashKey));
-        let table = store.getTable('persist')!;
-        for (let i = 0; i < 10; i++) await store.writeItem(table, { pk: s('p'), sk: n(String(i)) }, () => ({ pk: s('p'), sk: n(String(i)), v: s('x') }));
-        const stats = store.stats(table);
-        await store.close();
-        await kv.close();
-
-        const kv2 = await reopen!();
-        // Rewritten as the oldest layout-1 store: table statistics and log heads in records of their
-        // own, no partition statistics at all; opening it upgrades it.
-        await kv2.write((txn) => {
-          for (const { value } of txn.range(catalogRange)) {
-            const { ordinal, record } = JSON.parse(Buffer.from(value).toString('utf8')) as { ordinal: number; record: TableRecord };
-            let itemCount = 0;
-            let sizeBytes = 0;
-            for (const partition of record.partitions) {
-              const state = decodePartitionState(txn.get(partitionStateKey(ordinal, partition.id))!);
-              itemCount += state.itemCount;
-              sizeBytes += state.sizeBytes;
-              txn.put(retiredLogHeadKey(ordinal, partition.id), encodeCounter(state.logHead));
-              txn.delete(partitionStateKey(ordinal, partition.id));
-            }
-            txn.put(retiredStatsKey(ordinal), encodeStats(itemCount, sizeBytes));
-          }
-          txn.put(metaKey('format'), encodeCounter(1));
-        });
-        store = await openTableStore(kv2, clock);
-        try {
-          assert.deepEqual(store.listTables().map((t) => t.name), ['other', 'persist']);
-          table = store.getTable('persist')!;
-          assert.deepEqual(store.stats(table), stats);
-          assert.equal(decodeCounter(kv2.get(metaKey('format'))!), 2);
-          assert.equal(kv2.get(retiredStatsKey(1)), undefined);
-          assert.equal(kv2.get(retiredLogHeadKey(1, '0')), undefined);
-          // Recomputed from the items at open, and the log continues from its old head.
-          assert.deepEqual(store.partitionStats(table, '0'), stats);
-          assert.deepEqual(store.getItem(table, { pk: s('p'), sk: n('7') }), { pk: s('p'), sk: n('7'), v: s('x') });
-          await store.writeItem(table, { pk: s('p'), sk: n('99') }, () => ({ pk: s('p'), sk: n('99') }));
-          const changes = store.readChanges(table, '0');
-          assert.equal(changes.length, 11);
-          assert.equal(changes[10]!.sequenceNumber, '000000000000000000011');
-          // Ordinals are not reused after a restart.
-          await store.saveTable(tableRecord('third', hashKey));
-          const third = store.getTable('third')!;
-          await store.writeItem(third, { id: s('a') }, () => ({ id: s('a') }));
-          assert.equal(store.stats(table).itemCount, 11);
-          assert.equal(store.stats(third).itemCount, 1);
-        } finally {
+      for (const withPartitionStats of [false, true]) {
+        test(`a reopened layout-1 store ${withPartitionStats ? 'with' : 'without'} partition statistics is upgraded, keeps its catalog, items, statistics and logs, and continues sequences`, async () => {
+          const { kv, reopen } = await engine.open();
+          const clock = new ManualClock(1_700_000_000_000);
+          let store = await openTableStore(kv, clock);
+          await store.saveTable(tableRecord('persist', compositeKey));
+          await store.saveTable(tableRecord('other', hashKey));
+          let table = store.getTable('persist')!;
+          for (let i = 0; i < 10; i++) await store.writeItem(table, { pk: s('p'), sk: n(String(i)) }, () => ({ pk: s('p'), sk: n(String(i)), v: s('x') }));
+          const stats = store.stats(table);
           await store.close();
-          await kv2.close();
-        }
-      });
+          await kv.close();
+
+          const kv2 = await reopen!();
+          // Rewritten as a layout-1 store: table statistics and log heads in records of their own, and
+          // partition statistics without a head (or, in the oldest stores, none); opening upgrades it.
+          await kv2.write((txn) => {
+            for (const { value } of txn.range(catalogRange)) {
+              const { ordinal, record } = JSON.parse(Buffer.from(value).toString('utf8')) as { ordinal: number; record: TableRecord };
+              let itemCount = 0;
+              let sizeBytes = 0;
+              for (const partition of record.partitions) {
+                const state = decodePartitionState(txn.get(partitionStateKey(ordinal, partition.id))!);
+                itemCount += state.itemCount;
+                sizeBytes += state.sizeBytes;
+                txn.put(retiredLogHeadKey(ordinal, partition.id), encodeCounter(state.logHead));
+                if (withPartitionStats) txn.put(partitionStateKey(ordinal, partition.id), encodeStats(state.itemCount, state.sizeBytes));
+                else txn.delete(partitionStateKey(ordinal, partition.id));
+              }
+              txn.put(retiredStatsKey(ordinal), encodeStats(itemCount, sizeBytes));
+            }
+            txn.put(metaKey('format'), encodeCounter(1));
+          });
+          store = await openTableStore(kv2, clock);
+          try {
+            assert.deepEqual(store.listTables().map((t) => t.name), ['other', 'persist']);
+            table = store.getTable('persist')!;
+            assert.deepEqual(store.stats(table), stats);
+            assert.equal(decodeCounter(kv2.get(metaKey('format'))!), 2);
+            assert.equal(kv2.get(retiredStatsKey(1)), undefined);
+            assert.equal(kv2.get(retiredLogHeadKey(1, '0')), undefined);
+            // Kept, or recomputed from the items at open; the log continues from its old head.
+            assert.deepEqual(store.partitionStats(table, '0'), stats);
+            assert.deepEqual(store.getItem(table, { pk: s('p'), sk: n('7') }), { pk: s('p'), sk: n('7'), v: s('x') });
+            await store.writeItem(table, { pk: s('p'), sk: n('99') }, () => ({ pk: s('p'), sk: n('99') }));
+            const changes = store.readChanges(table, '0');
+            assert.equal(changes.length, 11);
+            assert.equal(changes[10]!.sequenceNumber, '000000000000000000011');
+            // Ordinals are not reused after a restart.
+            await store.saveTable(tableRecord('third', hashKey));
+            const third = store.getTable('third')!;
+            await store.writeItem(third, { id: s('a') }, () => ({ id: s('a') }));
+            assert.equal(store.stats(table).itemCount, 11);
+            assert.equal(store.stats(third).itemCount, 1);
+          } finally {
+            await store.close();
+            await kv2.close();
+          }
+        });
+      }
     }
   });
 }
