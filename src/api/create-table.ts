@@ -171,7 +171,7 @@ function checkDefinition(body: CreateTableRequest, context: ServiceContext): voi
     );
   }
 
-  if (body.StreamSpecification !== undefined) checkStreamSpecification(body.StreamSpecification);
+  if (body.StreamSpecification !== undefined) checkStreamSpecification(body.StreamSpecification, 'CreateTable');
   if (body.Tags !== undefined) {
     checkTagKeys(body.Tags);
     mergeTags({}, body.Tags);

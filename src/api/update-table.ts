@@ -109,7 +109,7 @@ function checkRequestRules(body: UpdateTableRequest): void {
       names.add(name);
     }
   }
-  if (body.StreamSpecification !== undefined) checkStreamSpecification(body.StreamSpecification);
+  if (body.StreamSpecification !== undefined) checkStreamSpecification(body.StreamSpecification, 'UpdateTable');
 }
 
 function unchangedThroughput(current: Throughput, requested: Throughput): string {
@@ -152,6 +152,7 @@ function updatedIndexes(
   billingMode: 'PROVISIONED' | 'PAY_PER_REQUEST',
   definitions: readonly AttributeDefinition[],
   now_ms: number,
+  maxGlobalSecondaryIndexes: number,
 ): GlobalIndexDescription[] | undefined {
   const existing = description.GlobalSecondaryIndexes ?? [];
   let indexes: GlobalIndexDescription[] = [...existing];
@@ -189,6 +190,11 @@ function updatedIndexes(
         description.LocalSecondaryIndexes?.some((index) => index.IndexName === create.IndexName) === true;
       if (taken) throw validationError(`${invalidParameters}Index already exists: ${create.IndexName}`);
       checkGlobalIndex(create, definitions.map((definition) => definition.AttributeName), billingMode);
+      // Recorded against DynamoDB (2026): at UpdateTable the GSI quota is a LimitExceededException
+      // (CreateTable refuses too many with a ValidationException).
+      if (indexes.length >= maxGlobalSecondaryIndexes) {
+        throw limitExceeded(`Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of ${maxGlobalSecondaryIndexes}`);
+      }
       indexes.push(newGlobalIndexDescription(create, description.TableArn));
     } else if (update.Delete !== undefined) {
       const name = update.Delete.IndexName;
@@ -248,7 +254,7 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
   }
 
   const definitions = mergedDefinitions(description, body.AttributeDefinitions);
-  const indexes = updatedIndexes(body, description, nextMode, definitions, now_ms);
+  const indexes = updatedIndexes(body, description, nextMode, definitions, now_ms, context.config.quotas.maxGlobalSecondaryIndexes);
   checkQuotas(context, nextMode === 'PROVISIONED' ? throughput : undefined, indexes, body.TableName);
 
   let next: TableDescription = { ...description, AttributeDefinitions: definitions, ProvisionedThroughput: throughput };
@@ -316,9 +322,12 @@ function withStream(description: TableDescription, specification: { readonly Str
       LatestStreamArn: `${description.TableArn}/stream/${label}`,
     };
   }
-  if (!enabled) throw validationError(`${invalidParameters}Table does not have a stream enabled: TableName: ${description.TableName}`);
-  // The disabled stream stays readable for 24 hours, so its label and ARN remain described.
-  return { ...description, StreamSpecification: { StreamEnabled: false } };
+  if (!enabled) throw validationError(`Table has no stream to disable: TableName: ${description.TableName}`);
+  // As recorded against DynamoDB, a disabled stream leaves no StreamSpecification, as on a table
+  // that never had one; the disabled stream stays readable for 24 hours, so its label and ARN
+  // remain described.
+  const { StreamSpecification: _disabled, ...rest } = description;
+  return rest;
 }
 
 export const updateTable: Action = { name: 'UpdateTable', run };

@@ -89,4 +89,25 @@ describe('UpdateTable', () => {
     assert.equal(Table?.TableClassSummary?.TableClass, 'STANDARD_INFREQUENT_ACCESS');
     assert.equal(Table?.DeletionProtectionEnabled, true);
   });
+
+  test('stream changes DynamoDB refuses, in the words recorded against it', async () => {
+    const name = tableName();
+    await server.client.send(new CreateTableCommand(hashTable(name)));
+    const update = (StreamSpecification: { StreamEnabled: boolean; StreamViewType?: 'KEYS_ONLY' | 'NEW_IMAGE' }) =>
+      server.client.send(new UpdateTableCommand({ TableName: name, StreamSpecification }));
+    await expectError(update({ StreamEnabled: true }), 'ValidationException', `${invalid}If stream is being enabled then UpdateViewType is required`);
+    await expectError(update({ StreamEnabled: false }), 'ValidationException', `Table has no stream to disable: TableName: ${name}`);
+    await update({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+    // Neither the same stream again nor another view type in place.
+    await expectError(update({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' }), 'ValidationException', `Table already has an enabled stream: TableName: ${name}`);
+    await expectError(update({ StreamEnabled: true, StreamViewType: 'KEYS_ONLY' }), 'ValidationException', `Table already has an enabled stream: TableName: ${name}`);
+    await expectError(update({ StreamEnabled: false, StreamViewType: 'NEW_IMAGE' }), 'ValidationException', `${invalid}If stream is being disabled, then UpdateViewType must not be specified`);
+    const { Table: enabled } = await server.client.send(new DescribeTableCommand({ TableName: name }));
+    await update({ StreamEnabled: false });
+    // Disabled: no StreamSpecification, as on a table that never had a stream; the ARN stays.
+    const { Table: disabled } = await server.client.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(disabled?.StreamSpecification, undefined);
+    assert.equal(disabled?.LatestStreamArn, enabled?.LatestStreamArn);
+    await expectError(update({ StreamEnabled: false }), 'ValidationException', `Table has no stream to disable: TableName: ${name}`);
+  });
 });

@@ -160,7 +160,8 @@ describe('ListStreams and DescribeStream', () => {
     await client.send(new UpdateTableCommand({ TableName: 'streams_toggle', StreamSpecification: { StreamEnabled: false } }));
     await client.send(new PutItemCommand({ TableName: 'streams_toggle', Item: { pk: { S: 'two' } } }));
     const table = (await client.send(new DescribeTableCommand({ TableName: 'streams_toggle' }))).Table!;
-    assert.deepEqual(table.StreamSpecification, { StreamEnabled: false });
+    // DynamoDB describes a disabled stream by its ARN and label only (no StreamSpecification).
+    assert.equal(table.StreamSpecification, undefined);
     assert.equal(table.LatestStreamArn, firstArn);
 
     const closed = (await env.streams.send(new DescribeStreamCommand({ StreamArn: firstArn }))).StreamDescription!;

@@ -153,9 +153,16 @@ describe('CreateTable', () => {
     await expectError(context, 'CreateTable', hashTable, 'ResourceInUseException', 'Table already exists: hash-table');
     await expectError(context, 'CreateTable', { ...hashTable, TableName: 'other' }, 'LimitExceededException',
       'Subscriber limit exceeded: There is a limit of 1 tables per subscriber');
-    const roomy = await testContext({ quotas: { ...defaultQuotas, tableMaxReadCapacityUnits: 100 } });
-    const error = await failure(roomy, 'CreateTable', { ...hashTable, ProvisionedThroughput: { ReadCapacityUnits: 101, WriteCapacityUnits: 1 } });
-    assert.equal(error.errorName, 'LimitExceededException');
+    // The capacity quotas, in the words recorded against DynamoDB (2026).
+    const advice = 'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.';
+    const roomy = await testContext({ quotas: { ...defaultQuotas, tableMaxReadCapacityUnits: 100, accountMaxReadCapacityUnits: 150 } });
+    await expectError(roomy, 'CreateTable', { ...hashTable, ProvisionedThroughput: { ReadCapacityUnits: 101, WriteCapacityUnits: 1 } }, 'LimitExceededException',
+      `The requested ReadCapacityUnits, 101, is above the per table maximum for the account in ${roomy.config.region}. Per table maximum: 100. ${advice}`);
+    await call(roomy, 'CreateTable', { ...hashTable, ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 1 } });
+    await expectError(roomy, 'CreateTable', { ...hashTable, TableName: 'second', ProvisionedThroughput: { ReadCapacityUnits: 60, WriteCapacityUnits: 1 } }, 'LimitExceededException',
+      `This request would have caused the ReadCapacityUnits limit to be exceeded for the account in ${roomy.config.region}. ` +
+        `Current ReadCapacityUnits reserved by the account: 100. Limit: 150. Requested: 60. ${advice}`);
+    assert.equal(roomy.store.listTables().length, 1, 'a refused table is not created');
   });
 });
 
@@ -221,6 +228,18 @@ describe('UpdateTable', () => {
       `${invalid}Only one global secondary index update per index is allowed simultaneously. Index: abc`);
     await expectError(context, 'UpdateTable', { TableName: 'nope', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }, 'ResourceNotFoundException',
       'Requested resource not found: Table: nope not found');
+  });
+
+  test('a GSI past the per-table quota: LimitExceededException, as recorded against DynamoDB', async () => {
+    const context = await testContext({ quotas: { ...defaultQuotas, maxGlobalSecondaryIndexes: 1 } });
+    await call(context, 'CreateTable', hashTable);
+    const AttributeDefinitions = [{ AttributeName: 'b', AttributeType: 'S' }];
+    const create = (name: string) => ({
+      Create: { IndexName: name, KeySchema: [{ AttributeName: 'b', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+    });
+    await call(context, 'UpdateTable', { TableName: 'hash-table', AttributeDefinitions, GlobalSecondaryIndexUpdates: [create('first')] });
+    await expectError(context, 'UpdateTable', { TableName: 'hash-table', AttributeDefinitions, GlobalSecondaryIndexUpdates: [create('second')] }, 'LimitExceededException',
+      'Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of 1');
   });
 
   test('billing mode switches, deletion protection, streams', async () => {
