@@ -82,15 +82,18 @@ export function invalidExpression(kind: ExpressionKind, message: string): Dynamo
   return validationError(`Invalid ${kind}: ${message}`);
 }
 
-/** Empty and size checks shared by every expression type; undefined when the text is fine. */
-function textProblem(text: string): string | undefined {
+/**
+ * The checks every expression type starts with, in DynamoDB's order: empty, size, then the
+ * grammar. The parse, or DynamoDB's message.
+ */
+function parseText<T>(text: string, parseSyntax: (text: string) => ParseResult<T> | string): ParseResult<T> | string {
   if (text === '') return empty_expression_message;
   // Cheap upper bound first: a UTF-16 string of n units has at most 3n UTF-8 bytes.
   if (text.length * 3 > max_expression_bytes) {
     const size = utf8Length(text);
     if (size > max_expression_bytes) return `Expression size has exceeded the maximum allowed size; expression size: ${size}`;
   }
-  return undefined;
+  return parseSyntax(text);
 }
 
 // ---- shared walkers ------------------------------------------------------------------------
@@ -198,9 +201,7 @@ function scanCondition(node: ConditionNode, findings: StaticFindings): void {
 }
 
 function checkCondition(text: string): Outcome<ConditionNode> {
-  const problem = textProblem(text);
-  if (problem !== undefined) return { error: problem };
-  const parsed = parseConditionSyntax(text);
+  const parsed = parseText(text, parseConditionSyntax);
   if (typeof parsed === 'string') return { error: parsed };
   const findings = newFindings();
   scanCondition(parsed.ast, findings);
@@ -253,9 +254,7 @@ function scanUpdateOperand(node: OperandNode, findings: StaticFindings): void {
 }
 
 function checkUpdate(text: string): Outcome<UpdateNode> {
-  const problem = textProblem(text);
-  if (problem !== undefined) return { error: problem };
-  const parsed: ParseResult<UpdateNode> | string = parseUpdateSyntax(text);
+  const parsed = parseText(text, parseUpdateSyntax);
   if (typeof parsed === 'string') return { error: parsed };
   const findings = newFindings();
   const seen = new Set<UpdateClause>();
@@ -287,9 +286,7 @@ export function parseUpdate(text: string): UpdateNode {
 // ---- projections ---------------------------------------------------------------------------
 
 function checkProjection(text: string): Outcome<ProjectionNode> {
-  const problem = textProblem(text);
-  if (problem !== undefined) return { error: problem };
-  const parsed = parseProjectionSyntax(text);
+  const parsed = parseText(text, parseProjectionSyntax);
   if (typeof parsed === 'string') return { error: parsed };
   const findings = newFindings();
   for (const path of parsed.ast.paths) pathProblem(path, findings.reserved, findings.index);

@@ -58,7 +58,7 @@ import {
   partition_max_rcu,
   partition_max_wcu,
 } from '../limits.js';
-import type { Item } from '../model/attribute-value.js';
+import { scalarOf, type Item } from '../model/attribute-value.js';
 import { partitionKeyHash } from '../model/key-codec.js';
 import { routePartition } from './partition-map.js';
 import type { PartitionRange, TableRecord } from './table-store.js';
@@ -332,7 +332,7 @@ export class AdmissionControl {
     const slots = this.stateOf(table).slots;
     if (slots.length === 1) return slots[0]!;
     const { hashName, hashType } = table.key;
-    const value = (key[hashName] as { readonly [type: string]: string })[hashType]!;
+    const value = scalarOf(key[hashName], hashType)!;
     return this.slotOfHash(table, partitionKeyHash(hashType, value));
   }
 

@@ -20,6 +20,7 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { ManualClock } from '../../helpers/manual-clock.js';
+import { tableDefinition } from '../../helpers/tables.js';
 import { startTestServer, test_credentials, type TestServer } from '../../helpers/test-server.js';
 import type { MetricsSnapshot } from '../../../src/index.js';
 import { partitionKeyHash } from '../../../src/model/key-codec.js';
@@ -56,6 +57,20 @@ function createTable(client: DynamoDBClient, name: string, extra: Partial<Create
       ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
       ...extra,
     } as CreateTableCommandInput),
+  );
+}
+
+/** A provisioned table keyed by `pk` with a KEYS_ONLY GSI `byOwner` on `owner`, each with its own units. */
+function createOwnerIndexedTable(client: DynamoDBClient, name: string, table_units: number, index_units: number): Promise<unknown> {
+  return client.send(
+    new CreateTableCommand(
+      tableDefinition({
+        TableName: name,
+        key: { pk: 'S' },
+        ProvisionedThroughput: { ReadCapacityUnits: table_units, WriteCapacityUnits: table_units },
+        gsis: { byOwner: { key: { owner: 'S' }, projection: 'KEYS_ONLY', ProvisionedThroughput: { ReadCapacityUnits: index_units, WriteCapacityUnits: index_units } } },
+      }),
+    ),
   );
 }
 
@@ -176,21 +191,7 @@ describe('admission control (enforce, manual clock)', () => {
   });
 
   test('a GSI out of write capacity back-pressures the table writes that would update it, and only those', async () => {
-    await createTable(client, 'gsi-bp', {
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'owner', AttributeType: 'S' },
-      ],
-      ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 },
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'byOwner',
-          KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-          ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
-        },
-      ],
-    });
+    await createOwnerIndexedTable(client, 'gsi-bp', 100, 1);
     // The GSI's bucket holds 1 unit: the first indexed put takes it (1 -> 0).
     await client.send(new PutItemCommand({ TableName: 'gsi-bp', Item: { pk: s('a'), owner: s('ann') } }));
     await rejectsWith(
@@ -244,21 +245,7 @@ describe('admission control (enforce, manual clock)', () => {
   });
 
   test('a transaction write a GSI out of write capacity would update is cancelled with the GSI reason', async () => {
-    await createTable(client, 'txn-gsi', {
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'owner', AttributeType: 'S' },
-      ],
-      ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 },
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'byOwner',
-          KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-          ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
-        },
-      ],
-    });
+    await createOwnerIndexedTable(client, 'txn-gsi', 100, 1);
     // The GSI's bucket holds 1 unit; a transactional index write costs 2 (1 -> -1).
     await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'txn-gsi', Item: { pk: s('a'), owner: s('ann') } } }] }));
     const raw = await server.rawRequest('TransactWriteItems', {
@@ -375,15 +362,7 @@ describe('report mode (the default) and the metrics endpoint', () => {
   after(() => server.close());
 
   test('TransactWriteItems charges each index write twice and breaks it down for INDEXES', async () => {
-    await createTable(server.client, 'txn-indexes', {
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'owner', AttributeType: 'S' },
-      ],
-      GlobalSecondaryIndexes: [
-        { IndexName: 'byOwner', KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } },
-      ],
-    });
+    await createOwnerIndexedTable(server.client, 'txn-indexes', 5, 5);
     const answer = await server.client.send(
       new TransactWriteItemsCommand({
         ReturnConsumedCapacity: 'INDEXES',
