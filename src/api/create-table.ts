@@ -105,6 +105,9 @@ function checkDefinition(body: CreateTableRequest, context: ServiceContext): voi
   }
 
   const definedNames = body.AttributeDefinitions.map((definition) => definition.AttributeName);
+  // Recorded against DynamoDB (2026), whether the two definitions agree on the type or not.
+  const duplicated = definedNames.find((name, i) => definedNames.indexOf(name) !== i);
+  if (duplicated !== undefined) throw validationError(`Attribute Name is duplicated: ${duplicated}`);
   const keyNames = body.KeySchema.map((element) => element.AttributeName);
   if (keyNames.length > definedNames.length) throw validationError('Invalid KeySchema: Some index key attribute have no definition');
   if (keyNames.some((name) => !definedNames.includes(name))) {

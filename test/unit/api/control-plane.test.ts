@@ -147,6 +147,15 @@ describe('CreateTable', () => {
     assert.equal(context.store.listTables().length, 0, 'a rejected request creates nothing');
   });
 
+  test('a name defined twice in AttributeDefinitions, as recorded against DynamoDB', async () => {
+    const context = await testContext();
+    for (const second of ['S', 'N']) {
+      await expectError(context, 'CreateTable', { ...hashTable, AttributeDefinitions: [{ AttributeName: 'a', AttributeType: 'S' }, { AttributeName: 'a', AttributeType: second }] },
+        'ValidationException', 'Attribute Name is duplicated: a');
+    }
+    assert.equal(context.store.listTables().length, 0);
+  });
+
   test('existing names and quotas', async () => {
     const context = await testContext({ quotas: { ...defaultQuotas, maxTables: 1, tableMaxReadCapacityUnits: 100 } });
     await call(context, 'CreateTable', hashTable);
