@@ -275,10 +275,13 @@ function sizeAtMost(value: Json | undefined, limit: number): boolean {
       // Six characters per string unit at worst (`\u0000`), as JSON.stringify escapes controls.
       budget -= typeof node === 'string' ? node.length * 6 + 2 : 6;
     } else if (Array.isArray(node)) {
+      // Brackets and commas count too: a deeply nested array shared across a body is mostly them.
+      budget -= 2 + node.length;
       for (const item of node) {
         if (!visit(item)) return false;
       }
     } else {
+      budget -= 2;
       for (const name in node) {
         budget -= name.length + 3;
         if (!visit(node[name])) return false;
