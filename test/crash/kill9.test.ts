@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../src/clock.js';
 import type { Item } from '../../src/model/attribute-value.js';
+import { seededRandom as prng } from '../helpers/seeded-random.js';
 import { itemSize } from '../../src/model/item-size.js';
 import { openTableStore } from '../../src/partition/open-table-store.js';
 import { openLmdbStore } from '../../src/storage/lmdb-store.js';
@@ -34,16 +35,6 @@ interface Ledger {
   readonly ackedDelete: Set<string>;
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The commands of one round: `k*` ids only ever get puts with increasing versions; each `d*` id

@@ -10,8 +10,8 @@ import { defaultConfig } from '../../src/config.js';
 import { handleDynamoRequest, type DynamoHttpResponse } from '../../src/server/handle-dynamo-request.js';
 import { openService, type Service } from '../../src/service.js';
 import { streamActionsByName } from '../../src/streams/stream-actions.js';
-export { seededRandom as prng } from '../helpers/seeded-random.js';
-import { seededRandom as prng } from '../helpers/seeded-random.js';
+import { Gen } from '../helpers/seeded-random.js';
+export { Gen };
 
 /** A number from the environment (cases, seeds), or the fallback when unset or empty. */
 export function envNumber(name: string, fallback: number): number {
@@ -27,22 +27,6 @@ export function envSeed(name: string): number {
   return envNumber(name, Math.floor(Math.random() * 2 ** 31));
 }
 
-export class Gen {
-  private readonly random: () => number;
-  constructor(seed: number) {
-    this.random = prng(seed);
-  }
-  /** An integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.random() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.random() < p;
-  }
-}
 
 // ---- the service under test ---------------------------------------------------------------------
 

@@ -12,3 +12,21 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Seeded choices for generators (fuzzers): integers, picks and coin flips from one stream. */
+export class Gen {
+  private readonly random: () => number;
+  constructor(seed: number) {
+    this.random = seededRandom(seed);
+  }
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.random() * n);
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]!;
+  }
+  chance(p: number): boolean {
+    return this.random() < p;
+  }
+}

@@ -8,6 +8,7 @@ import { CorruptRecordError, max_key_bytes } from '../../../src/storage/kv-store
 import { AssertionFailure } from '../../../src/errors.js';
 import type { KvEntry, KvStore } from '../../../src/storage/kv-store.js';
 import { compareBytes } from '../../../src/storage/bytes.js';
+import { seededRandom as prng } from '../../helpers/seeded-random.js';
 
 export interface EngineHarness {
   readonly name: string;
@@ -35,17 +36,6 @@ async function withStore(harness: EngineHarness, body: (store: KvStore) => Promi
   }
 }
 
-/** Deterministic PRNG (mulberry32) so a failing random case replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function kvStoreSuite(harness: EngineHarness): void {
   describe(`KvStore engine: ${harness.name}`, () => {
