@@ -1,0 +1,288 @@
+/**
+ * PutItem on an indexed table (issue 5's benchmark): Dynabase and dynalite side by side, each in
+ * its own child process, driven by the same raw keep-alive HTTP client (undici) as bench/run.ts.
+ *
+ * The table has a partition and a sort key and three indexes, each projecting something a
+ * single-table design would: a KEYS_ONLY GSI (`gsi1`), an ALL GSI (`gsi2`) and an INCLUDE LSI
+ * (`lsi1`, two non-key attributes). Every item (1 KB) carries all three index keys, and every put
+ * writes a new version of an existing item whose index sort keys hold the version (an `updatedAt`
+ * pattern), so each put moves the item's entry in all three indexes: a delete and a put in each,
+ * and the LSI's item-collection size kept. 100 partition-key values of 10 items make the LSI's
+ * item collections. Target (issue 5): Dynabase's server CPU per write at most half of dynalite's.
+ *
+ * For each server it reports throughput, p50/p99 latency and the server process's CPU time per
+ * write (/proc/<pid>/stat), and after the timed runs checks that every index answers a Query with
+ * the latest versions, so both servers are seen doing the index work.
+ *
+ *   node dist/bench/indexed-put.js [--seconds 5 --rounds 1 --concurrency 16 --servers dynabase]
+ *
+ * `--rounds N` repeats each timed run and reports each figure's median (the machine is shared);
+ * `--servers` keeps the servers whose label contains one of the comma-separated words.
+ *
+ * `--in-process N` measures Dynabase alone without a socket instead: windows of N puts through the
+ * request core (`callInProcess`) at the same concurrency, memory then durable LMDB, `--rounds`
+ * windows each after a warm-up window, printing each window's wall-clock and CPU µs per put and
+ * their minima: the figures to compare two builds on a shared machine (alternate the builds,
+ * compare minima), and the loop to run under `node --cpu-prof` (`--servers memory` or
+ * `--servers durable` keeps one of the two).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+import { defaultConfig } from '../src/config.js';
+import { openService } from '../src/service.js';
+import { call, callInProcess, clock_ticks_per_second, cpuTicks, freePort, parseArgs, repoRoot, waitUntilAnswering } from './bench-kit.js';
+
+interface ServerUnderTest {
+  readonly label: string;
+  readonly args: (port: number, dataDir: string) => string[];
+}
+
+interface Measurement {
+  readonly opsPerSecond: number;
+  readonly p50_us: number;
+  readonly p99_us: number;
+  readonly cpuPerOp_us: number;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const seconds = Number(args.get('seconds') ?? 5);
+const concurrency = Number(args.get('concurrency') ?? 16);
+/** Timed rounds per server; each figure reported is the median over them (the box is shared). */
+const rounds = Number(args.get('rounds') ?? 1);
+const inProcessWindow = args.has('in-process') ? Number(args.get('in-process') || 2000) : undefined;
+
+const partition_keys = 100;
+const items_per_partition_key = 10;
+const item_count = partition_keys * items_per_partition_key;
+/** Pads each item to about 1 KB (attribute names and values together). */
+const payload = 'x'.repeat(830);
+
+const allServers: ServerUnderTest[] = [
+  { label: 'dynabase (memory)', args: (port) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--in-memory'] },
+  { label: 'dynalite (memory)', args: (port) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port)] },
+  { label: 'dynabase (disk, durable)', args: (port, dir) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--data-dir', dir] },
+  { label: 'dynalite (disk)', args: (port, dir) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port), '--path', dir] },
+];
+const serverFilter = (args.get('servers') ?? '').split(',').filter((word) => word !== '');
+const servers = allServers.filter((server) => serverFilter.length === 0 || serverFilter.some((word) => server.label.includes(word)));
+
+const createTableRequest = {
+  TableName: 'indexed',
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+    { AttributeName: 'gsi1pk', AttributeType: 'S' },
+    { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    { AttributeName: 'gsi2pk', AttributeType: 'S' },
+    { AttributeName: 'gsi2sk', AttributeType: 'N' },
+    { AttributeName: 'lsi1sk', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: 'gsi1',
+      KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+    {
+      IndexName: 'gsi2',
+      KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
+  LocalSecondaryIndexes: [
+    {
+      IndexName: 'lsi1',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'lsi1sk', KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status', 'total'] },
+    },
+  ],
+  BillingMode: 'PAY_PER_REQUEST',
+};
+
+/** Item `id` at `version`: a customer's order, listed by owner (gsi1), by shop (gsi2) and by update time (lsi1). */
+function indexedItem(id: number, version: number) {
+  const updatedAt = `2026-11-30T${String(version).padStart(12, '0')}`;
+  return {
+    pk: { S: `customer-${id % partition_keys}` },
+    sk: { S: `order-${id}` },
+    gsi1pk: { S: `owner-${id % 50}` },
+    gsi1sk: { S: updatedAt },
+    gsi2pk: { S: `shop-${id % 20}` },
+    gsi2sk: { N: String(version) },
+    lsi1sk: { S: updatedAt },
+    status: { S: version % 2 === 0 ? 'OPEN' : 'SHIPPED' },
+    total: { N: String(version % 1000) },
+    payload: { S: payload },
+  };
+}
+
+function putRequest(id: number, version: number) {
+  return { TableName: 'indexed', Item: indexedItem(id, version) };
+}
+
+async function main(): Promise<void> {
+  if (inProcessWindow !== undefined) return inProcess(inProcessWindow);
+  const rows: string[] = [];
+  const cpu = new Map<string, number>();
+  for (const server of servers) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
+    const port = await freePort();
+    const child = spawn(process.execPath, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
+    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
+    try {
+      await waitUntilAnswering(pool);
+      await call(pool, 'CreateTable', createTableRequest);
+      await waitForActive(pool);
+      for (let id = 0; id < item_count; id++) await call(pool, 'PutItem', putRequest(id, id));
+      let next = item_count;
+      const result = await measure(child, pool, () => {
+        const version = next++;
+        return putRequest(version % item_count, version);
+      });
+      await checkIndexes(pool, next);
+      cpu.set(server.label, result.cpuPerOp_us);
+      rows.push(`| ${server.label} | ${result.opsPerSecond.toFixed(0)} | ${result.p50_us.toFixed(0)}/${result.p99_us.toFixed(0)} | ${result.cpuPerOp_us.toFixed(1)} |`);
+    } finally {
+      await pool.close();
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  console.log(
+    `\nPutItem of 1 KB items on a table with 2 GSIs (KEYS_ONLY, ALL) and 1 LSI (INCLUDE), every index key moved by every put; ` +
+      `${seconds} s${rounds > 1 ? ` (median of ${rounds} rounds)` : ''}, concurrency ${concurrency}, raw keep-alive HTTP (undici)\n`,
+  );
+  console.log('| server | PutItem ops/s | p50/p99 µs | server CPU µs/write |');
+  console.log('|---|---|---|---|');
+  for (const row of rows) console.log(row);
+  for (const medium of ['memory', 'disk']) {
+    const dynabase = [...cpu].find(([label]) => label.startsWith('dynabase') && label.includes(medium));
+    const dynalite = [...cpu].find(([label]) => label.startsWith('dynalite') && label.includes(medium));
+    if (dynabase && dynalite) console.log(`\n${medium}: Dynabase's CPU per write is ${(dynabase[1] / dynalite[1]).toFixed(2)} of dynalite's (target: at most 0.50)`);
+  }
+}
+
+async function measure(child: ChildProcess, pool: Pool, nextBody: () => unknown): Promise<Measurement> {
+  // Warm-up so JIT and caches settle before the timed runs.
+  await drive(pool, nextBody, Date.now() + 1000);
+  const runs: Measurement[] = [];
+  for (let round = 0; round < rounds; round++) runs.push(await measureOnce(child, pool, nextBody));
+  const median = (pick: (m: Measurement) => number): number => {
+    const values = runs.map(pick).sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)]!;
+  };
+  return { opsPerSecond: median((m) => m.opsPerSecond), p50_us: median((m) => m.p50_us), p99_us: median((m) => m.p99_us), cpuPerOp_us: median((m) => m.cpuPerOp_us) };
+}
+
+async function measureOnce(child: ChildProcess, pool: Pool, nextBody: () => unknown): Promise<Measurement> {
+  const cpuBefore = cpuTicks(child);
+  const started = Date.now();
+  const latencies_us = await drive(pool, nextBody, started + seconds * 1000);
+  const elapsed_s = (Date.now() - started) / 1000;
+  const cpu_us = ((cpuTicks(child) - cpuBefore) / clock_ticks_per_second) * 1e6;
+  latencies_us.sort((a, b) => a - b);
+  return {
+    opsPerSecond: latencies_us.length / elapsed_s,
+    p50_us: latencies_us[Math.floor(latencies_us.length * 0.5)] ?? 0,
+    p99_us: latencies_us[Math.floor(latencies_us.length * 0.99)] ?? 0,
+    cpuPerOp_us: cpu_us / Math.max(1, latencies_us.length),
+  };
+}
+
+async function drive(pool: Pool, nextBody: () => unknown, until_ms: number): Promise<number[]> {
+  const latencies_us: number[] = [];
+  const worker = async () => {
+    while (Date.now() < until_ms) {
+      const body = nextBody();
+      const t0 = process.hrtime.bigint();
+      await call(pool, 'PutItem', body);
+      latencies_us.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return latencies_us;
+}
+
+/**
+ * Every index holds the newest version of the items it was last given: the last item written
+ * (version `next - 1`) is found through each index under its latest keys, projected as declared.
+ */
+async function checkIndexes(pool: Pool, next: number): Promise<void> {
+  const version = next - 1;
+  const expected = indexedItem(version % item_count, version);
+  const queries = [
+    { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :h AND gsi1sk = :s', values: { ':h': expected.gsi1pk, ':s': expected.gsi1sk }, projected: ['pk', 'sk', 'gsi1pk', 'gsi1sk'] },
+    { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :h AND gsi2sk = :s', values: { ':h': expected.gsi2pk, ':s': expected.gsi2sk }, projected: Object.keys(expected) },
+    { IndexName: 'lsi1', KeyConditionExpression: 'pk = :h AND lsi1sk = :s', values: { ':h': expected.pk, ':s': expected.lsi1sk }, projected: ['pk', 'sk', 'lsi1sk', 'status', 'total'] },
+  ];
+  for (const query of queries) {
+    const page = JSON.parse(
+      await call(pool, 'Query', { TableName: 'indexed', IndexName: query.IndexName, KeyConditionExpression: query.KeyConditionExpression, ExpressionAttributeValues: query.values }),
+    ) as { Items: Record<string, unknown>[] };
+    const names = page.Items.length === 1 ? Object.keys(page.Items[0]!).sort() : [];
+    if (names.join() !== [...query.projected].sort().join()) throw new Error(`index ${query.IndexName} does not hold the last write as projected: ${JSON.stringify(page.Items)}`);
+  }
+  const lsiCount = JSON.parse(await call(pool, 'Query', { TableName: 'indexed', IndexName: 'lsi1', KeyConditionExpression: 'pk = :h', ExpressionAttributeValues: { ':h': expected.pk }, Select: 'COUNT' })) as { Count: number };
+  if (lsiCount.Count !== items_per_partition_key) throw new Error(`lsi1 holds ${lsiCount.Count} entries for ${expected.pk.S}, not ${items_per_partition_key}: stale entries were left`);
+}
+
+async function waitForActive(pool: Pool): Promise<void> {
+  for (;;) {
+    const table = JSON.parse(await call(pool, 'DescribeTable', { TableName: 'indexed' })).Table;
+    const indexes: { IndexStatus?: string }[] = table.GlobalSecondaryIndexes ?? [];
+    if (table.TableStatus === 'ACTIVE' && indexes.every((index) => index.IndexStatus === undefined || index.IndexStatus === 'ACTIVE')) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Dynabase alone through the request core, `concurrency` puts in flight: for each `window`-put
+ * window the wall-clock and the process's CPU µs per put, and the minimum of each.
+ */
+async function inProcess(window: number): Promise<void> {
+  for (const medium of ['memory', 'durable'] as const) {
+    if (serverFilter.length > 0 && !serverFilter.some((word) => medium.includes(word))) continue;
+    const dataDir = medium === 'memory' ? undefined : mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
+    const service = await openService({ ...defaultConfig, dataDir });
+    try {
+      await callInProcess(service, 'CreateTable', createTableRequest);
+      for (let id = 0; id < item_count; id++) await callInProcess(service, 'PutItem', putRequest(id, id));
+      let next = item_count;
+      const wall_us: number[] = [];
+      const cpu_us: number[] = [];
+      for (let round = 0; round <= rounds; round++) {
+        const started = process.hrtime.bigint();
+        const cpuBefore = process.cpuUsage();
+        let left = window;
+        const worker = async (): Promise<void> => {
+          while (left-- > 0) {
+            const version = next++;
+            await callInProcess(service, 'PutItem', putRequest(version % item_count, version));
+          }
+        };
+        await Promise.all(Array.from({ length: concurrency }, worker));
+        const cpu = process.cpuUsage(cpuBefore);
+        // The first window warms the JIT up and is not counted.
+        if (round === 0) continue;
+        wall_us.push(Number(process.hrtime.bigint() - started) / 1000 / window);
+        cpu_us.push((cpu.user + cpu.system) / window);
+      }
+      const show = (values: number[]) => `${values.map((us) => us.toFixed(1)).join(' ')}; minimum ${Math.min(...values).toFixed(1)}`;
+      console.log(`${medium}: wall µs per put ${show(wall_us)}`);
+      console.log(`${medium}: CPU µs per put ${show(cpu_us)}`);
+    } finally {
+      await service.close();
+      if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+await main();
