@@ -4,10 +4,10 @@
  */
 import type { Item, KeyAttributeType, KeyShape, KeySchemaElement } from '../model/attribute-value.js';
 import { writeCapacityUnits } from '../model/capacity.js';
-import { itemSize } from '../model/item-size.js';
+import { attributeValuesEqual } from '../model/compare.js';
 import { validateItemIndexKeyAttributes, type IndexKeyShape } from '../model/validate-item.js';
 import { validationError } from '../errors.js';
-import { inIndex, projectedNames, projectEntry } from '../partition/index-entries.js';
+import { inIndex, projectedNames, projectedSize, sameEntry } from '../partition/index-entries.js';
 import { keyOf, type IndexProjection, type SecondaryIndex, type TableRecord, type TableStore, type WriteOutcome } from '../partition/table-store.js';
 import type { JsonObject } from './action.js';
 import type { AttributeDefinition, Projection, TableDescription } from './table-description.js';
@@ -77,24 +77,34 @@ export function checkIndexKeys(table: TableRecord, item: Item): void {
  * The write units one index consumes for an item going from `previous` to `next` (developer
  * guide, "Provisioned throughput considerations for secondary indexes"): nothing when the item is
  * in neither state's index or its entry is unchanged; a put of the new entry when it appears or
- * changes in place; a delete of the old one when it leaves; both when its index key moves.
+ * changes in place; a delete of the old one when it leaves; both when its index key moves. The
+ * item sizes, when the caller knows them, spare sizing an ALL entry again.
  */
-export function indexWriteUnits(index: SecondaryIndex, tableKey: KeyShape, previous: Item | undefined, next: Item | undefined): number {
-  const oldEntry = previous !== undefined && inIndex(index, previous) ? projectEntry(index, tableKey, previous) : undefined;
-  const newEntry = next !== undefined && inIndex(index, next) ? projectEntry(index, tableKey, next) : undefined;
-  if (oldEntry === undefined) return newEntry === undefined ? 0 : writeCapacityUnits(itemSize(newEntry));
-  if (newEntry === undefined) return writeCapacityUnits(itemSize(oldEntry));
-  if (sameIndexKey(index, oldEntry, newEntry)) {
-    if (JSON.stringify(oldEntry) === JSON.stringify(newEntry)) return 0;
-    return writeCapacityUnits(Math.max(itemSize(oldEntry), itemSize(newEntry)));
+export function indexWriteUnits(
+  index: SecondaryIndex,
+  tableKey: KeyShape,
+  previous: Item | undefined,
+  next: Item | undefined,
+  previousSize_bytes?: number,
+  nextSize_bytes?: number,
+): number {
+  const oldIn = previous !== undefined && inIndex(index, previous);
+  const newIn = next !== undefined && inIndex(index, next);
+  if (!oldIn) return newIn ? writeCapacityUnits(projectedSize(index, tableKey, next, nextSize_bytes)) : 0;
+  const oldSize = projectedSize(index, tableKey, previous, previousSize_bytes);
+  if (!newIn) return writeCapacityUnits(oldSize);
+  const newSize = projectedSize(index, tableKey, next, nextSize_bytes);
+  if (sameIndexKey(index, previous, next)) {
+    if (sameEntry(index, tableKey, previous, next)) return 0;
+    return writeCapacityUnits(Math.max(oldSize, newSize));
   }
-  return writeCapacityUnits(itemSize(oldEntry)) + writeCapacityUnits(itemSize(newEntry));
+  return writeCapacityUnits(oldSize) + writeCapacityUnits(newSize);
 }
 
 function sameIndexKey(index: SecondaryIndex, a: Item, b: Item): boolean {
   const { hashName, rangeName } = index.key;
-  if (JSON.stringify(a[hashName]) !== JSON.stringify(b[hashName])) return false;
-  return rangeName === undefined || JSON.stringify(a[rangeName]) === JSON.stringify(b[rangeName]);
+  if (!attributeValuesEqual(a[hashName]!, b[hashName]!)) return false;
+  return rangeName === undefined || attributeValuesEqual(a[rangeName]!, b[rangeName]!);
 }
 
 /**

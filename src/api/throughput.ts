@@ -87,6 +87,9 @@ export function admitTransaction(admission: AdmissionControl, actions: readonly 
 export interface ItemChange {
   readonly previous: Item | undefined;
   readonly next: Item | undefined;
+  /** The images' sizes, as the store's WriteOutcome gives them (an ALL-projected entry is the item's size). */
+  readonly previousSize_bytes: number;
+  readonly nextSize_bytes: number;
 }
 
 /**
@@ -101,7 +104,7 @@ export function indexWriteUnitsOf(table: TableRecord, changes: readonly ItemChan
     let sum = 0;
     for (const change of changes) {
       if (change.previous === change.next) continue;
-      sum += indexWriteUnits(index, table.key, change.previous, change.next);
+      sum += indexWriteUnits(index, table.key, change.previous, change.next, change.previousSize_bytes, change.nextSize_bytes);
     }
     units.push(sum);
   }

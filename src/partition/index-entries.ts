@@ -12,6 +12,8 @@
 import { createHash } from 'node:crypto';
 import { validationError } from '../errors.js';
 import { scalarOf, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
+import { attributeMapsEqual, attributeValuesEqual } from '../model/compare.js';
+import { attributeSize, itemSize } from '../model/item-size.js';
 import { encodeKey, encodeKeyValue, encodePartitionKeyPart, partitionKeyHash } from '../model/key-codec.js';
 import { keyAfter, maxKey, minKey, prefixEnd } from '../storage/bytes.js';
 import { max_key_bytes } from '../storage/kv-store.js';
@@ -35,33 +37,70 @@ export function inIndex(index: SecondaryIndex, item: Item): boolean {
   return shape.rangeName === undefined || scalarOf(item[shape.rangeName], shape.rangeType!) !== undefined;
 }
 
+/**
+ * The attributes a KEYS_ONLY or INCLUDE entry holds, each once, in entry order (table keys, index
+ * keys, the INCLUDE list): worked out once per index definition (index definitions are immutable
+ * and replaced on change), not on every write.
+ */
+const entryNamesByIndex = new WeakMap<SecondaryIndex, readonly string[]>();
+
+function entryNames(index: SecondaryIndex, tableKey: KeyShape): readonly string[] {
+  let names = entryNamesByIndex.get(index);
+  if (names === undefined) {
+    const unique = new Set<string>([tableKey.hashName]);
+    if (tableKey.rangeName !== undefined) unique.add(tableKey.rangeName);
+    unique.add(index.key.hashName);
+    if (index.key.rangeName !== undefined) unique.add(index.key.rangeName);
+    if (index.projection.kind === 'INCLUDE') for (const name of index.projection.nonKeyAttributes) unique.add(name);
+    names = [...unique];
+    entryNamesByIndex.set(index, names);
+  }
+  return names;
+}
+
 /** What the index stores of an item it holds: table keys, index keys and the projected attributes. */
 export function projectEntry(index: SecondaryIndex, tableKey: KeyShape, item: Item): Item {
-  const projection = index.projection;
-  if (projection.kind === 'ALL') return item;
+  if (index.projection.kind === 'ALL') return item;
+  const names = entryNames(index, tableKey);
   const entry: Record<string, AttributeValue> = {};
-  const copy = (name: string | undefined): void => {
-    if (name === undefined) return;
-    const value = item[name];
-    if (value !== undefined) entry[name] = value;
-  };
-  copy(tableKey.hashName);
-  copy(tableKey.rangeName);
-  copy(index.key.hashName);
-  copy(index.key.rangeName);
-  if (projection.kind === 'INCLUDE') for (const name of projection.nonKeyAttributes) copy(name);
+  for (let i = 0; i < names.length; i++) {
+    const value = item[names[i]!];
+    if (value !== undefined) entry[names[i]!] = value;
+  }
   return entry;
+}
+
+/**
+ * `itemSize(projectEntry(index, tableKey, item))` without building the entry; for ALL, the item's
+ * size, `itemSize_bytes` when the caller knows it.
+ */
+export function projectedSize(index: SecondaryIndex, tableKey: KeyShape, item: Item, itemSize_bytes?: number): number {
+  if (index.projection.kind === 'ALL') return itemSize_bytes ?? itemSize(item);
+  const names = entryNames(index, tableKey);
+  let size = 0;
+  for (let i = 0; i < names.length; i++) {
+    const value = item[names[i]!];
+    if (value !== undefined) size += attributeSize(names[i]!, value);
+  }
+  return size;
+}
+
+/** Whether two items' entries in `index` hold the same attributes with equal values. */
+export function sameEntry(index: SecondaryIndex, tableKey: KeyShape, a: Item, b: Item): boolean {
+  if (index.projection.kind === 'ALL') return attributeMapsEqual(a, b);
+  const names = entryNames(index, tableKey);
+  for (let i = 0; i < names.length; i++) {
+    const x = a[names[i]!];
+    const y = b[names[i]!];
+    if (x === undefined ? y !== undefined : y === undefined || !attributeValuesEqual(x, y)) return false;
+  }
+  return true;
 }
 
 /** The names an index entry can hold, or undefined for ALL (every attribute). */
 export function projectedNames(index: SecondaryIndex, tableKey: KeyShape): ReadonlySet<string> | undefined {
-  const projection = index.projection;
-  if (projection.kind === 'ALL') return undefined;
-  const names = new Set<string>([tableKey.hashName, index.key.hashName]);
-  if (tableKey.rangeName !== undefined) names.add(tableKey.rangeName);
-  if (index.key.rangeName !== undefined) names.add(index.key.rangeName);
-  if (projection.kind === 'INCLUDE') for (const name of projection.nonKeyAttributes) names.add(name);
-  return names;
+  if (index.projection.kind === 'ALL') return undefined;
+  return new Set(entryNames(index, tableKey));
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -76,10 +115,19 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-function tableKeyTail(tableKey: KeyShape, item: Item): Uint8Array {
-  const bytes = encodeKey(tableKey, item).bytes;
-  if (bytes.length <= inline_table_key_max_bytes) return concat([Uint8Array.of(table_key_inline_tag), bytes]);
-  return concat([Uint8Array.of(table_key_digest_tag), createHash('sha256').update(bytes).digest()]);
+/**
+ * The last part of every entry key of one item: its table key (`encodeKey`'s bytes), inline or
+ * as a digest. A write computes it once for all of the item's entries, old and new (the table
+ * key of an item never changes).
+ */
+export function entryKeyTail(tableKeyBytes: Uint8Array): Uint8Array {
+  if (tableKeyBytes.length <= inline_table_key_max_bytes) {
+    const tail = new Uint8Array(1 + tableKeyBytes.length);
+    tail[0] = table_key_inline_tag;
+    tail.set(tableKeyBytes, 1);
+    return tail;
+  }
+  return concat([Uint8Array.of(table_key_digest_tag), createHash('sha256').update(tableKeyBytes).digest()]);
 }
 
 /** The partition-key hash and the index partition-key part of an index key value. */
@@ -88,21 +136,24 @@ function partitionPart(index: SecondaryIndex, value: string): { readonly hash: s
 }
 
 /**
- * The storage key of `item`'s entry in `index` (the item must be `inIndex`). An index sort key
- * made mostly of 0x00 bytes doubles in the order-preserving encoding; one that would outgrow the
- * storage key limit is refused (see docs/compatibility.md).
+ * The storage key of `item`'s entry in `index` (the item must be `inIndex`), closed by the item's
+ * `entryKeyTail`. An index sort key made mostly of 0x00 bytes doubles in the order-preserving
+ * encoding; one that would outgrow the storage key limit is refused (see docs/compatibility.md).
  */
-export function entryKey(ordinal: number, index: SecondaryIndex, tableKey: KeyShape, item: Item): Uint8Array {
+export function entryKey(ordinal: number, index: SecondaryIndex, tail: Uint8Array, item: Item): Uint8Array {
   const shape = index.key;
   const { hash, part } = partitionPart(index, scalarOf(item[shape.hashName], shape.hashType)!);
-  const parts: Uint8Array[] = [part];
-  if (shape.rangeName !== undefined) parts.push(encodeKeyValue(shape.rangeType!, scalarOf(item[shape.rangeName], shape.rangeType!)!));
-  parts.push(tableKeyTail(tableKey, item));
-  const key = indexEntryKey(ordinal, index.name, hash, concat(parts));
+  const suffix = shape.rangeName === undefined ? concat([part, tail]) : concat([part, encodeKeyValue(shape.rangeType!, scalarOf(item[shape.rangeName], shape.rangeType!)!), tail]);
+  const key = indexEntryKey(ordinal, index.name, hash, suffix);
   if (key.length > max_key_bytes) {
     throw validationError(`One or more parameter values were invalid: The index key of index ${index.name} is too long to store`);
   }
   return key;
+}
+
+/** The entry key of an item given whole (its table key encoded here), e.g. a page's ExclusiveStartKey. */
+function entryKeyOf(ordinal: number, index: SecondaryIndex, tableKey: KeyShape, item: Item): Uint8Array {
+  return entryKey(ordinal, index, entryKeyTail(encodeKey(tableKey, item).bytes), item);
 }
 
 /** The storage-key range of a Query on an index (bounds and begins_with over the index sort key). */
@@ -125,7 +176,7 @@ export function indexQueryRange(ordinal: number, index: SecondaryIndex, tableKey
     }
   }
   if (range.after !== undefined) {
-    const after = entryKey(ordinal, index, tableKey, range.after);
+    const after = entryKeyOf(ordinal, index, tableKey, range.after);
     if (range.forward) start = maxKey(start, keyAfter(after));
     else end = minKey(end, after);
   }
@@ -137,6 +188,6 @@ export function indexScanRange(ordinal: number, index: SecondaryIndex, tableKey:
   const none = new Uint8Array(0);
   let start = indexEntryKey(ordinal, index.name, range.hashStart, none);
   const end = range.hashEnd === hash_space_end ? indexRange(ordinal, index.name).end : indexEntryKey(ordinal, index.name, range.hashEnd, none);
-  if (range.after !== undefined) start = maxKey(start, keyAfter(entryKey(ordinal, index, tableKey, range.after)));
+  if (range.after !== undefined) start = maxKey(start, keyAfter(entryKeyOf(ordinal, index, tableKey, range.after)));
   return { start, end, reverse: false };
 }

@@ -50,7 +50,7 @@ import {
   tableLogRange,
   tablePartitionStateRange,
 } from './layout.js';
-import { entryKey, inIndex, indexQueryRange, indexScanRange, projectEntry } from './index-entries.js';
+import { entryKey, entryKeyTail, inIndex, indexQueryRange, indexScanRange, projectedSize, projectEntry, sameEntry } from './index-entries.js';
 import { queryKeyRange, readItems, readItemTexts, scanKeyRange } from './item-ranges.js';
 import {
   assertPartitionMap,
@@ -246,11 +246,25 @@ function addIndexStats(txn: KvWriteTxn, key: Uint8Array, countDelta: number, siz
 }
 
 /**
+ * What an item write already knows of its two images, so its index entries need not work it out
+ * again: their sizes, the JSON just stored, and the tail every entry key of the item ends with.
+ */
+interface ImageFacts {
+  readonly previousSize_bytes: number;
+  readonly nextSize_bytes: number;
+  /** The next item as stored: an ALL-projected entry is the same JSON. */
+  readonly nextJson: string | undefined;
+  /** `entryKeyTail` of the item's table key. */
+  readonly tail: Uint8Array;
+}
+
+/**
  * Brings the entries of `indexes` from the item's `previous` state to its `next` one, in the
  * write's transaction: an item leaving an index (or moving its index key) loses its entry, an
  * item in the index gets its projected entry, and an entry whose projection did not change is
  * not rewritten. For an index still being backfilled an old entry may not exist yet, so its
  * presence is read rather than assumed. Returns how many bytes the entries grew by in all.
+ * An ALL projection is the item itself: its entry reuses the item's JSON and sizes.
  */
 function maintainIndexes(
   txn: KvWriteTxn,
@@ -259,34 +273,35 @@ function maintainIndexes(
   indexes: readonly SecondaryIndex[],
   previous: Item | undefined,
   next: Item | undefined,
+  facts: ImageFacts,
   backfilling: ReadonlySet<string> | undefined,
 ): number {
+  const tail = facts.tail;
   let totalSizeDelta = 0;
   for (let i = 0; i < indexes.length; i++) {
     const index = indexes[i]!;
     const oldIn = previous !== undefined && inIndex(index, previous);
     const newIn = next !== undefined && inIndex(index, next);
     if (!oldIn && !newIn) continue;
-    const newEntry = newIn ? projectEntry(index, tableKey, next) : undefined;
-    const newKey = newIn ? entryKey(ordinal, index, tableKey, next) : undefined;
+    const newKey = newIn ? entryKey(ordinal, index, tail, next) : undefined;
     let countDelta = 0;
     let sizeDelta = 0;
     if (oldIn) {
-      const oldEntry = projectEntry(index, tableKey, previous);
-      const oldKey = entryKey(ordinal, index, tableKey, previous);
+      const oldKey = entryKey(ordinal, index, tail, previous);
       const exists = backfilling?.has(index.name) === true ? txn.get(oldKey) !== undefined : true;
       const sameKey = newKey !== undefined && Buffer.compare(oldKey, newKey) === 0;
-      if (exists && sameKey && attributeMapsEqual(oldEntry, newEntry!)) continue;
+      if (exists && sameKey && sameEntry(index, tableKey, previous, next!)) continue;
       if (exists) {
         if (!sameKey) txn.delete(oldKey);
         countDelta--;
-        sizeDelta -= itemSize(oldEntry);
+        sizeDelta -= projectedSize(index, tableKey, previous, facts.previousSize_bytes);
       }
     }
     if (newKey !== undefined) {
-      txn.put(newKey, JSON.stringify(newEntry));
+      const all = index.projection.kind === 'ALL';
+      txn.put(newKey, all && facts.nextJson !== undefined ? facts.nextJson : JSON.stringify(projectEntry(index, tableKey, next!)));
       countDelta++;
-      sizeDelta += itemSize(newEntry!);
+      sizeDelta += projectedSize(index, tableKey, next!, facts.nextSize_bytes);
     }
     addIndexStats(txn, indexStatsKey(ordinal, index.name), countDelta, sizeDelta);
     totalSizeDelta += sizeDelta;
@@ -296,9 +311,11 @@ function maintainIndexes(
 
 /**
  * GSIs are maintained from the partition's change log: this consumes one ChangeRecord with both
- * images (in memory: the stored record keeps only what the table's stream needs). On a single
- * node it runs in the transaction that appends the record, so the index never lags; a replicated
- * deployment would run it where the log is applied, from records that keep both images.
+ * images (in memory: the stored record keeps only what the table's stream needs) and what the
+ * write already knows of them (a log applier elsewhere would work the facts out from the
+ * images). On a single node it runs in the transaction that appends
+ * the record, so the index never lags; a replicated deployment would run it where the log is
+ * applied, from records that keep both images.
  */
 function applyChangeToGlobalIndexes(
   txn: KvWriteTxn,
@@ -306,9 +323,10 @@ function applyChangeToGlobalIndexes(
   tableKey: KeyShape,
   indexes: readonly SecondaryIndex[],
   change: ChangeRecord,
+  facts: ImageFacts,
   backfilling: ReadonlySet<string> | undefined,
 ): void {
-  maintainIndexes(txn, ordinal, tableKey, indexes, change.oldImage, change.newImage, backfilling);
+  maintainIndexes(txn, ordinal, tableKey, indexes, change.oldImage, change.newImage, facts, backfilling);
 }
 
 /** The catalog record as stored. */
@@ -674,15 +692,18 @@ class KvTableStore implements TableStore {
         changeRecordJson(header, images.old ? previousJson : undefined, images.new ? nextJson : undefined),
       );
 
-      const backfilling = this.backfilling.get(ordinal);
       let itemCollectionSize_bytes: number | undefined;
-      if (current.locals.length > 0) {
-        const entriesDelta = maintainIndexes(txn, ordinal, shape, current.locals, previous, next, backfilling);
-        itemCollectionSize_bytes = this.resizeCollection(txn, ordinal, encoded.hash, partitionKeyPartOf(encoded), nextSize - previousSize + entriesDelta);
-      }
-      if (current.globals.length > 0) {
-        const change: ChangeRecord = { ...header, oldImage: previous, newImage: next };
-        applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, change, backfilling);
+      if (current.locals.length > 0 || current.globals.length > 0) {
+        const backfilling = this.backfilling.get(ordinal);
+        const facts: ImageFacts = { previousSize_bytes: previousSize, nextSize_bytes: nextSize, nextJson, tail: entryKeyTail(encoded.bytes) };
+        if (current.locals.length > 0) {
+          const entriesDelta = maintainIndexes(txn, ordinal, shape, current.locals, previous, next, facts, backfilling);
+          itemCollectionSize_bytes = this.resizeCollection(txn, ordinal, encoded.hash, partitionKeyPartOf(encoded), nextSize - previousSize + entriesDelta);
+        }
+        if (current.globals.length > 0) {
+          const change: ChangeRecord = { ...header, oldImage: previous, newImage: next };
+          applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, change, facts, backfilling);
+        }
       }
       const written = { previous, next, previousSize_bytes: previousSize, nextSize_bytes: nextSize };
       return itemCollectionSize_bytes === undefined ? written : { ...written, itemCollectionSize_bytes };
@@ -1051,7 +1072,7 @@ class KvTableStore implements TableStore {
     for (const { value } of batch) {
       const item = JSON.parse(utf8(value)) as Item;
       if (!inIndex(index, item)) continue;
-      const key = entryKey(ordinal, index, entry.record.key, item);
+      const key = entryKey(ordinal, index, entryKeyTail(encodeKey(entry.record.key, item).bytes), item);
       if (txn.get(key) !== undefined) continue;
       const projected = projectEntry(index, entry.record.key, item);
       txn.put(key, JSON.stringify(projected));

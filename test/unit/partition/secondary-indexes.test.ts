@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Item, KeyShape } from '../../../src/model/attribute-value.js';
 import { itemSize } from '../../../src/model/item-size.js';
-import { inIndex, projectEntry } from '../../../src/partition/index-entries.js';
+import { inIndex, projectedSize, projectEntry, sameEntry } from '../../../src/partition/index-entries.js';
 import { catalogKey, indexRange, indexStatsKey } from '../../../src/partition/layout.js';
 import { openTableStore } from '../../../src/partition/open-table-store.js';
 import { hash_space_end, hash_space_start, initialPartitions } from '../../../src/partition/partition-map.js';
@@ -64,6 +64,11 @@ function checkIndexes(store: TableStore, table: TableRecord, indexes: readonly S
   const items = allItems(store, table);
   for (const index of indexes) {
     const expected = items.filter((item) => inIndex(index, item)).map((item) => projectEntry(index, tableKey, item));
+    // Writes size entries without building them, and compare them without serialising them.
+    for (const item of items) {
+      assert.equal(projectedSize(index, tableKey, item), itemSize(projectEntry(index, tableKey, item)), `size of ${index.name} entry`);
+      assert.equal(sameEntry(index, tableKey, item, JSON.parse(JSON.stringify(item)) as Item), true);
+    }
     const actual = [...store.scanIndex(table, index.name, { hashStart: hash_space_start, hashEnd: hash_space_end })];
     assert.deepEqual(canonical(actual), canonical(expected), `index ${index.name}`);
     const stats = store.indexStats(table, index.name);

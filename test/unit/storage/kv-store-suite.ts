@@ -220,7 +220,7 @@ export function kvStoreSuite(harness: EngineHarness): void {
         assert.equal(store.get(text('item-03')), undefined);
       }));
 
-    test('random puts and deletes match a model, in every direction and bound', () =>
+    test('random reads, puts and deletes, some transactions failing, match a model, in every direction and bound', () =>
       withStore(harness, async (store) => {
         const random = prng(20240601);
         const model = new Map<string, string>();
@@ -236,9 +236,18 @@ export function kvStoreSuite(harness: EngineHarness): void {
           return key;
         };
         for (let round = 0; round < 20; round++) {
-          await store.write((txn) => {
+          // Every fifth round throws at its end: the store must come back to the model before it.
+          const failing = round % 5 === 4;
+          const before = new Map(model);
+          const work = store.write((txn) => {
             for (let i = 0; i < 50; i++) {
               const key = randomKey();
+              // Half the writes first read the key they write, as read-modify-write does (the
+              // memory engine rewrites a record just read in place).
+              if (random() < 0.5) {
+                const found = txn.get(key);
+                assert.equal(found === undefined ? undefined : str(found), model.get(hex(key)));
+              }
               if (random() < 0.3) {
                 txn.delete(key);
                 model.delete(hex(key));
@@ -248,7 +257,15 @@ export function kvStoreSuite(harness: EngineHarness): void {
                 model.set(hex(key), value);
               }
             }
+            if (failing) throw new Error('round fails');
           });
+          if (failing) {
+            await assert.rejects(work, /round fails/);
+            model.clear();
+            for (const [k, v] of before) model.set(k, v);
+          } else {
+            await work;
+          }
         }
         const sorted = [...model.keys()].sort();
         const dump = (entries: Iterable<KvEntry>): string[] => [...entries].map((e) => `${hex(e.key)}=${str(e.value)}`);
