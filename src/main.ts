@@ -8,11 +8,14 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DynabaseOptions } from './index.js';
 import { startDynabase } from './index.js';
+import type { IndexesOptions } from './cli/indexes.js';
+import { showIndexes } from './cli/indexes.js';
 import type { TailOptions } from './streams/tail.js';
 import { startTail } from './streams/tail.js';
 
 const usage = `Usage: dynabase [flags]
        dynabase tail <table> [--endpoint <url>] [--region <name>] [--from latest|trim-horizon]
+       dynabase indexes <table> [--endpoint <url>] [--region <name>] [--watch] [--interval-ms <ms>]
 
   --port <n>               TCP port (default 8000; 0 picks a free one and prints it)
   --host <addr>            address to bind (default 0.0.0.0, every interface)
@@ -48,6 +51,12 @@ const usage = `Usage: dynabase [flags]
 tail prints a table's stream as it changes, one line per record, from a running server
 (--endpoint, default http://127.0.0.1:8000), starting at the newest record (--from latest, the
 default) or the oldest one kept (--from trim-horizon).
+
+indexes prints a table's secondary indexes on a running Dynabase server (--endpoint, default
+http://127.0.0.1:8000): each one's status, entries and size, and for a GSI being backfilled
+(added by UpdateTable to a table holding items) how many of the table's items it has read so
+far. --watch prints them again every --interval-ms (default 1000) until no GSI is being created
+or backfilled.
 `;
 
 const exit_usage = 2;
@@ -150,7 +159,8 @@ function millisecondsFlag(flag: string, text: string | undefined): number {
   return text === undefined ? 0 : integerFlag(flag, text, Number.MAX_SAFE_INTEGER);
 }
 
-const default_tail_endpoint = 'http://127.0.0.1:8000';
+/** Where `tail` and `indexes` find a server by default (what `npm start` serves). */
+const default_client_endpoint = 'http://127.0.0.1:8000';
 
 function parseTailFlags(argv: readonly string[]): TailOptions {
   let parsed;
@@ -169,7 +179,7 @@ function parseTailFlags(argv: readonly string[]): TailOptions {
   if (from !== 'latest' && from !== 'trim-horizon') throw new UsageError(`--from must be latest or trim-horizon, got '${from}'`);
   return {
     tableName: parsed.positionals[0]!,
-    endpoint: parsed.values.endpoint ?? default_tail_endpoint,
+    endpoint: parsed.values.endpoint ?? default_client_endpoint,
     region: parsed.values.region ?? 'us-east-1',
     startingPosition: from === 'latest' ? 'LATEST' : 'TRIM_HORIZON',
   };
@@ -198,8 +208,52 @@ async function tail(argv: readonly string[]): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+const default_watch_interval_ms = 1000;
+
+function parseIndexesFlags(argv: readonly string[]): IndexesOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: { endpoint: { type: 'string' }, region: { type: 'string' }, watch: { type: 'boolean' }, 'interval-ms': { type: 'string' } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.positionals.length !== 1) throw new UsageError('indexes takes one table name');
+  const interval = parsed.values['interval-ms'];
+  const interval_ms = interval === undefined ? default_watch_interval_ms : positiveIntegerFlag('--interval-ms', interval);
+  return {
+    tableName: parsed.positionals[0]!,
+    endpoint: parsed.values.endpoint ?? default_client_endpoint,
+    region: parsed.values.region ?? 'us-east-1',
+    watch: parsed.values.watch === true,
+    interval_ms,
+  };
+}
+
+async function indexes(argv: readonly string[]): Promise<void> {
+  let options: IndexesOptions;
+  try {
+    options = parseIndexesFlags(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`dynabase indexes: ${error.message}\nRun 'dynabase --help' for the flags.\n`);
+    process.exit(exit_usage);
+  }
+  try {
+    await showIndexes(options, (text) => process.stdout.write(text));
+  } catch (error) {
+    process.stderr.write(`dynabase indexes: ${(error as Error).name}: ${(error as Error).message}\n`);
+    process.exit(exit_failure);
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'tail') return tail(process.argv.slice(3));
+  if (process.argv[2] === 'indexes') return indexes(process.argv.slice(3));
   let settings: CliSettings | 'help';
   try {
     settings = parseFlags(process.argv.slice(2));

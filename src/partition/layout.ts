@@ -13,7 +13,7 @@
  *   0x06 index     0x06 + ordinal + index name (u8 length + ASCII) + index partition-key hash
  *                  (8 bytes) + index-key bytes + table-key bytes → the projected item as JSON
  *   0x07 index stats 0x07 + ordinal + index name             → entry count, size bytes (2 × f64 BE)
- *   0x08 backfills 0x08 + ordinal + index name               → storage key of the last item indexed
+ *   0x08 backfills 0x08 + ordinal + index name               → items read so far + storage key of the last one
  *   0x09 partition state 0x09 + ordinal + partition id       → item count, size bytes (2 × f64 BE),
  *                                                              last sequence number used (u64 BE)
  *   0x0a collections 0x0a + ordinal + key hash (8 bytes) + partition-key part
@@ -48,7 +48,8 @@
  *   plus their LSI entries), rewritten with each write, so the 10 GB limit and
  *   ItemCollectionMetrics need no scan. No record means an empty collection.
  * - A backfill record exists while an index added to a populated table is being filled; it holds
- *   the position reached, so a restart resumes there.
+ *   the position reached, so a restart resumes there, and how many items it has read (its
+ *   progress, `dynabase indexes`).
  *
  * Key lengths: the longest item key is 13 bytes of prefix plus the key codec's
  * `max_encoded_key_bytes` (partition keys longer than 512 bytes are stored as a digest); asserted

@@ -43,12 +43,14 @@ import {
   partitionStateKey,
   retiredLogHeadKey,
   retiredStatsKey,
+  readU64,
   tableBackfillRange,
   tableCollectionRange,
   tableIndexRange,
   tableIndexStatsRange,
   tableLogRange,
   tablePartitionStateRange,
+  writeU64,
 } from './layout.js';
 import { entryKey, entryKeyTail, inIndex, indexQueryRange, indexScanRange, projectedSize, projectEntry, sameEntry } from './index-entries.js';
 import { queryKeyRange, readItems, readItemTexts, scanKeyRange } from './item-ranges.js';
@@ -234,9 +236,39 @@ function catalogEntry(record: TableRecord, ordinal: number): CatalogEntry {
   };
 }
 
-/** A backfill record's value: 0x00 to start at the table's first item, or 0x01 + the last item key indexed. */
+/**
+ * A backfill record's value: 0x00 to start at the table's first item, or 0x02 + the number of
+ * items read so far (u64) + the last item key read. (0x01 + the last key, without the count, is
+ * what stores written before the count existed hold; the count is then worked out once.)
+ */
 const backfill_from_start = Uint8Array.of(0x00);
 const backfill_after_tag = 0x01;
+const backfill_progress_tag = 0x02;
+const backfill_count_bytes = 8;
+
+/** Where a backfill stands: the key to read from and how many items it has read before it. */
+interface BackfillPosition {
+  readonly start: Uint8Array;
+  readonly readItems: number;
+}
+
+/** Reads a backfill record (`cursor`) of the table at `ordinal`. */
+function backfillPosition(reader: KvReader, ordinal: number, cursor: Uint8Array): BackfillPosition {
+  const items = itemRange(ordinal);
+  switch (cursor[0]) {
+    case backfill_progress_tag:
+      return { start: keyAfter(cursor.subarray(1 + backfill_count_bytes)), readItems: readU64(cursor, 1) };
+    case backfill_after_tag: {
+      const start = keyAfter(cursor.subarray(1));
+      let readItems = 0;
+      for (const _ of reader.range({ start: items.start, end: start })) readItems++;
+      return { start, readItems };
+    }
+    default:
+      assert(cursor.length === 1 && cursor[0] === backfill_from_start[0], 'backfill record tag');
+      return { start: items.start, readItems: 0 };
+  }
+}
 
 function addIndexStats(txn: KvWriteTxn, key: Uint8Array, countDelta: number, sizeDelta: number): void {
   const bytes = txn.get(key);
@@ -399,6 +431,8 @@ class KvTableStore implements TableStore {
   /** Index names being backfilled, by table ordinal. */
   private readonly backfilling = new Map<number, Set<string>>();
   private readonly runningBackfills = new Set<Promise<void>>();
+  /** Tests only (TableStore.afterBackfillBatch): awaited between two backfill batches. */
+  afterBackfillBatch: ((indexName: string) => Promise<void>) | undefined;
   private closed = false;
   /** The storage transaction of a `writeItems` in progress, which its writes join. */
   private joined: JoinedWrite | undefined;
@@ -1013,7 +1047,12 @@ class KvTableStore implements TableStore {
     this.indexOf(entry, indexName);
     const value = this.kv.get(indexStatsKey(entry.ordinal, indexName));
     if (value === undefined) throw resourceNotFound();
-    return { ...decodeStats(value), backfilling: this.backfilling.get(entry.ordinal)?.has(indexName) === true };
+    const stats = decodeStats(value);
+    if (this.backfilling.get(entry.ordinal)?.has(indexName) !== true) return { ...stats, backfilling: false };
+    const cursor = this.kv.get(backfillKey(entry.ordinal, indexName));
+    // No record: the backfill has read every item and is finishing.
+    const backfillReadItems = cursor === undefined ? this.stats(entry.record).itemCount : backfillPosition(this.kv, entry.ordinal, cursor).readItems;
+    return { ...stats, backfilling: true, backfillReadItems };
   }
 
   private indexOf(entry: CatalogEntry, indexName: string): SecondaryIndex {
@@ -1043,6 +1082,7 @@ class KvTableStore implements TableStore {
         const batch = await this.kv.write((txn) => this.backfillBatch(txn, tableId, ordinal, indexName));
         indexed += batch.indexed;
         if (batch.done) break;
+        if (this.afterBackfillBatch !== undefined) await this.afterBackfillBatch(indexName);
         if (++batches % backfill_progress_batches === 0) console.log(`dynabase: index ${indexName}: backfill in progress, ${indexed} entries added`);
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -1064,7 +1104,7 @@ class KvTableStore implements TableStore {
     // No cursor: the index or its table was removed, or the backfill finished.
     if (cursor === undefined || entry === undefined || index === undefined) return { done: true, indexed: 0 };
     const items = itemRange(ordinal);
-    const start = cursor[0] === backfill_after_tag ? keyAfter(cursor.subarray(1)) : items.start;
+    const { start, readItems } = backfillPosition(txn, ordinal, cursor);
     const batch: { key: Uint8Array; value: Uint8Array }[] = [];
     for (const found of txn.range({ start, end: items.end, limit: backfill_batch_items })) batch.push({ key: found.key, value: found.value });
     let countDelta = 0;
@@ -1085,9 +1125,10 @@ class KvTableStore implements TableStore {
       return { done: true, indexed: countDelta };
     }
     const last = batch[batch.length - 1]!.key;
-    const next = new Uint8Array(1 + last.length);
-    next[0] = backfill_after_tag;
-    next.set(last, 1);
+    const next = new Uint8Array(1 + backfill_count_bytes + last.length);
+    next[0] = backfill_progress_tag;
+    writeU64(next, 1, readItems + batch.length);
+    next.set(last, 1 + backfill_count_bytes);
     txn.put(cursorKey, next);
     return { done: false, indexed: countDelta };
   }

@@ -243,6 +243,12 @@ export interface TableStats {
 export interface IndexStats extends TableStats {
   /** The index is still being filled from the table's existing items. */
   readonly backfilling: boolean;
+  /**
+   * While backfilling: how many of the table's items the backfill has read (and indexed, when
+   * they belong in the index) so far, in key order; items written since are indexed by their
+   * writes. Its progress is this out of the table's item count.
+   */
+  readonly backfillReadItems?: number;
 }
 
 export interface TableStore {
@@ -337,6 +343,11 @@ export interface TableStore {
   scanIndexJson(table: TableRecord, indexName: string, range: ScanRange, options?: ReadOptions): Iterable<string>;
   /** Live entry count and size of an index, and whether its backfill is still running. */
   indexStats(table: TableRecord, indexName: string): IndexStats;
+  /**
+   * Tests only: awaited between two batches of a backfill, so a test can hold one in progress
+   * (e.g. to watch `dynabase indexes` report it).
+   */
+  afterBackfillBatch: ((indexName: string) => Promise<void>) | undefined;
 
   /** The change log of one partition from a sequence number on (streams, GSIs, replication). */
   readChanges(table: TableRecord, partitionId: string, afterSequence?: string, limit?: number): readonly ChangeRecord[];

@@ -8,6 +8,9 @@
  *                                               answers once due timers and sweeps have run
  *   GET  /_dynabase/metrics                     admission control's metrics (docs/throughput.md)
  *   GET  /_dynabase/metrics?format=prometheus   the same in Prometheus text exposition format
+ *   GET  /_dynabase/backfills[?table=<name>]    the GSI backfills in progress (of one table):
+ *                                               items read so far out of the table's items
+ *                                               (`dynabase indexes` shows them)
  */
 import type { ServiceContext } from '../api/action.js';
 import { ManualClock } from '../clock.js';
@@ -36,6 +39,7 @@ const routes = new Map<string, AdminHandler>([
   ['GET /_dynabase/clock', describeClock],
   ['POST /_dynabase/clock', advanceClock],
   ['GET /_dynabase/metrics', metrics],
+  ['GET /_dynabase/backfills', backfills],
 ]);
 
 /** An answer that is not JSON (Prometheus text). */
@@ -111,4 +115,43 @@ function metrics(service: Service, request: DynamoHttpRequest): unknown {
   if (format === 'json') return snapshot;
   if (format === 'prometheus') return new TextAnswer(prometheus_content_type, prometheusText(snapshot));
   throw new AdminError(400, `unknown format '${format}': use json or prometheus`);
+}
+
+/** One GSI backfill in progress, as `GET /_dynabase/backfills` reports it. */
+export interface BackfillProgress {
+  readonly table: string;
+  readonly index: string;
+  /** Items of the table the backfill has read so far (each indexed if it belongs in the index). */
+  readonly readItems: number;
+  /** The table's items now: the backfill is done once it has read them all. */
+  readonly tableItemCount: number;
+  /** Entries the index holds now (from the backfill and from writes since the index was added). */
+  readonly indexItemCount: number;
+}
+
+function backfills(service: Service, request: DynamoHttpRequest): unknown {
+  const queryStart = request.path.indexOf('?');
+  const table = new URLSearchParams(queryStart < 0 ? '' : request.path.slice(queryStart + 1)).get('table');
+  const store = service.context.store;
+  let records = store.listTables();
+  if (table !== null) {
+    const record = store.getTable(table);
+    if (record === undefined) throw new AdminError(404, `no such table: ${table}`);
+    records = [record];
+  }
+  const progress: BackfillProgress[] = [];
+  for (const record of records) {
+    for (const index of record.indexes ?? []) {
+      const stats = store.indexStats(record, index.name);
+      if (!stats.backfilling) continue;
+      progress.push({
+        table: record.name,
+        index: index.name,
+        readItems: stats.backfillReadItems ?? 0,
+        tableItemCount: store.stats(record).itemCount,
+        indexItemCount: stats.itemCount,
+      });
+    }
+  }
+  return { backfills: progress };
 }

@@ -4,7 +4,8 @@
  * `name`. Two transports: in-process (straight to the Streams actions, with the same validation
  * a network request gets) and HTTP (any DynamoDB-compatible endpoint that serves
  * `DynamoDBStreams_20120810.*`; requests carry a well-formed but unsigned SigV4 header, which
- * local servers accept and AWS does not).
+ * local servers accept and AWS does not). The HTTP transport also serves `dynabase indexes`, which
+ * calls DynamoDB's own DescribeTable (`httpDynamoDbApi`).
  */
 import type { JsonObject, ServiceContext } from '../api/action.js';
 import { DynamoError } from '../errors.js';
@@ -34,12 +35,22 @@ export function inProcessStreamsApi(context: ServiceContext): StreamsApi {
 }
 
 const streams_target_prefix = 'DynamoDBStreams_20120810.';
+const dynamodb_target_prefix = 'DynamoDB_20120810.';
 
 function amzDate(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
 export function httpStreamsApi(endpoint: string, region: string): StreamsApi {
+  return httpApi(endpoint, region, streams_target_prefix);
+}
+
+/** DynamoDB's own operations (`DynamoDB_20120810.*`) over the same HTTP transport. */
+export function httpDynamoDbApi(endpoint: string, region: string): StreamsApi {
+  return httpApi(endpoint, region, dynamodb_target_prefix);
+}
+
+function httpApi(endpoint: string, region: string, targetPrefix: string): StreamsApi {
   return {
     async call(operation, body) {
       const date = amzDate(new Date());
@@ -47,7 +58,7 @@ export function httpStreamsApi(endpoint: string, region: string): StreamsApi {
         method: 'POST',
         headers: {
           'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': streams_target_prefix + operation,
+          'x-amz-target': targetPrefix + operation,
           'x-amz-date': date,
           authorization: `AWS4-HMAC-SHA256 Credential=dynabase/${date.slice(0, 8)}/${region}/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
         },

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Item, KeyShape } from '../../../src/model/attribute-value.js';
 import { itemSize } from '../../../src/model/item-size.js';
 import { inIndex, projectedSize, projectEntry, sameEntry } from '../../../src/partition/index-entries.js';
-import { catalogKey, indexRange, indexStatsKey } from '../../../src/partition/layout.js';
+import { backfillKey, catalogKey, indexRange, indexStatsKey } from '../../../src/partition/layout.js';
 import { openTableStore } from '../../../src/partition/open-table-store.js';
 import { hash_space_end, hash_space_start, initialPartitions } from '../../../src/partition/partition-map.js';
 import type { SecondaryIndex, TableRecord, TableStore } from '../../../src/partition/table-store.js';
@@ -170,6 +170,43 @@ describe('secondary indexes in the table store', () => {
     await store.saveTable(table);
     await store.saveTable(withIndex);
     await waitForBackfill(store, withIndex, 'byType');
+    checkIndexes(store, withIndex, [gsiInclude]);
+    await store.close();
+  });
+
+  test('a backfill counts the items it has read, also from a record written before the count existed', async () => {
+    const kv = openMemoryStore();
+    const store = await openTableStore(kv, clock);
+    const table = tableRecord('progress', []);
+    await store.saveTable(table);
+    for (let i = 0; i < 700; i++) {
+      const key = { pk: { S: `p${i % 20}` }, sk: { N: String(i) } };
+      await store.writeItem(table, key, () => ({ ...key, type: { S: 'user' }, name: { S: `n${i}` } }));
+    }
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    store.afterBackfillBatch = async () => {
+      store.afterBackfillBatch = undefined;
+      held();
+      await released;
+    };
+    const withIndex: TableRecord = { ...table, indexes: [gsiInclude] };
+    await store.saveTable(withIndex);
+    await holding;
+    // One batch of 256 items read, so far.
+    assert.equal(store.indexStats(withIndex, 'byType').backfillReadItems, 256);
+    // The record as an older Dynabase wrote it (0x01 + the last item key read): counted from the items.
+    const cursorKey = backfillKey(1, 'byType');
+    const cursor = kv.get(cursorKey)!;
+    assert.equal(cursor[0], 0x02);
+    const legacy = Uint8Array.of(0x01, ...cursor.subarray(9));
+    await kv.write((txn) => txn.put(cursorKey, legacy));
+    assert.equal(store.indexStats(withIndex, 'byType').backfillReadItems, 256);
+    release();
+    await waitForBackfill(store, withIndex, 'byType');
+    assert.equal(store.indexStats(withIndex, 'byType').backfillReadItems, undefined);
     checkIndexes(store, withIndex, [gsiInclude]);
     await store.close();
   });
