@@ -5,8 +5,8 @@
  * table; then the key against the table's schema.
  */
 import { validateAttributeMap, validateKey } from '../model/validate-item.js';
-import type { Action, JsonObject } from './action.js';
-import { writeItemCollectionMetrics } from './secondary-indexes.js';
+import type { Action } from './action.js';
+import { itemWriteResponse } from './item-write-response.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { admittedItemWrite } from './throughput.js';
 import { checkExpressionParameters, checkReturnValuesOldOrNone, enforceCondition, prepareCondition } from './item-expressions.js';
@@ -54,11 +54,7 @@ export const deleteItem: Action = {
       return undefined;
     });
 
-    const response: JsonObject = {};
-    if (body.ReturnValues === 'ALL_OLD' && outcome.previous !== undefined) response['Attributes'] = outcome.previous;
-    if (consumedCapacity !== undefined) response['ConsumedCapacity'] = consumedCapacity;
-    const metrics = writeItemCollectionMetrics(body.ReturnItemCollectionMetrics, table, key, outcome);
-    if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
-    return response;
+    const attributes = body.ReturnValues === 'ALL_OLD' ? outcome.previous : undefined;
+    return itemWriteResponse(attributes, consumedCapacity, body.ReturnItemCollectionMetrics, table, key, outcome);
   },
 };

@@ -10,8 +10,9 @@ import { itemSize } from '../model/item-size.js';
 import { item_too_large_message, validateAttributeMap, validateItemKeyAttributes } from '../model/validate-item.js';
 import { keyOf } from '../partition/table-store.js';
 import { validationError } from '../errors.js';
-import type { Action, JsonObject } from './action.js';
-import { checkIndexKeys, writeItemCollectionMetrics } from './secondary-indexes.js';
+import type { Action } from './action.js';
+import { checkIndexKeys } from './secondary-indexes.js';
+import { itemWriteResponse } from './item-write-response.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { admittedItemWrite } from './throughput.js';
 import { checkExpressionParameters, checkReturnValuesOldOrNone, enforceCondition, prepareCondition } from './item-expressions.js';
@@ -68,11 +69,7 @@ export const putItem: Action = {
       },
     );
 
-    const response: JsonObject = {};
-    if (body.ReturnValues === 'ALL_OLD' && outcome.previous !== undefined) response['Attributes'] = outcome.previous;
-    if (consumedCapacity !== undefined) response['ConsumedCapacity'] = consumedCapacity;
-    const metrics = writeItemCollectionMetrics(body.ReturnItemCollectionMetrics, table, item, outcome);
-    if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
-    return response;
+    const attributes = body.ReturnValues === 'ALL_OLD' ? outcome.previous : undefined;
+    return itemWriteResponse(attributes, consumedCapacity, body.ReturnItemCollectionMetrics, table, item, outcome);
   },
 };

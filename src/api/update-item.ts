@@ -15,8 +15,9 @@ import { project } from '../expr/projection.js';
 import type { DocumentPath, ResolvedCondition, ResolvedUpdate } from '../expr/resolved.js';
 import { resolveExpressions } from '../expr/resolve.js';
 import { applyUpdate, checkKeyAttributesNotUpdated } from '../expr/update.js';
-import type { Action, JsonObject } from './action.js';
-import { checkIndexKeys, writeItemCollectionMetrics } from './secondary-indexes.js';
+import type { Action } from './action.js';
+import { checkIndexKeys } from './secondary-indexes.js';
+import { itemWriteResponse } from './item-write-response.js';
 import { tableForDataPlane } from './data-plane-table.js';
 import { admittedItemWrite } from './throughput.js';
 import { checkExpressionParameters, enforceCondition } from './item-expressions.js';
@@ -88,13 +89,8 @@ export const updateItem: Action = {
       return result.item;
     });
 
-    const response: JsonObject = {};
     const attributes = returnedAttributes(body.ReturnValues, outcome.previous, outcome.next, updatedPaths);
-    if (attributes !== undefined && Object.keys(attributes).length > 0) response['Attributes'] = attributes;
-    if (consumedCapacity !== undefined) response['ConsumedCapacity'] = consumedCapacity;
-    const metrics = writeItemCollectionMetrics(body.ReturnItemCollectionMetrics, table, key, outcome);
-    if (metrics !== undefined) response['ItemCollectionMetrics'] = metrics;
-    return response;
+    return itemWriteResponse(attributes, consumedCapacity, body.ReturnItemCollectionMetrics, table, key, outcome);
   },
 };
 
