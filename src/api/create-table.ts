@@ -33,7 +33,7 @@ import {
   tableArn,
   withDescription,
 } from './table-description.js';
-import { checkQuotas, sseDescription, streamLabel, checkStreamSpecification } from './table-settings.js';
+import { checkQuotas, checkSseSpecification, sseDescription, streamLabel, checkStreamSpecification } from './table-settings.js';
 import { withStreamEpochs } from '../streams/stream-epochs.js';
 import {
   attributeDefinition,
@@ -95,14 +95,13 @@ function checkDefinition(body: CreateTableRequest, context: ServiceContext): voi
     }
   } else {
     if (body.ProvisionedThroughput === undefined) {
-      throw validationError(
-        body.BillingMode === undefined
-          ? `${invalidParameters}Missing required parameter in input: "ProvisionedThroughput"`
-          : `${invalidParameters}ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED`,
-      );
+      // Whether BillingMode says PROVISIONED or is left out (recorded against DynamoDB,
+      // ack-api-quirks DDB-TABLE-024, 2026-10).
+      throw validationError(`${invalidParameters}ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED`);
     }
     checkThroughputBounds(body.ProvisionedThroughput);
   }
+  if (body.SSESpecification !== undefined) checkSseSpecification(body.SSESpecification);
 
   const definedNames = body.AttributeDefinitions.map((definition) => definition.AttributeName);
   // Recorded against DynamoDB (2026), whether the two definitions agree on the type or not.

@@ -111,6 +111,16 @@ export function streamLabel(now_ms: number): string {
 }
 
 /**
+ * Encryption turned off names no type and no key (DynamoDB's texts for CreateTable and
+ * UpdateTable, ack-api-quirks DDB-TABLE-437/-442, 2026-10).
+ */
+export function checkSseSpecification(sse: { readonly Enabled?: boolean; readonly SSEType?: string; readonly KMSMasterKeyId?: string }): void {
+  if (sse.Enabled !== false) return;
+  if (sse.SSEType !== undefined) throw validationError(`${invalidParameters}SSEType can not be specified if Enabled is false`);
+  if (sse.KMSMasterKeyId !== undefined) throw validationError(`${invalidParameters}KMSMasterKeyId can not be specified if Enabled is false`);
+}
+
+/**
  * SSEDescription for a table encrypted with a KMS key: the given key (an ARN kept as is, a key id
  * or alias made into an ARN), or an AWS-managed key for DynamoDB.
  */

@@ -22,7 +22,7 @@ import {
   scheduleTransition,
   withDescription,
 } from './table-description.js';
-import { checkQuotas, checkStreamSpecification, sseDescription, streamLabel } from './table-settings.js';
+import { checkQuotas, checkSseSpecification, checkStreamSpecification, sseDescription, streamLabel } from './table-settings.js';
 import { checkDecreaseAllowed, checkOnDemandSwitchAllowed } from './throughput-limits.js';
 import { withStreamEpochs } from '../streams/stream-epochs.js';
 import { partitionsForThroughput } from '../partition/partition-map.js';
@@ -74,6 +74,30 @@ interface Throughput {
   readonly WriteCapacityUnits: number;
 }
 
+/**
+ * Encryption, table class and deletion protection are each changed alone: paired with any other
+ * change DynamoDB refuses the request, naming the first of SSE, TableClass, DeletionProtection
+ * present (recorded against DynamoDB, ack-api-quirks DDB-TABLE-433/-382/-442, 2026-10).
+ */
+function checkSingleConcern(body: UpdateTableRequest): void {
+  const changes = [
+    body.ProvisionedThroughput,
+    body.BillingMode,
+    (body.GlobalSecondaryIndexUpdates ?? []).length > 0 ? body.GlobalSecondaryIndexUpdates : undefined,
+    body.StreamSpecification,
+    body.SSESpecification,
+    body.TableClass,
+    body.DeletionProtectionEnabled,
+  ].filter((change) => change !== undefined).length;
+  if (changes < 2) return;
+  const alone =
+    body.SSESpecification !== undefined ? 'Server-Side Encryption'
+    : body.TableClass !== undefined ? 'TableClass'
+    : body.DeletionProtectionEnabled !== undefined ? 'DeletionProtection'
+    : undefined;
+  if (alone !== undefined) throw validationError(`${invalidParameters}${alone} modification must be the only operation in the request`);
+}
+
 /** The checks that need only the request, made before the table is looked up. */
 function checkRequestRules(body: UpdateTableRequest): void {
   const indexUpdates = body.GlobalSecondaryIndexUpdates;
@@ -86,10 +110,16 @@ function checkRequestRules(body: UpdateTableRequest): void {
     body.TableClass === undefined &&
     body.DeletionProtectionEnabled === undefined
   ) {
+    // The list names members Dynabase does not implement too: it is DynamoDB's text as recorded
+    // (ack-api-quirks DDB-TABLE-442, live, 2026-10).
     throw validationError(
-      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ' +
+        'ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, ' +
+        'OnDemandThroughput, WarmThroughput or TableClass is required',
     );
   }
+  checkSingleConcern(body);
+  if (body.SSESpecification !== undefined) checkSseSpecification(body.SSESpecification);
   if (body.BillingMode === 'PROVISIONED' && body.ProvisionedThroughput === undefined) {
     throw validationError(`${invalidParameters}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
   }
@@ -270,6 +300,11 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
   }
   if (body.StreamSpecification !== undefined) next = withStream(next, body.StreamSpecification, now_ms);
   if (body.SSESpecification !== undefined) {
+    // Asking a table under DynamoDB's own key for that key again ({} or Enabled false) is refused
+    // as a no-op (recorded, ack-api-quirks DDB-TABLE-047/-437/-442, 2026-10).
+    if (body.SSESpecification.Enabled !== true && body.SSESpecification.SSEType === undefined && next.SSEDescription === undefined) {
+      throw validationError(`${invalidParameters}Table is already encrypted by default`);
+    }
     if (body.SSESpecification.Enabled === false) {
       const { SSEDescription: _dropped, ...rest } = next;
       next = rest;

@@ -1,6 +1,6 @@
 /**
  * UpdateTimeToLive: enables TTL on an attribute or disables it. DynamoDB refuses a no-op ("already
- * enabled" / "already disabled", which includes naming another attribute while enabled) and a
+ * enabled" / "already disabled"; enabling another attribute while enabled names the current one) and a
  * second change within an hour of the previous one; the hour is measured on config.clock. The
  * change applies at once (see describe-time-to-live.ts). Expiring items is the TTL sweeper's job.
  */
@@ -34,6 +34,11 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
   const record = await requireTable(context, body.TableName);
   const current = record.timeToLive;
   const currentlyEnabled = current?.enabled === true;
+  // Enabling another attribute while TTL is on names the current one, ahead of the hourly limit
+  // (recorded against DynamoDB, ack-api-quirks DDB-TABLE-442, live, 2026-10).
+  if (enabled && currentlyEnabled && current.attributeName !== attributeName) {
+    throw validationError(`TimeToLive is active on a different AttributeName: current AttributeName is ${current.attributeName}`);
+  }
   if (enabled && currentlyEnabled) throw validationError('TimeToLive is already enabled');
   if (!enabled && !currentlyEnabled) throw validationError('TimeToLive is already disabled');
   const now_ms = context.config.clock.now();

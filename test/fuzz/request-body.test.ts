@@ -129,7 +129,10 @@ const valid_bodies: Readonly<Record<string, (g: Gen) => JsonObject>> = {
         AttributeDefinitions: [{ AttributeName: 'h', AttributeType: 'N' }],
         GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'byH', KeySchema: [{ AttributeName: 'h', KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['a'] } } }],
       },
-      { TableName: fuzz_table, StreamSpecification: { StreamEnabled: false }, DeletionProtectionEnabled: false, TableClass: 'STANDARD' },
+      // One concern per request: DynamoDB refuses deletion protection or table class with anything else.
+      { TableName: fuzz_table, StreamSpecification: { StreamEnabled: false } },
+      { TableName: fuzz_table, DeletionProtectionEnabled: false },
+      { TableName: fuzz_table, TableClass: 'STANDARD' },
     ]),
   TagResource: (g) => ({ ResourceArn: fuzz_table_arn, Tags: Array.from({ length: 1 + g.int(3) }, (_, i) => ({ Key: `k${i}`, Value: g.pick(['', 'v', 'é']) })) }),
   UntagResource: (g) => ({ ResourceArn: fuzz_table_arn, TagKeys: g.pick([['k0'], ['k1', 'k2'], ['absent']]) }),

@@ -87,6 +87,17 @@ describe('CreateTable', () => {
   });
 
   test('semantic checks', async () => {
+    // Recorded against DynamoDB (ack-api-quirks DDB-TABLE-024, -442, 2026-10): no BillingMode means PROVISIONED.
+    await expectError(
+      server.client.send(new CreateTableCommand({ ...hashTable('abc'), ProvisionedThroughput: undefined })),
+      'ValidationException',
+      `${invalid}ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED`,
+    );
+    await expectError(
+      server.client.send(new CreateTableCommand({ ...hashTable('abc'), SSESpecification: { Enabled: false, SSEType: 'KMS' } })),
+      'ValidationException',
+      `${invalid}SSEType can not be specified if Enabled is false`,
+    );
     await expectError(
       server.client.send(new CreateTableCommand({ ...hashTable('abc'), AttributeDefinitions: [{ AttributeName: 'other', AttributeType: 'S' }] })),
       'ValidationException',

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { SSESpecification, UpdateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { TestServer } from '../../helpers/test-server.js';
 import { startTestServer } from '../../helpers/test-server.js';
 import { expectError, hashTable, invalid, tableName } from './control-helpers.js';
@@ -43,7 +44,9 @@ describe('UpdateTable', () => {
         'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.',
     );
     await expectError(server.client.send(new UpdateTableCommand({ TableName: name })), 'ValidationException',
-      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ' +
+        'ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, ' +
+        'OnDemandThroughput, WarmThroughput or TableClass is required');
   });
 
   test('switch to on-demand and back', async () => {
@@ -109,5 +112,40 @@ describe('UpdateTable', () => {
     assert.equal(disabled?.StreamSpecification, undefined);
     assert.equal(disabled?.LatestStreamArn, enabled?.LatestStreamArn);
     await expectError(update({ StreamEnabled: false }), 'ValidationException', `Table has no stream to disable: TableName: ${name}`);
+  });
+  // Recorded against DynamoDB (ack-api-quirks DDB-TABLE-433, -382, -442, 2026-10).
+  test('encryption, table class and deletion protection are each changed alone', async () => {
+    const name = tableName();
+    await server.client.send(new CreateTableCommand({ ...hashTable(name), BillingMode: 'PAY_PER_REQUEST', ProvisionedThroughput: undefined }));
+    const only = (what: string) => `${invalid}${what} modification must be the only operation in the request`;
+    const update = (input: Omit<UpdateTableCommandInput, 'TableName'>) => server.client.send(new UpdateTableCommand({ TableName: name, ...input }));
+    await expectError(update({ BillingMode: 'PAY_PER_REQUEST', DeletionProtectionEnabled: true }), 'ValidationException', only('DeletionProtection'));
+    await expectError(update({ StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' }, DeletionProtectionEnabled: true }),
+      'ValidationException', only('DeletionProtection'));
+    await expectError(update({ TableClass: 'STANDARD_INFREQUENT_ACCESS', BillingMode: 'PAY_PER_REQUEST' }), 'ValidationException', only('TableClass'));
+    // When several are present: SSE, then TableClass, then DeletionProtection.
+    await expectError(update({ SSESpecification: { Enabled: true }, DeletionProtectionEnabled: true }), 'ValidationException', only('Server-Side Encryption'));
+    await expectError(update({ TableClass: 'STANDARD_INFREQUENT_ACCESS', DeletionProtectionEnabled: true }), 'ValidationException', only('TableClass'));
+    // Nothing of a refused request is applied.
+    const { Table } = await server.client.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(Table?.DeletionProtectionEnabled, false);
+    assert.equal(Table?.TableClassSummary, undefined);
+    // AttributeDefinitions is no change of its own.
+    const { TableDescription } = await update({ AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], DeletionProtectionEnabled: true });
+    assert.equal(TableDescription?.DeletionProtectionEnabled, true);
+  });
+
+  // Recorded against DynamoDB (ack-api-quirks DDB-TABLE-047, -437, -442, 2026-10).
+  test('encryption requests that change nothing or name a type while disabling', async () => {
+    const name = tableName();
+    await server.client.send(new CreateTableCommand(hashTable(name)));
+    const update = (sse: SSESpecification) => server.client.send(new UpdateTableCommand({ TableName: name, SSESpecification: sse }));
+    await expectError(update({ Enabled: false }), 'ValidationException', `${invalid}Table is already encrypted by default`);
+    await expectError(update({}), 'ValidationException', `${invalid}Table is already encrypted by default`);
+    await expectError(update({ Enabled: false, SSEType: 'KMS' }), 'ValidationException', `${invalid}SSEType can not be specified if Enabled is false`);
+    await expectError(update({ Enabled: false, KMSMasterKeyId: 'alias/mine' }), 'ValidationException',
+      `${invalid}KMSMasterKeyId can not be specified if Enabled is false`);
+    const { TableDescription } = await update({ Enabled: true });
+    assert.equal(TableDescription?.SSEDescription?.SSEType, 'KMS');
   });
 });

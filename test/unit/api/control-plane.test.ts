@@ -118,7 +118,7 @@ describe('CreateTable', () => {
     const twoDefs = [{ AttributeName: 'a', AttributeType: 'S' }, { AttributeName: 'b', AttributeType: 'S' }];
     const throughput = { ReadCapacityUnits: 1, WriteCapacityUnits: 1 };
     const cases: [JsonObject, string][] = [
-      [base, `${invalid}Missing required parameter in input: "ProvisionedThroughput"`],
+      [base, `${invalid}ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED`],
       [{ ...base, BillingMode: 'PROVISIONED' }, `${invalid}ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED`],
       [{ ...base, BillingMode: 'PAY_PER_REQUEST', ProvisionedThroughput: throughput }, `${invalid}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`],
       [{ ...base, ProvisionedThroughput: { ReadCapacityUnits: 1000000000001, WriteCapacityUnits: 1000000000001 } }, 'Given value 1000000000001 for ReadCapacityUnits is out of bounds'],
@@ -228,7 +228,9 @@ describe('UpdateTable', () => {
   test('request rules come before the table lookup', async () => {
     const context = await testContext();
     await expectError(context, 'UpdateTable', { TableName: 'nope' }, 'ValidationException',
-      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
+      'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ' +
+        'ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, ' +
+        'OnDemandThroughput, WarmThroughput or TableClass is required');
     await expectError(context, 'UpdateTable', { TableName: 'nope', BillingMode: 'PROVISIONED' }, 'ValidationException',
       `${invalid}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
     await expectError(context, 'UpdateTable', { TableName: 'nope', GlobalSecondaryIndexUpdates: [{}] }, 'ValidationException',
