@@ -90,12 +90,15 @@ export interface StreamSpecificationInput {
 }
 
 /**
- * DynamoDB's texts for a StreamSpecification whose view type does not go with StreamEnabled.
- * UpdateTable's were recorded against DynamoDB (2026; they name the view type "UpdateViewType");
- * CreateTable's are assumed (docs/compatibility.md).
+ * DynamoDB's texts for a StreamSpecification whose view type does not go with StreamEnabled, as
+ * recorded against DynamoDB (2026; both name the view type "UpdateViewType"; CreateTable's from
+ * the ack-api-quirks probes, DDB-TABLE-442).
  */
 const stream_view_type_messages = {
-  CreateTable: { missing: 'StreamViewType is required when StreamEnabled is true', unexpected: 'StreamViewType cannot be specified when StreamEnabled is false' },
+  CreateTable: {
+    missing: 'Table is being created with a stream enabled, UpdateViewType is required',
+    unexpected: 'Table is being created with a stream disabled, UpdateViewType should not be specified',
+  },
   UpdateTable: { missing: 'If stream is being enabled then UpdateViewType is required', unexpected: 'If stream is being disabled, then UpdateViewType must not be specified' },
 } as const;
 

@@ -19,7 +19,8 @@ export interface Tag {
 export function checkTagKeys(tags: readonly Tag[]): void {
   for (const tag of tags) {
     if (tag.Key.toLowerCase().startsWith(reserved_tag_prefix)) {
-      throw validationError(`One or more parameter values were invalid: Tag keys starting with '${reserved_tag_prefix}' are reserved for system use`);
+      // Recorded against DynamoDB (ack-api-quirks DDB-TABLE-442 and the CreateTable/TagResource tag probes, 2026-10).
+      throw validationError(`Tag Key cannot be prefixed with ${reserved_tag_prefix}, Key: ${tag.Key}`);
     }
   }
 }
@@ -29,7 +30,7 @@ export function mergeTags(existing: Readonly<Record<string, string>>, tags: read
   const merged: Record<string, string> = { ...existing };
   for (const tag of tags) merged[tag.Key] = tag.Value;
   if (Object.keys(merged).length > max_tags_per_resource) {
-    throw validationError(`One or more parameter values were invalid: The number of tags exceeds the limit of ${max_tags_per_resource} tags per resource`);
+    throw validationError('Number of Tags exceed the current limit for the provided ResourceArn');
   }
   return merged;
 }

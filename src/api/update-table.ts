@@ -96,6 +96,14 @@ function checkSingleConcern(body: UpdateTableRequest): void {
     : body.DeletionProtectionEnabled !== undefined ? 'DeletionProtection'
     : undefined;
   if (alone !== undefined) throw validationError(`${invalidParameters}${alone} modification must be the only operation in the request`);
+  // Table throughput, the stream and adding or removing an index also exclude one another, even
+  // with no update running (recorded, ack-api-quirks DDB-TABLE-382, -174, -442, 2026-10).
+  const throughput = body.ProvisionedThroughput !== undefined;
+  const stream = body.StreamSpecification !== undefined;
+  const structuralIndex = (body.GlobalSecondaryIndexUpdates ?? []).some((update) => update.Create !== undefined || update.Delete !== undefined);
+  if (stream && throughput) throw validationError(`${invalidParameters}You cannot modify stream status while updating table IOPS`);
+  if (structuralIndex && throughput) throw validationError(`${invalidParameters}You cannot create or delete index while updating table IOPS`);
+  if (structuralIndex && stream) throw validationError(`${invalidParameters}You cannot create or delete index while changing stream status`);
 }
 
 /** The checks that need only the request, made before the table is looked up. */
@@ -218,7 +226,8 @@ function updatedIndexes(
       const create = update.Create;
       const taken = indexes.some((index) => index.IndexName === create.IndexName) ||
         description.LocalSecondaryIndexes?.some((index) => index.IndexName === create.IndexName) === true;
-      if (taken) throw validationError(`${invalidParameters}Index already exists: ${create.IndexName}`);
+      // DynamoDB's text names no index (recorded, ack-api-quirks DDB-TABLE-442, 2026-10).
+      if (taken) throw validationError('Attempting to create an index which already exists');
       checkGlobalIndex(create, definitions.map((definition) => definition.AttributeName), billingMode);
       // Recorded against DynamoDB (2026): at UpdateTable the GSI quota is a LimitExceededException
       // (CreateTable refuses too many with a ValidationException).

@@ -93,6 +93,27 @@ describe('CreateTable', () => {
       'ValidationException',
       `${invalid}ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED`,
     );
+    // Recorded against DynamoDB (ack-api-quirks DDB-TABLE-442 and its tag probes, 2026-10).
+    await expectError(
+      server.client.send(new CreateTableCommand({ ...hashTable('abc'), StreamSpecification: { StreamEnabled: true } })),
+      'ValidationException',
+      `${invalid}Table is being created with a stream enabled, UpdateViewType is required`,
+    );
+    await expectError(
+      server.client.send(new CreateTableCommand({ ...hashTable('abc'), StreamSpecification: { StreamEnabled: false, StreamViewType: 'KEYS_ONLY' } })),
+      'ValidationException',
+      `${invalid}Table is being created with a stream disabled, UpdateViewType should not be specified`,
+    );
+    await expectError(
+      server.client.send(new CreateTableCommand({ ...hashTable('abc'), Tags: [{ Key: 'team', Value: 'a' }, { Key: 'aws:foo', Value: 'b' }] })),
+      'ValidationException',
+      'Tag Key cannot be prefixed with aws:, Key: aws:foo',
+    );
+    await expectError(
+      server.client.send(new CreateTableCommand({ ...hashTable('abc'), Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) })),
+      'ValidationException',
+      'Number of Tags exceed the current limit for the provided ResourceArn',
+    );
     await expectError(
       server.client.send(new CreateTableCommand({ ...hashTable('abc'), SSESpecification: { Enabled: false, SSEType: 'KMS' } })),
       'ValidationException',

@@ -24,6 +24,12 @@ describe('TagResource', () => {
   });
 
   test('ARN and tag rules', async () => {
+    const { TableDescription } = await server.client.send(new CreateTableCommand(hashTable(tableName())));
+    // Recorded against DynamoDB (ack-api-quirks tag probes, 2026-10).
+    await expectError(server.client.send(new TagResourceCommand({ ResourceArn: TableDescription!.TableArn!, Tags: [{ Key: 'good', Value: 'v' }, { Key: 'aws:zzz', Value: 'v' }] })),
+      'ValidationException', 'Tag Key cannot be prefixed with aws:, Key: aws:zzz');
+    await expectError(server.client.send(new TagResourceCommand({ ResourceArn: TableDescription!.TableArn!, Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) })),
+      'ValidationException', 'Number of Tags exceed the current limit for the provided ResourceArn');
     await expectError(server.client.send(new TagResourceCommand({ ResourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/missing-table', Tags: [{ Key: 'a', Value: 'b' }] })),
       'ResourceNotFoundException', 'Requested resource not found: ResourceArn: arn:aws:dynamodb:us-east-1:000000000000:table/missing-table not found');
     await expectError(server.client.send(new TagResourceCommand({ ResourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/missing-table', Tags: [] })),

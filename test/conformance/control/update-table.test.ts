@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { SSESpecification, UpdateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { AttributeDefinition, GlobalSecondaryIndexUpdate, SSESpecification, StreamSpecification, UpdateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { TestServer } from '../../helpers/test-server.js';
 import { startTestServer } from '../../helpers/test-server.js';
 import { expectError, hashTable, invalid, tableName } from './control-helpers.js';
@@ -147,5 +147,30 @@ describe('UpdateTable', () => {
       `${invalid}KMSMasterKeyId can not be specified if Enabled is false`);
     const { TableDescription } = await update({ Enabled: true });
     assert.equal(TableDescription?.SSEDescription?.SSEType, 'KMS');
+  });
+  // Recorded against DynamoDB (ack-api-quirks DDB-TABLE-382, -174, -442, 2026-10).
+  test('throughput, stream and adding or removing an index exclude one another', async () => {
+    const name = tableName();
+    await server.client.send(new CreateTableCommand(hashTable(name)));
+    const update = (input: Omit<UpdateTableCommandInput, 'TableName'>) => server.client.send(new UpdateTableCommand({ TableName: name, ...input }));
+    const throughput = { ReadCapacityUnits: 6, WriteCapacityUnits: 6 };
+    const stream: StreamSpecification = { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' };
+    const create: GlobalSecondaryIndexUpdate = {
+      Create: { IndexName: 'by-g', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }, ProvisionedThroughput: throughput },
+    };
+    const definitions: AttributeDefinition[] = [{ AttributeName: 'g', AttributeType: 'S' }];
+    await expectError(update({ ProvisionedThroughput: throughput, StreamSpecification: stream }), 'ValidationException',
+      `${invalid}You cannot modify stream status while updating table IOPS`);
+    await expectError(update({ ProvisionedThroughput: throughput, AttributeDefinitions: [...definitions], GlobalSecondaryIndexUpdates: [create] }), 'ValidationException',
+      `${invalid}You cannot create or delete index while updating table IOPS`);
+    await expectError(update({ StreamSpecification: stream, AttributeDefinitions: [...definitions], GlobalSecondaryIndexUpdates: [create] }), 'ValidationException',
+      `${invalid}You cannot create or delete index while changing stream status`);
+    const { Table } = await server.client.send(new DescribeTableCommand({ TableName: name }));
+    assert.equal(Table?.ProvisionedThroughput?.ReadCapacityUnits, 5);
+    assert.equal(Table?.StreamSpecification, undefined);
+    assert.equal(Table?.GlobalSecondaryIndexes, undefined);
+    await update({ AttributeDefinitions: [...definitions], GlobalSecondaryIndexUpdates: [create] });
+    await expectError(update({ AttributeDefinitions: [...definitions], GlobalSecondaryIndexUpdates: [create] }), 'ValidationException',
+      'Attempting to create an index which already exists');
   });
 });
