@@ -84,3 +84,67 @@ export function parseArgs(argv: readonly string[]): Map<string, string> {
   for (let i = 0; i < argv.length; i += 2) result.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
   return result;
 }
+
+/** One side-by-side figure: throughput, latency percentiles and the server's CPU per operation. */
+export interface HttpMeasurement {
+  readonly opsPerSecond: number;
+  readonly p50_us: number;
+  readonly p99_us: number;
+  readonly cpuPerOp_us: number;
+}
+
+export interface DriveOptions {
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly concurrency: number;
+}
+
+/**
+ * Sends `target` requests (bodies from `nextBody`) to the server `child` answers on, from
+ * `concurrency` workers: one second of warm-up (JIT and caches settle), then `rounds` timed runs
+ * of `seconds` each; returns each figure's median over the rounds. `check` inspects every answer.
+ */
+export async function measureMedians(
+  child: ChildProcess,
+  pool: Pool,
+  target: string,
+  nextBody: () => unknown,
+  options: DriveOptions,
+  check?: (answer: string) => void,
+): Promise<HttpMeasurement> {
+  const drive = async (until_ms: number): Promise<number[]> => {
+    const latencies_us: number[] = [];
+    const worker = async (): Promise<void> => {
+      while (Date.now() < until_ms) {
+        const body = nextBody();
+        const t0 = process.hrtime.bigint();
+        const answer = await call(pool, target, body);
+        check?.(answer);
+        latencies_us.push(Number(process.hrtime.bigint() - t0) / 1000);
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+    return latencies_us;
+  };
+  await drive(Date.now() + 1000);
+  const runs: HttpMeasurement[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const cpuBefore = cpuTicks(child);
+    const started = Date.now();
+    const latencies_us = await drive(started + options.seconds * 1000);
+    const elapsed_s = (Date.now() - started) / 1000;
+    const cpu_us = ((cpuTicks(child) - cpuBefore) / clock_ticks_per_second) * 1e6;
+    latencies_us.sort((a, b) => a - b);
+    runs.push({
+      opsPerSecond: latencies_us.length / elapsed_s,
+      p50_us: latencies_us[Math.floor(latencies_us.length * 0.5)] ?? 0,
+      p99_us: latencies_us[Math.floor(latencies_us.length * 0.99)] ?? 0,
+      cpuPerOp_us: cpu_us / Math.max(1, latencies_us.length),
+    });
+  }
+  const median = (pick: (m: HttpMeasurement) => number): number => {
+    const values = runs.map(pick).sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)]!;
+  };
+  return { opsPerSecond: median((m) => m.opsPerSecond), p50_us: median((m) => m.p50_us), p99_us: median((m) => m.p99_us), cpuPerOp_us: median((m) => m.cpuPerOp_us) };
+}

@@ -26,25 +26,18 @@
  * compare minima), and the loop to run under `node --cpu-prof` (`--servers memory` or
  * `--servers durable` keeps one of the two).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { defaultConfig } from '../src/config.js';
 import { openService } from '../src/service.js';
-import { call, callInProcess, clock_ticks_per_second, cpuTicks, freePort, parseArgs, repoRoot, waitUntilAnswering } from './bench-kit.js';
+import { call, callInProcess, freePort, measureMedians, parseArgs, repoRoot, waitUntilAnswering } from './bench-kit.js';
 
 interface ServerUnderTest {
   readonly label: string;
   readonly args: (port: number, dataDir: string) => string[];
-}
-
-interface Measurement {
-  readonly opsPerSecond: number;
-  readonly p50_us: number;
-  readonly p99_us: number;
-  readonly cpuPerOp_us: number;
 }
 
 const args = parseArgs(process.argv.slice(2));
@@ -142,10 +135,16 @@ async function main(): Promise<void> {
       await waitForActive(pool);
       for (let id = 0; id < item_count; id++) await call(pool, 'PutItem', putRequest(id, id));
       let next = item_count;
-      const result = await measure(child, pool, () => {
-        const version = next++;
-        return putRequest(version % item_count, version);
-      });
+      const result = await measureMedians(
+        child,
+        pool,
+        'PutItem',
+        () => {
+          const version = next++;
+          return putRequest(version % item_count, version);
+        },
+        { seconds, rounds, concurrency },
+      );
       await checkIndexes(pool, next);
       cpu.set(server.label, result.cpuPerOp_us);
       rows.push(`| ${server.label} | ${result.opsPerSecond.toFixed(0)} | ${result.p50_us.toFixed(0)}/${result.p99_us.toFixed(0)} | ${result.cpuPerOp_us.toFixed(1)} |`);
@@ -168,47 +167,6 @@ async function main(): Promise<void> {
     const dynalite = [...cpu].find(([label]) => label.startsWith('dynalite') && label.includes(medium));
     if (dynabase && dynalite) console.log(`\n${medium}: Dynabase's CPU per write is ${(dynabase[1] / dynalite[1]).toFixed(2)} of dynalite's (target: at most 0.50)`);
   }
-}
-
-async function measure(child: ChildProcess, pool: Pool, nextBody: () => unknown): Promise<Measurement> {
-  // Warm-up so JIT and caches settle before the timed runs.
-  await drive(pool, nextBody, Date.now() + 1000);
-  const runs: Measurement[] = [];
-  for (let round = 0; round < rounds; round++) runs.push(await measureOnce(child, pool, nextBody));
-  const median = (pick: (m: Measurement) => number): number => {
-    const values = runs.map(pick).sort((a, b) => a - b);
-    return values[Math.floor(values.length / 2)]!;
-  };
-  return { opsPerSecond: median((m) => m.opsPerSecond), p50_us: median((m) => m.p50_us), p99_us: median((m) => m.p99_us), cpuPerOp_us: median((m) => m.cpuPerOp_us) };
-}
-
-async function measureOnce(child: ChildProcess, pool: Pool, nextBody: () => unknown): Promise<Measurement> {
-  const cpuBefore = cpuTicks(child);
-  const started = Date.now();
-  const latencies_us = await drive(pool, nextBody, started + seconds * 1000);
-  const elapsed_s = (Date.now() - started) / 1000;
-  const cpu_us = ((cpuTicks(child) - cpuBefore) / clock_ticks_per_second) * 1e6;
-  latencies_us.sort((a, b) => a - b);
-  return {
-    opsPerSecond: latencies_us.length / elapsed_s,
-    p50_us: latencies_us[Math.floor(latencies_us.length * 0.5)] ?? 0,
-    p99_us: latencies_us[Math.floor(latencies_us.length * 0.99)] ?? 0,
-    cpuPerOp_us: cpu_us / Math.max(1, latencies_us.length),
-  };
-}
-
-async function drive(pool: Pool, nextBody: () => unknown, until_ms: number): Promise<number[]> {
-  const latencies_us: number[] = [];
-  const worker = async () => {
-    while (Date.now() < until_ms) {
-      const body = nextBody();
-      const t0 = process.hrtime.bigint();
-      await call(pool, 'PutItem', body);
-      latencies_us.push(Number(process.hrtime.bigint() - t0) / 1000);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return latencies_us;
 }
 
 /**

@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { call, clock_ticks_per_second, cpuTicks, freePort, parseArgs, repoRoot, waitUntilAnswering } from './bench-kit.js';
+import { call, clock_ticks_per_second, cpuTicks, freePort, measureMedians, parseArgs, repoRoot, waitUntilAnswering } from './bench-kit.js';
 
 interface ServerUnderTest {
   readonly label: string;
@@ -53,11 +53,20 @@ async function main(): Promise<void> {
       await load(pool, 'scanned', scanItems, (i) => ({ pk: { S: `item-${i}` }, sk: { N: '0' }, payload: { S: 'y'.repeat(80) } }));
 
       let next = 0;
-      const query = await measure(child, pool, () => ({
-        TableName: 'queried',
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `p${next++ % queryPartitions}` } },
-      }));
+      const query = await measureMedians(
+        child,
+        pool,
+        'Query',
+        () => ({
+          TableName: 'queried',
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `p${next++ % queryPartitions}` } },
+        }),
+        { seconds, rounds, concurrency },
+        (answer) => {
+          if (!answer.includes('"Count":10')) throw new Error(`a query returned the wrong items: ${answer.slice(0, 200)}`);
+        },
+      );
       const scan = await fullScan(child, pool);
       rows.push(
         `| ${server.label} | ${query.opsPerSecond.toFixed(0)} · ${query.p50_us.toFixed(0)}/${query.p99_us.toFixed(0)} · ${query.cpuPerOp_us.toFixed(0)} ` +
@@ -102,54 +111,6 @@ async function load(pool: Pool, table: string, count: number, itemAt: (i: number
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-}
-
-interface QueryMeasurement {
-  readonly opsPerSecond: number;
-  readonly p50_us: number;
-  readonly p99_us: number;
-  readonly cpuPerOp_us: number;
-}
-
-async function measure(child: ChildProcess, pool: Pool, nextBody: () => unknown): Promise<QueryMeasurement> {
-  await drive(pool, nextBody, Date.now() + 1000);
-  const runs: QueryMeasurement[] = [];
-  for (let round = 0; round < rounds; round++) runs.push(await measureOnce(child, pool, nextBody));
-  const median = (pick: (m: QueryMeasurement) => number): number => {
-    const values = runs.map(pick).sort((a, b) => a - b);
-    return values[Math.floor(values.length / 2)]!;
-  };
-  return { opsPerSecond: median((m) => m.opsPerSecond), p50_us: median((m) => m.p50_us), p99_us: median((m) => m.p99_us), cpuPerOp_us: median((m) => m.cpuPerOp_us) };
-}
-
-async function measureOnce(child: ChildProcess, pool: Pool, nextBody: () => unknown): Promise<QueryMeasurement> {
-  const cpuBefore = cpuTicks(child);
-  const started = Date.now();
-  const latencies_us = await drive(pool, nextBody, started + seconds * 1000);
-  const elapsed_s = (Date.now() - started) / 1000;
-  const cpu_us = ((cpuTicks(child) - cpuBefore) / clock_ticks_per_second) * 1e6;
-  latencies_us.sort((a, b) => a - b);
-  return {
-    opsPerSecond: latencies_us.length / elapsed_s,
-    p50_us: latencies_us[Math.floor(latencies_us.length * 0.5)] ?? 0,
-    p99_us: latencies_us[Math.floor(latencies_us.length * 0.99)] ?? 0,
-    cpuPerOp_us: cpu_us / Math.max(1, latencies_us.length),
-  };
-}
-
-async function drive(pool: Pool, nextBody: () => unknown, until_ms: number): Promise<number[]> {
-  const latencies_us: number[] = [];
-  const worker = async () => {
-    while (Date.now() < until_ms) {
-      const body = nextBody();
-      const t0 = process.hrtime.bigint();
-      const text = await call(pool, 'Query', body);
-      if (!text.includes('"Count":10')) throw new Error(`a query returned the wrong items: ${text.slice(0, 200)}`);
-      latencies_us.push(Number(process.hrtime.bigint() - t0) / 1000);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return latencies_us;
 }
 
 async function fullScan(child: ChildProcess, pool: Pool) {
