@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultConfig } from './config.js';
 import type { DynabaseOptions } from './index.js';
 import { startDynabase } from './index.js';
 import type { IndexesOptions } from './cli/indexes.js';
@@ -110,7 +111,7 @@ function parseFlags(argv: readonly string[]): CliSettings | 'help' {
   if (durability !== 'durable' && durability !== 'relaxed') throw new UsageError(`--durability must be durable or relaxed, got '${durability}'`);
   const throughput = values.throughput ?? 'report';
   if (throughput !== 'report' && throughput !== 'enforce') throw new UsageError(`--throughput must be report or enforce, got '${throughput}'`);
-  const region = values.region ?? 'us-east-1';
+  const region = values.region ?? defaultConfig.region;
   if (region === '') throw new UsageError('--region must not be empty');
   const host = values.host ?? default_host;
   if (host === '') throw new UsageError('--host must not be empty');
@@ -180,27 +181,34 @@ function parseTailFlags(argv: readonly string[]): TailOptions {
   return {
     tableName: parsed.positionals[0]!,
     endpoint: parsed.values.endpoint ?? default_client_endpoint,
-    region: parsed.values.region ?? 'us-east-1',
+    region: parsed.values.region ?? defaultConfig.region,
     startingPosition: from === 'latest' ? 'LATEST' : 'TRIM_HORIZON',
   };
 }
 
-async function tail(argv: readonly string[]): Promise<void> {
-  let options: TailOptions;
+/**
+ * Runs a client command (`tail`, `indexes`): a usage error in its flags exits with 2 and a
+ * failure of `run` (no server, no such table) with 1, each with one line on stderr.
+ */
+async function runClientCommand<T, R>(command: string, argv: readonly string[], parse: (argv: readonly string[]) => T, run: (options: T) => Promise<R>): Promise<R> {
+  let options: T;
   try {
-    options = parseTailFlags(argv);
+    options = parse(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`dynabase tail: ${error.message}\nRun 'dynabase --help' for the flags.\n`);
+    process.stderr.write(`dynabase ${command}: ${error.message}\nRun 'dynabase --help' for the flags.\n`);
     process.exit(exit_usage);
   }
-  let consumer;
   try {
-    consumer = await startTail(options, (line) => process.stdout.write(line));
+    return await run(options);
   } catch (error) {
-    process.stderr.write(`dynabase tail: ${(error as Error).name}: ${(error as Error).message}\n`);
+    process.stderr.write(`dynabase ${command}: ${(error as Error).name}: ${(error as Error).message}\n`);
     process.exit(exit_failure);
   }
+}
+
+async function tail(argv: readonly string[]): Promise<void> {
+  const consumer = await runClientCommand('tail', argv, parseTailFlags, (options: TailOptions) => startTail(options, (line) => process.stdout.write(line)));
   const stop = (): void => {
     consumer.stop().then(() => process.exit(0), () => process.exit(exit_failure));
   };
@@ -228,27 +236,14 @@ function parseIndexesFlags(argv: readonly string[]): IndexesOptions {
   return {
     tableName: parsed.positionals[0]!,
     endpoint: parsed.values.endpoint ?? default_client_endpoint,
-    region: parsed.values.region ?? 'us-east-1',
+    region: parsed.values.region ?? defaultConfig.region,
     watch: parsed.values.watch === true,
     interval_ms,
   };
 }
 
 async function indexes(argv: readonly string[]): Promise<void> {
-  let options: IndexesOptions;
-  try {
-    options = parseIndexesFlags(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`dynabase indexes: ${error.message}\nRun 'dynabase --help' for the flags.\n`);
-    process.exit(exit_usage);
-  }
-  try {
-    await showIndexes(options, (text) => process.stdout.write(text));
-  } catch (error) {
-    process.stderr.write(`dynabase indexes: ${(error as Error).name}: ${(error as Error).message}\n`);
-    process.exit(exit_failure);
-  }
+  await runClientCommand('indexes', argv, parseIndexesFlags, (options: IndexesOptions) => showIndexes(options, (text) => process.stdout.write(text)));
 }
 
 async function main(): Promise<void> {
