@@ -162,7 +162,7 @@ export const batchWriteItem: Action = {
         written.push({ tableName, table, key: write.key, outcome });
         const writeUnits = writeCapacityUnits(Math.max(outcome.previousSize_bytes, outcome.nextSize_bytes));
         units += writeUnits;
-        const indexUnits = indexWriteUnitsOf(table, [outcome]);
+        const indexUnits = indexWriteUnitsOf(table, outcome);
         if (indexUnits !== undefined) tableIndexUnits = tableIndexUnits?.map((sum, k) => sum + indexUnits[k]!) ?? indexUnits;
         chargeWrite(admission, table, result.slot, result.verdict, writeUnits, indexUnits, write_reserved_units);
       }

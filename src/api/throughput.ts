@@ -84,31 +84,18 @@ export function admitTransaction(admission: AdmissionControl, actions: readonly 
   return { slots, verdicts, reserved, releaseAll };
 }
 
-export interface ItemChange {
-  readonly previous: Item | undefined;
-  readonly next: Item | undefined;
-  /** The images' sizes, as the store's WriteOutcome gives them (an ALL-projected entry is the item's size). */
-  readonly previousSize_bytes: number;
-  readonly nextSize_bytes: number;
-}
-
 /**
- * The write units each of the table's indexes consumes for `changes`, in `table.indexes` order;
- * undefined for a table without indexes.
+ * The write units each of the table's indexes consumes for one item write, in `table.indexes`
+ * order (the store's outcome carries both images and their sizes); undefined for a table
+ * without indexes.
  */
-export function indexWriteUnitsOf(table: TableRecord, changes: readonly ItemChange[]): number[] | undefined {
+export function indexWriteUnitsOf(table: TableRecord, outcome: WriteOutcome): number[] | undefined {
   const indexes = table.indexes;
   if (indexes === undefined || indexes.length === 0) return undefined;
-  const units: number[] = [];
-  for (const index of indexes) {
-    let sum = 0;
-    for (const change of changes) {
-      if (change.previous === change.next) continue;
-      sum += indexWriteUnits(index, table.key, change.previous, change.next, change.previousSize_bytes, change.nextSize_bytes);
-    }
-    units.push(sum);
-  }
-  return units;
+  if (outcome.previous === outcome.next) return indexes.map(() => 0);
+  return indexes.map((index) =>
+    indexWriteUnits(index, table.key, outcome.previous, outcome.next, outcome.previousSize_bytes, outcome.nextSize_bytes),
+  );
 }
 
 /**
@@ -216,7 +203,7 @@ export async function admittedItemWrite(
     throw error;
   }
   const units = writeCapacityUnits(Math.max(outcome.previousSize_bytes, outcome.nextSize_bytes));
-  const indexUnits = indexWriteUnitsOf(table, [outcome]);
+  const indexUnits = indexWriteUnitsOf(table, outcome);
   chargeWrite(admission, table, slot, verdict, units, indexUnits, write_reserved_units);
   return { outcome, consumedCapacity: writeConsumedCapacity(request.ReturnConsumedCapacity, table, request.TableName, units, indexUnits) };
 }

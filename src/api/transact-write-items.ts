@@ -320,7 +320,7 @@ async function execute(
     const larger_bytes = Math.max(previous === undefined ? 0 : itemSize(previous), next === undefined ? 0 : itemSize(next));
     const units = writeCapacityUnits(larger_bytes, { transactional: true });
     // Index writes are transactional too: twice their units.
-    const indexUnits = indexWriteUnitsOf(table, [outcomes[i]!])?.map((each) => each * transactional_factor);
+    const indexUnits = indexWriteUnitsOf(table, outcomes[i]!)?.map((each) => each * transactional_factor);
     chargeWrite(admission, table, slot, verdict, units, indexUnits, admitted.reserved[i]!);
     return indexUnits === undefined ? { tableName: action.tableName, units } : { tableName: action.tableName, units, indexes: table.indexes!, indexUnits };
   });

@@ -39,29 +39,20 @@ function evenPartitions(count: number): PartitionRange[] {
   return ranges;
 }
 
+/** A table record with `partitions` even partitions and the given throughput description. */
+function tableRecord(partitions: number, description: TableRecord['description']): TableRecord {
+  return { name: `t${++ids}`, id: `id-${ids}`, key: { hashName: 'pk', hashType: 'S' }, tags: {}, partitions: evenPartitions(partitions), description };
+}
+
 function provisioned(read: number, write: number, partitions = 1, gsis: { name: string; read: number; write: number }[] = []): TableRecord {
-  return {
-    name: `t${++ids}`,
-    id: `id-${ids}`,
-    key: { hashName: 'pk', hashType: 'S' },
-    tags: {},
-    partitions: evenPartitions(partitions),
-    description: {
-      ProvisionedThroughput: { ReadCapacityUnits: read, WriteCapacityUnits: write },
-      GlobalSecondaryIndexes: gsis.map((gsi) => ({ IndexName: gsi.name, IndexStatus: 'ACTIVE', ProvisionedThroughput: { ReadCapacityUnits: gsi.read, WriteCapacityUnits: gsi.write } })),
-    },
-  };
+  return tableRecord(partitions, {
+    ProvisionedThroughput: { ReadCapacityUnits: read, WriteCapacityUnits: write },
+    GlobalSecondaryIndexes: gsis.map((gsi) => ({ IndexName: gsi.name, IndexStatus: 'ACTIVE', ProvisionedThroughput: { ReadCapacityUnits: gsi.read, WriteCapacityUnits: gsi.write } })),
+  });
 }
 
 function onDemand(partitions: number): TableRecord {
-  return {
-    name: `t${++ids}`,
-    id: `id-${ids}`,
-    key: { hashName: 'pk', hashType: 'S' },
-    tags: {},
-    partitions: evenPartitions(partitions),
-    description: { BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' }, ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0 } },
-  };
+  return tableRecord(partitions, { BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' }, ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0 } });
 }
 
 /** A key whose partition key hashes into partition `index` of `table`. */
