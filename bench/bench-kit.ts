@@ -91,6 +91,8 @@ export interface HttpMeasurement {
   readonly p50_us: number;
   readonly p99_us: number;
   readonly cpuPerOp_us: number;
+  /** The load generator's own CPU per operation (this process). */
+  readonly clientCpuPerOp_us: number;
 }
 
 export interface DriveOptions {
@@ -130,21 +132,30 @@ export async function measureMedians(
   const runs: HttpMeasurement[] = [];
   for (let round = 0; round < options.rounds; round++) {
     const cpuBefore = cpuTicks(child);
+    const clientBefore = process.cpuUsage();
     const started = Date.now();
     const latencies_us = await drive(started + options.seconds * 1000);
     const elapsed_s = (Date.now() - started) / 1000;
     const cpu_us = ((cpuTicks(child) - cpuBefore) / clock_ticks_per_second) * 1e6;
+    const client = process.cpuUsage(clientBefore);
     latencies_us.sort((a, b) => a - b);
     runs.push({
       opsPerSecond: latencies_us.length / elapsed_s,
       p50_us: latencies_us[Math.floor(latencies_us.length * 0.5)] ?? 0,
       p99_us: latencies_us[Math.floor(latencies_us.length * 0.99)] ?? 0,
       cpuPerOp_us: cpu_us / Math.max(1, latencies_us.length),
+      clientCpuPerOp_us: (client.user + client.system) / Math.max(1, latencies_us.length),
     });
   }
   const median = (pick: (m: HttpMeasurement) => number): number => {
     const values = runs.map(pick).sort((a, b) => a - b);
     return values[Math.floor(values.length / 2)]!;
   };
-  return { opsPerSecond: median((m) => m.opsPerSecond), p50_us: median((m) => m.p50_us), p99_us: median((m) => m.p99_us), cpuPerOp_us: median((m) => m.cpuPerOp_us) };
+  return {
+    opsPerSecond: median((m) => m.opsPerSecond),
+    p50_us: median((m) => m.p50_us),
+    p99_us: median((m) => m.p99_us),
+    cpuPerOp_us: median((m) => m.cpuPerOp_us),
+    clientCpuPerOp_us: median((m) => m.clientCpuPerOp_us),
+  };
 }

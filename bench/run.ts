@@ -16,25 +16,17 @@
  * and when server and client together use every core, throughput is bounded by the machine, not
  * by the server alone; the server CPU µs/op is the figure that compares servers.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { call, clock_ticks_per_second, cpuTicks, freePort, parseArgs, repoRoot, rssMegabytes, waitUntilAnswering } from './bench-kit.js';
+import { call, freePort, measureMedians, parseArgs, repoRoot, rssMegabytes, waitUntilAnswering, type HttpMeasurement } from './bench-kit.js';
 
 interface ServerUnderTest {
   readonly label: string;
   readonly command: string;
   readonly args: (port: number, dataDir: string) => string[];
-}
-
-interface Measurement {
-  readonly opsPerSecond: number;
-  readonly p50_us: number;
-  readonly p99_us: number;
-  readonly cpuPerOp_us: number;
-  readonly clientCpuPerOp_us: number;
 }
 
 const args = parseArgs(process.argv.slice(2));
@@ -91,19 +83,23 @@ async function main(): Promise<void> {
       for (let i = 0; i < itemCount; i++) await call(pool, 'PutItem', { TableName: 'bench', Item: item1k(i, 0) });
 
       let next = 0;
-      const get = await measure(child, pool, () => ({ target: 'GetItem', body: { TableName: 'bench', Key: { id: { S: `item-${next++ % itemCount}` } } } }));
-      const put = await measure(child, pool, () => ({ target: 'PutItem', body: { TableName: 'bench', Item: item1k(next % itemCount, next++) } }));
-      const update = await measure(child, pool, () => ({
-        target: 'UpdateItem',
-        body: {
+      const drive = { seconds, rounds, concurrency };
+      const get = await measureMedians(child, pool, 'GetItem', () => ({ TableName: 'bench', Key: { id: { S: `item-${next++ % itemCount}` } } }), drive);
+      const put = await measureMedians(child, pool, 'PutItem', () => ({ TableName: 'bench', Item: item1k(next % itemCount, next++) }), drive);
+      const update = await measureMedians(
+        child,
+        pool,
+        'UpdateItem',
+        () => ({
           TableName: 'bench',
           Key: { id: { S: `item-${next++ % itemCount}` } },
           UpdateExpression: 'SET #a = :a, #b = :b, #c = #c + :one',
           ConditionExpression: 'attribute_exists(id)',
           ExpressionAttributeNames: { '#a': 'a', '#b': 'b', '#c': 'n' },
           ExpressionAttributeValues: { ':a': { S: 'alpha' }, ':b': { N: '42' }, ':one': { N: '1' } },
-        },
-      }));
+        }),
+        drive,
+      );
       rows.push(`| ${server.label} | ${startup_ms.toFixed(0)} | ${idleRss_mb.toFixed(0)} | ${format(get)} | ${format(put)} | ${format(update)} |`);
       clientRows.push(`| ${server.label} | ${[get, put, update].map((m) => m.clientCpuPerOp_us.toFixed(1)).join(' | ')} |`);
     } finally {
@@ -123,63 +119,8 @@ async function main(): Promise<void> {
   for (const row of clientRows) console.log(row);
 }
 
-function format(m: Measurement): string {
+function format(m: HttpMeasurement): string {
   return `${m.opsPerSecond.toFixed(0)} · ${m.p50_us.toFixed(0)}/${m.p99_us.toFixed(0)} · ${m.cpuPerOp_us.toFixed(1)}`;
-}
-
-async function measure(child: ChildProcess, pool: Pool, nextRequest: () => { target: string; body: unknown }): Promise<Measurement> {
-  // Warm-up so JIT and caches settle before the timed runs.
-  await drive(pool, nextRequest, Date.now() + 1000);
-  const runs: Measurement[] = [];
-  for (let round = 0; round < rounds; round++) runs.push(await measureOnce(child, pool, nextRequest));
-  return medianMeasurement(runs);
-}
-
-/** Each figure's median over the rounds (figures of different rounds may be combined). */
-function medianMeasurement(runs: readonly Measurement[]): Measurement {
-  const median = (pick: (m: Measurement) => number): number => {
-    const values = runs.map(pick).sort((a, b) => a - b);
-    return values[Math.floor(values.length / 2)]!;
-  };
-  return {
-    opsPerSecond: median((m) => m.opsPerSecond),
-    p50_us: median((m) => m.p50_us),
-    p99_us: median((m) => m.p99_us),
-    cpuPerOp_us: median((m) => m.cpuPerOp_us),
-    clientCpuPerOp_us: median((m) => m.clientCpuPerOp_us),
-  };
-}
-
-async function measureOnce(child: ChildProcess, pool: Pool, nextRequest: () => { target: string; body: unknown }): Promise<Measurement> {
-  const cpuBefore = cpuTicks(child);
-  const clientBefore = process.cpuUsage();
-  const started = Date.now();
-  const latencies_us = await drive(pool, nextRequest, started + seconds * 1000);
-  const elapsed_s = (Date.now() - started) / 1000;
-  const cpu_us = ((cpuTicks(child) - cpuBefore) / clock_ticks_per_second) * 1e6;
-  const client = process.cpuUsage(clientBefore);
-  latencies_us.sort((a, b) => a - b);
-  return {
-    opsPerSecond: latencies_us.length / elapsed_s,
-    p50_us: latencies_us[Math.floor(latencies_us.length * 0.5)] ?? 0,
-    p99_us: latencies_us[Math.floor(latencies_us.length * 0.99)] ?? 0,
-    cpuPerOp_us: cpu_us / Math.max(1, latencies_us.length),
-    clientCpuPerOp_us: (client.user + client.system) / Math.max(1, latencies_us.length),
-  };
-}
-
-async function drive(pool: Pool, nextRequest: () => { target: string; body: unknown }, until_ms: number): Promise<number[]> {
-  const latencies_us: number[] = [];
-  const worker = async () => {
-    while (Date.now() < until_ms) {
-      const { target, body } = nextRequest();
-      const t0 = process.hrtime.bigint();
-      await call(pool, target, body);
-      latencies_us.push(Number(process.hrtime.bigint() - t0) / 1000);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return latencies_us;
 }
 
 async function waitForActive(pool: Pool): Promise<void> {
