@@ -1159,7 +1159,8 @@ class KvTableStore implements TableStore {
       // Collected first so no iterator runs over its own deletes; records are in time order.
       const expired: Uint8Array[] = [];
       for (const { key, value } of txn.range(range)) {
-        if ((JSON.parse(utf8(value)) as ChangeRecord).time_ms >= before_ms) break;
+        const change = JSON.parse(utf8(value)) as ChangeRecord;
+        if (change.noStream !== true && change.time_ms >= before_ms) break;
         expired.push(key);
       }
       for (const key of expired) txn.delete(key);

@@ -354,9 +354,11 @@ export interface TableStore {
   /** The last sequence number a partition's change log has used (0 when none), trimmed or not. */
   changeLogHead(table: TableRecord, partitionId: string): number;
   /**
-   * Deletes the partition's change-log records written before `before_ms` (24-hour retention),
-   * oldest first, at most `limit` of them; resolves to how many went. The log head is kept, so
-   * sequence numbers never go back.
+   * Deletes the oldest records of the partition's change log, at most `limit` of them, while they
+   * were written before `before_ms` (24-hour retention) or belong to no stream (`noStream`: no
+   * reader will ever return them); resolves to how many went. Only a prefix of the log goes, so
+   * readers see a trimmed log as they see one trimmed by age. The log head is kept, so sequence
+   * numbers never go back.
    */
   trimChanges(table: TableRecord, partitionId: string, before_ms: number, limit: number): Promise<number>;
 

@@ -2,7 +2,9 @@
  * Stream retention: change-log records older than 24 hours are deleted, in bounded batches (each
  * its own write transaction). Readers already treat such records as trimmed by their age
  * (stream-view.ts), so when the deletion happens changes only the space used, never what a
- * reader sees.
+ * reader sees. Records written while no stream was enabled (`noStream`) are part of no stream and
+ * go at the first pass once they lead their log: a table without a stream keeps no history, in
+ * memory or on disk, beyond its partitions' log heads.
  */
 import type { ServiceContext } from '../api/action.js';
 import { DynamoError } from '../errors.js';

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTable } from '../../../src/api/create-table.js';
 import { putItem } from '../../../src/api/put-item.js';
+import { updateTable } from '../../../src/api/update-table.js';
 import { stream_retention_ms } from '../../../src/streams/stream-epochs.js';
 import { trimChangeLogs } from '../../../src/streams/stream-trimmer.js';
 import { findStream, shardIdOf, shardRange, shardsOf } from '../../../src/streams/stream-view.js';
@@ -64,4 +65,44 @@ test('a split partition is a closed parent shard; its children name it and conti
   assert.deepEqual(shardRange(context, ref, shards[0]!), { first: 1, last: 1 });
   assert.deepEqual(shardRange(context, ref, shards[1]!), { first: 2, last: undefined });
   assert.deepEqual(shardRange(context, ref, shards[2]!), { first: 2, last: undefined });
+});
+
+test('records written while no stream is enabled go at the next pass; a stream enabled later continues the numbering', async () => {
+  const context = await testContext();
+  await createTable.run(context, {
+    TableName: 'plain',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+  });
+  for (let i = 0; i < 3; i++) await putItem.run(context, { TableName: 'plain', Item: { pk: { S: `item${i}` } } });
+  let table = context.store.getTable('plain')!;
+  assert.equal(context.store.readChanges(table, '0').length, 3);
+  assert.equal(await trimChangeLogs(context), 3);
+  assert.equal(context.store.readChanges(table, '0').length, 0);
+  assert.equal(context.store.changeLogHead(table, '0'), 3);
+
+  const enabled = (await updateTable.run(context, { TableName: 'plain', StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } })) as {
+    TableDescription: { LatestStreamArn: string };
+  };
+  await putItem.run(context, { TableName: 'plain', Item: { pk: { S: 'streamed' } } });
+  table = context.store.getTable('plain')!;
+  assert.equal(await trimChangeLogs(context), 0);
+  assert.deepEqual(context.store.readChanges(table, '0').map((change) => change.sequenceNumber), ['000000000000000000004']);
+  const ref = findStream(context, enabled.TableDescription.LatestStreamArn);
+  assert.deepEqual(shardRange(context, ref, shardsOf(ref)[0]!), { first: 4, last: undefined });
+});
+
+test('records written after a stream is disabled stay while the streamed records before them do', async () => {
+  const context = await testContext();
+  await tableWithStream(context, 'disabled');
+  await putItem.run(context, { TableName: 'disabled', Item: { pk: { S: 'streamed' } } });
+  await updateTable.run(context, { TableName: 'disabled', StreamSpecification: { StreamEnabled: false } });
+  await putItem.run(context, { TableName: 'disabled', Item: { pk: { S: 'unstreamed' } } });
+  const table = context.store.getTable('disabled')!;
+  assert.equal(await trimChangeLogs(context), 0);
+  assert.equal(context.store.readChanges(table, '0').length, 2);
+  await context.clock.advance(stream_retention_ms + 1);
+  assert.equal(await trimChangeLogs(context), 2);
+  assert.equal(context.store.changeLogHead(table, '0'), 2);
 });
