@@ -24,7 +24,8 @@
  * windows each after a warm-up window, printing each window's wall-clock and CPU µs per put and
  * their minima: the figures to compare two builds on a shared machine (alternate the builds,
  * compare minima), and the loop to run under `node --cpu-prof` (`--servers memory` or
- * `--servers durable` keeps one of the two).
+ * `--servers durable` keeps one of the two). `--indexes none` runs the same puts on the same
+ * table without its three indexes: the difference is what the indexes cost.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,6 +47,7 @@ const concurrency = Number(args.get('concurrency') ?? 16);
 /** Timed rounds per server; each figure reported is the median over them (the box is shared). */
 const rounds = Number(args.get('rounds') ?? 1);
 const inProcessWindow = args.has('in-process') ? Number(args.get('in-process') || 2000) : undefined;
+const withoutIndexes = args.get('indexes') === 'none';
 
 const partition_keys = 100;
 const items_per_partition_key = 10;
@@ -96,6 +98,14 @@ const createTableRequest = {
       Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status', 'total'] },
     },
   ],
+  BillingMode: 'PAY_PER_REQUEST',
+};
+
+/** The same table without its indexes (`--indexes none`): a plain put of the same items. */
+const plainTableRequest = {
+  TableName: 'indexed',
+  AttributeDefinitions: createTableRequest.AttributeDefinitions.slice(0, 2),
+  KeySchema: createTableRequest.KeySchema,
   BillingMode: 'PAY_PER_REQUEST',
 };
 
@@ -211,7 +221,7 @@ async function inProcess(window: number): Promise<void> {
     const dataDir = medium === 'memory' ? undefined : mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
     const service = await openService({ ...defaultConfig, dataDir });
     try {
-      await callInProcess(service, 'CreateTable', createTableRequest);
+      await callInProcess(service, 'CreateTable', withoutIndexes ? plainTableRequest : createTableRequest);
       for (let id = 0; id < item_count; id++) await callInProcess(service, 'PutItem', putRequest(id, id));
       let next = item_count;
       const wall_us: number[] = [];

@@ -109,7 +109,11 @@ function hex8(value: number): string {
   return hex_pairs[value >>> 24]! + hex_pairs[(value >>> 16) & 0xff]! + hex_pairs[(value >>> 8) & 0xff]! + hex_pairs[value & 0xff]!;
 }
 
-function hash64Hex(text: string, tag: number): string {
+/** The two 32-bit lanes `hash64` computed last: two numbers without allocating a pair. */
+let hashHigh = 0;
+let hashLow = 0;
+
+function hash64(text: string, tag: number): void {
   let high = lane_seed_high ^ tag;
   let low = lane_seed_low ^ tag;
   const length = text.length;
@@ -124,7 +128,13 @@ function hash64Hex(text: string, tag: number): string {
     high ^= mixBlock(block);
     low ^= mixBlockLow(block);
   }
-  return hex8(finalMix(high, length)) + hex8(finalMix(low, length));
+  hashHigh = finalMix(high, length);
+  hashLow = finalMix(low, length);
+}
+
+function hash64Hex(text: string, tag: number): string {
+  hash64(text, tag);
+  return hex8(hashHigh) + hex8(hashLow);
 }
 
 /** A fast, stable 64-bit hash of a string, as 16 lower-case hex digits. */
@@ -141,6 +151,26 @@ const type_tags: { readonly [type in KeyAttributeType]: number } = { S: 0x53, N:
  */
 export function partitionKeyHash(type: KeyAttributeType, value: string): string {
   return hash64Hex(value, type_tags[type]);
+}
+
+/** The bytes of a partition-key hash in a storage key. */
+export const partition_key_hash_bytes = 8;
+
+/**
+ * Writes `partitionKeyHash(type, value)` at `at` as the 8 bytes its hex digits spell (the form
+ * storage keys hold), without making the text.
+ */
+export function writePartitionKeyHash(type: KeyAttributeType, value: string, out: Uint8Array, at: number): void {
+  hash64(value, type_tags[type]);
+  writeU32BigEndian(out, at, hashHigh);
+  writeU32BigEndian(out, at + 4, hashLow);
+}
+
+function writeU32BigEndian(out: Uint8Array, at: number, value: number): void {
+  out[at] = value >>> 24;
+  out[at + 1] = (value >>> 16) & 0xff;
+  out[at + 2] = (value >>> 8) & 0xff;
+  out[at + 3] = value & 0xff;
 }
 
 // ---- Numbers ----------------------------------------------------------------------------------
@@ -216,23 +246,41 @@ const terminator_follower = 0x01;
  * S and B: the bytes with 00 written as 00 FF, then 00 01. N: `writeNumber`.
  */
 export function encodeKeyValue(type: KeyAttributeType, value: string): Uint8Array {
-  if (type === 'N') {
-    const out = Buffer.allocUnsafe(max_encoded_number_bytes);
-    return out.subarray(0, writeNumber(value, out, 0));
-  }
-  const raw = keyValueBytes(type, value);
+  const out = Buffer.allocUnsafe(maxKeyValueBytes(type, value));
+  return out.subarray(0, writeKeyValue(type, value, out, 0));
+}
+
+/**
+ * At least the length of `encodeKeyValue(type, value)`, from the text alone: a UTF-16 code unit
+ * is at most 3 UTF-8 bytes (and base64 decodes to fewer bytes than characters), each of which
+ * at most doubles when escaped, plus the terminator.
+ */
+export function maxKeyValueBytes(type: KeyAttributeType, value: string): number {
+  return type === 'N' ? max_encoded_number_bytes : 6 * value.length + 2;
+}
+
+/**
+ * Writes `encodeKeyValue(type, value)` into `out` at `at` (which has room for
+ * `maxKeyValueBytes`); returns the offset after it. S and B are written raw, then escaped in
+ * place from the end, so a value without a 0x00 byte (nearly all) is copied once.
+ */
+export function writeKeyValue(type: KeyAttributeType, value: string, out: Buffer, at: number): number {
+  if (type === 'N') return writeNumber(value, out, at);
+  const rawEnd = at + out.write(value, at, type === 'B' ? 'base64' : 'utf8');
   let zeros = 0;
-  for (let i = 0; i < raw.length; i++) if (raw[i] === escape_byte) zeros++;
-  const out = Buffer.allocUnsafe(raw.length + zeros + 2);
-  let at = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const byte = raw[i]!;
-    out[at++] = byte;
-    if (byte === escape_byte) out[at++] = escaped_zero_follower;
+  for (let i = at; i < rawEnd; i++) if (out[i] === escape_byte) zeros++;
+  const end = rawEnd + zeros;
+  if (zeros > 0) {
+    let to = end - 1;
+    for (let from = rawEnd - 1; from >= at; from--) {
+      const byte = out[from]!;
+      if (byte === escape_byte) out[to--] = escaped_zero_follower;
+      out[to--] = byte;
+    }
   }
-  out[at++] = escape_byte;
-  out[at++] = terminator_follower;
-  return out;
+  out[end] = escape_byte;
+  out[end + 1] = terminator_follower;
+  return end + 2;
 }
 
 /** Decodes one value written by `encodeKeyValue` at `offset`; returns it and the offset after it. */
@@ -299,16 +347,29 @@ function partitionPartLength(rawBytes: number): number {
   return rawBytes <= inline_partition_key_max_bytes ? partition_inline_header_bytes + rawBytes : 1 + partition_digest_bytes;
 }
 
-/** Writes the partition-key part at the start of `out`; returns its length. */
-function writePartitionPart(type: KeyAttributeType, value: string, rawBytes: number, out: Buffer): number {
+/** Writes the partition-key part into `out` at `at` (default: its start); returns the offset after it. */
+function writePartitionPart(type: KeyAttributeType, value: string, rawBytes: number, out: Buffer, at = 0): number {
   if (rawBytes <= inline_partition_key_max_bytes) {
-    out[0] = partition_inline_tag;
-    out.writeUInt16BE(rawBytes, 1);
-    return writeRaw(type, value, rawBytes, out, partition_inline_header_bytes);
+    out[at] = partition_inline_tag;
+    out.writeUInt16BE(rawBytes, at + 1);
+    return writeRaw(type, value, rawBytes, out, at + partition_inline_header_bytes);
   }
-  out[0] = partition_digest_tag;
-  createHash('sha256').update(Uint8Array.of(type_tags[type])).update(keyValueBytes(type, value)).digest().copy(out, 1);
-  return 1 + partition_digest_bytes;
+  out[at] = partition_digest_tag;
+  createHash('sha256').update(Uint8Array.of(type_tags[type])).update(keyValueBytes(type, value)).digest().copy(out, at + 1);
+  return at + 1 + partition_digest_bytes;
+}
+
+/** At least the length of `encodePartitionKeyPart(type, value)`, from the text alone (see `maxKeyValueBytes`). */
+export function maxPartitionKeyPartBytes(value: string): number {
+  return partition_inline_header_bytes + 3 * value.length;
+}
+
+/**
+ * Writes `encodePartitionKeyPart(type, value)` into `out` at `at` (which has room for
+ * `maxPartitionKeyPartBytes`); returns the offset after it.
+ */
+export function writePartitionKeyPart(type: KeyAttributeType, value: string, out: Buffer, at: number): number {
+  return writePartitionPart(type, value, rawLength(type, value), out, at);
 }
 
 /**

@@ -56,7 +56,7 @@
  * below against the KvStore's key limit.
  */
 import { assert } from '../errors.js';
-import { max_encoded_key_bytes } from '../model/key-codec.js';
+import { max_encoded_key_bytes, partition_key_hash_bytes } from '../model/key-codec.js';
 import { max_key_bytes } from '../storage/kv-store.js';
 
 const meta_tag = 0x00;
@@ -72,7 +72,8 @@ const partition_state_tag = 0x09;
 const collection_tag = 0x0a;
 
 const ordinal_bytes = 4;
-const hash_bytes = 8;
+/** A partition-key hash: 8 bytes, as the key codec writes them. */
+const hash_bytes = partition_key_hash_bytes;
 const sequence_bytes = 8;
 /** Partition ids and index names are length-prefixed by one byte. */
 export const max_partition_id_bytes = 255;
@@ -347,9 +348,14 @@ export function indexEntryKey(ordinal: number, indexName: string, hash: string, 
   return key;
 }
 
+/** What every entry key of one index starts with (the hash and `tail` of `indexEntryKey` follow). */
+export function indexEntryPrefix(ordinal: number, indexName: string): Uint8Array {
+  return partitionKeyOf(index_tag, ordinal, indexName, 0);
+}
+
 /** The [start, end) range of one index's entries. */
 export function indexRange(ordinal: number, indexName: string): { readonly start: Uint8Array; readonly end: Uint8Array } {
-  const start = partitionKeyOf(index_tag, ordinal, indexName, 0);
+  const start = indexEntryPrefix(ordinal, indexName);
   // Name bytes are ASCII (< 0xff), so incrementing the last one ends the range.
   const end = start.slice();
   end[end.length - 1] = end[end.length - 1]! + 1;

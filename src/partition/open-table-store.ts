@@ -335,7 +335,9 @@ function maintainIndexes(
       countDelta++;
       sizeDelta += projectedSize(index, tableKey, next!, facts.nextSize_bytes);
     }
-    addIndexStats(txn, indexStatsKey(ordinal, index.name), countDelta, sizeDelta);
+    // An entry moved or rewritten at the same size (an `updatedAt` sort key, a changed status)
+    // leaves the statistics as they are: no read and rewrite of the record.
+    if (countDelta !== 0 || sizeDelta !== 0) addIndexStats(txn, indexStatsKey(ordinal, index.name), countDelta, sizeDelta);
     totalSizeDelta += sizeDelta;
   }
   return totalSizeDelta;

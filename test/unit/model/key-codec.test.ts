@@ -11,7 +11,13 @@ import {
   encodeSortKeyPart,
   hashHex16,
   max_encoded_key_bytes,
+  maxKeyValueBytes,
+  maxPartitionKeyPartBytes,
+  partition_key_hash_bytes,
   partitionKeyHash,
+  writeKeyValue,
+  writePartitionKeyHash,
+  writePartitionKeyPart,
 } from '../../../src/model/key-codec.js';
 import { compareNumbers } from '../../../src/model/number.js';
 import { randomCanonicalNumber, randomInt, seededRandom } from './random-numbers.js';
@@ -103,6 +109,43 @@ describe('partitionKeyHash', () => {
     const low = new Array<number>(16).fill(0);
     for (let i = 0; i < keys; i++) low[parseInt(partitionKeyHash('N', String(i))[15]!, 16)]!++;
     for (const count of low) assert.ok(count > 800 && count < 1200, `low bucket count ${count}`);
+  });
+});
+
+describe('writing key parts in place (index entry keys)', () => {
+  const samples: [KeyAttributeType, string][] = [
+    ['S', 'abc'],
+    ['S', '\u0000a\u0000'],
+    ['S', '\u{1f600}é\u0000'],
+    ['S', 'x'.repeat(600)],
+    ['N', '0'],
+    ['N', '-12.5'],
+    ['N', '99999999999999999999999999999999999999'],
+    ['B', 'AAEA/w=='],
+    ['B', Buffer.alloc(700, 0).toString('base64')],
+  ];
+
+  test('each writer puts at its offset exactly the bytes the allocating encoder returns, within its stated room', () => {
+    const random = seededRandom(44);
+    for (let i = 0; i < 2000; i++) {
+      const type = (['S', 'N', 'B'] as const)[randomInt(random, 0, 2)]!;
+      samples.push([type, type === 'S' ? randomText(random) || 'k' : type === 'N' ? randomCanonicalNumber(random) : randomBinary(random) || 'AA==']);
+    }
+    for (const [type, value] of samples) {
+      const at = 5;
+      const out = Buffer.alloc(at + maxKeyValueBytes(type, value), 0xee);
+      const end = writeKeyValue(type, value, out, at);
+      assert.deepEqual(out.subarray(at, end), Buffer.from(encodeKeyValue(type, value)), `${type} ${value}`);
+      assert.ok(out.subarray(0, at).every((byte) => byte === 0xee), 'nothing written before the offset');
+
+      const part = Buffer.alloc(at + maxPartitionKeyPartBytes(value), 0xee);
+      const partEnd = writePartitionKeyPart(type, value, part, at);
+      assert.deepEqual(part.subarray(at, partEnd), Buffer.from(encodePartitionKeyPart(type, value)), `${type} ${value}`);
+
+      const hash = new Uint8Array(at + partition_key_hash_bytes);
+      writePartitionKeyHash(type, value, hash, at);
+      assert.equal(Buffer.from(hash.subarray(at)).toString('hex'), partitionKeyHash(type, value));
+    }
   });
 });
 

@@ -1,0 +1,69 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DynamoError } from '../../../src/errors.js';
+import type { Item, KeyShape } from '../../../src/model/attribute-value.js';
+import { encodeKey, encodeKeyValue, encodePartitionKeyPart, partitionKeyHash } from '../../../src/model/key-codec.js';
+import { entryKey, entryKeyTail } from '../../../src/partition/index-entries.js';
+import { indexEntryKey } from '../../../src/partition/layout.js';
+import type { SecondaryIndex } from '../../../src/partition/table-store.js';
+import { max_key_bytes } from '../../../src/storage/kv-store.js';
+
+const tableKey: KeyShape = { hashName: 'pk', hashType: 'S', rangeName: 'sk', rangeType: 'S' };
+
+/** An entry key as the parts' own encoders spell it, concatenated: the layout stored data has. */
+function expectedEntryKey(ordinal: number, index: SecondaryIndex, item: Item): Uint8Array {
+  const shape = index.key;
+  const hashValue = Object.values(item[shape.hashName]!)[0] as string;
+  const parts = [Buffer.from(encodePartitionKeyPart(shape.hashType, hashValue))];
+  if (shape.rangeName !== undefined) parts.push(Buffer.from(encodeKeyValue(shape.rangeType!, Object.values(item[shape.rangeName]!)[0] as string)));
+  parts.push(Buffer.from(entryKeyTail(encodeKey(tableKey, item).bytes)));
+  return indexEntryKey(ordinal, index.name, partitionKeyHash(shape.hashType, hashValue), Buffer.concat(parts));
+}
+
+describe('index entry keys', () => {
+  const indexes: SecondaryIndex[] = [
+    { name: 'byOwner', kind: 'global', key: { hashName: 'owner', hashType: 'S', rangeName: 'at', rangeType: 'N' }, projection: { kind: 'KEYS_ONLY' } },
+    { name: 'byBlob', kind: 'global', key: { hashName: 'blob', hashType: 'B', rangeName: 'label', rangeType: 'S' }, projection: { kind: 'ALL' } },
+    { name: 'byPk', kind: 'local', key: { hashName: 'pk', hashType: 'S', rangeName: 'label', rangeType: 'S' }, projection: { kind: 'ALL' } },
+    { name: 'hashOnly', kind: 'global', key: { hashName: 'at', hashType: 'N' }, projection: { kind: 'ALL' } },
+  ];
+  const items: Item[] = [
+    { pk: { S: 'p1' }, sk: { S: 's1' }, owner: { S: 'o' }, at: { N: '-1.5' }, blob: { B: 'AAEA' }, label: { S: 'a\u0000b' } },
+    { pk: { S: 'é'.repeat(300) }, sk: { S: 'z'.repeat(400) }, owner: { S: '\u{1f600}' }, at: { N: '0' }, blob: { B: Buffer.alloc(600).toString('base64') }, label: { S: 'x'.repeat(900) } },
+    { pk: { S: 'p'.repeat(2000) }, sk: { S: 's' }, owner: { S: 'o'.repeat(2048) }, at: { N: '12345678901234567890123456789012345678' }, blob: { B: 'AA==' }, label: { S: '' + 'y'.repeat(1024) } },
+  ];
+
+  test('are byte for byte the concatenation of their encoded parts (the stored layout), whatever the key sizes', () => {
+    for (const ordinal of [1, 70000]) {
+      for (const index of indexes) {
+        for (const item of items) {
+          const expected = expectedEntryKey(ordinal, index, item);
+          if (expected.length > max_key_bytes) continue;
+          const tail = entryKeyTail(encodeKey(tableKey, item).bytes);
+          assert.deepEqual(Buffer.from(entryKey(ordinal, index, tail, item)), Buffer.from(expected), `${index.name} ${ordinal}`);
+        }
+      }
+    }
+  });
+
+  test('an entry key past the storage key limit is refused with a ValidationException', () => {
+    const index = indexes[1]!;
+    const item: Item = { pk: { S: 'p' }, sk: { S: 's' }, blob: { B: Buffer.alloc(1000).toString('base64') }, label: { S: '\u0000'.repeat(1024) } };
+    assert.ok(expectedEntryKey(1, index, item).length > max_key_bytes);
+    assert.throws(
+      () => entryKey(1, index, entryKeyTail(encodeKey(tableKey, item).bytes), item),
+      (error: unknown) => error instanceof DynamoError && error.errorName === 'ValidationException' && /index byBlob is too long to store/.test(error.message),
+    );
+  });
+
+  test('a key keeps its bytes while more are made (thousands: past several slabs), and a store copies it', () => {
+    const index = indexes[0]!;
+    const first = entryKey(1, index, Uint8Array.of(1, 2), items[0]!);
+    const copy = Buffer.from(first);
+    for (let i = 0; i < 5000; i++) entryKey(1, index, Uint8Array.of(3, 4, 5), items[i % 2]!);
+    assert.deepEqual(Buffer.from(first), copy);
+    // Plain Uint8Arrays, so `slice` (what the memory engine keeps) is a copy, not a view.
+    assert.equal(Object.getPrototypeOf(first), Uint8Array.prototype);
+    assert.notEqual(first.slice().buffer, first.buffer);
+  });
+});
