@@ -89,8 +89,8 @@ class LmdbWriteTxn implements KvWriteTxn {
     assert(this.open, 'LMDB transaction used after it ended');
     assertKey(key);
     // Inside a write transaction lmdb-js hands the value to mdb_put at once, which copies it into
-    // the page: the record is transient.
-    this.db.putSync(key, sealRecord(key, value, true));
+    // the page: the record may come from Node's shared pool (sealRecord).
+    this.db.putSync(key, sealRecord(key, value));
   }
 
   delete(key: Uint8Array): void {

@@ -1,350 +1,703 @@
 /**
- * The in-memory KvStore engine, for tests and `--in-memory`: an ordered skip list of byte keys.
+ * The in-memory KvStore engine, for tests and `--in-memory`.
  *
  * It behaves like the LMDB engine wherever a caller could tell: keys order by unsigned bytes,
  * ranges honour the same bounds, a write transaction sees its own writes and is all-or-nothing,
  * and values are stored with the same checksummed record format (record.ts) and verified on
  * every read, so corruption is reported the same way.
  *
+ * Shape, chosen for what the partition layer does with it: every item write reads the item and
+ * its partition's state, rewrites both and appends a change record to its partition's log, kept
+ * 24 hours, so the store grows by one key per write while most operations touch existing keys.
+ * - A hash index answers `get` and the rewrite of an existing key without any ordered search;
+ *   only a new key, a deletion and a range use the ordered index. It hashes a key by its CRC32C
+ *   (the same function the record's checksum starts with), a few times cheaper than making a
+ *   string of the key to look it up by, and confirms a match against the entry's id.
+ * - Each entry keeps its key's bytes as a one-byte-per-char (latin1) string, its id: the ordered
+ *   index compares ids, and an id lives on V8's heap, beyond the reach of a reader scribbling on
+ *   a returned view.
+ * - The ordered index is a B+tree over the ids (`OrderedIndex`): wide leaves, linked both ways
+ *   for ranges; latin1 strings compare, natively, in the keys' unsigned byte order, a proper
+ *   prefix first. An insert at the end of a leaf (a log's next record) splits it unevenly, so
+ *   logs fill their leaves.
+ * - Keys and records are packed into shared slabs (`Slab`, large Buffers) instead of one
+ *   allocation each: a store of millions of records holds a few hundred ArrayBuffers, and an
+ *   entry is a small object with offsets. Slab bytes are written once and never reused in
+ *   place, so a value handed to a reader stays valid; a slab whose live records fall under a
+ *   fraction of it is compacted after a commit. Its live records move to a slab of survivors,
+ *   not among new writes: what outlived one slab (change records, kept a day) likely outlives
+ *   the next, while most new records (items, partition states) are soon rewritten, so
+ *   survivors fill slabs that stay dense, and a record is rarely copied twice.
+ *
  * Transactions run synchronously inside `write()` (JavaScript is single-threaded, so nothing can
- * interleave with `work`); they write through to the skip list and keep an undo log that is
- * replayed backwards if `work` throws, which leaves the store exactly as it was. Values returned
- * by reads are views of the stored records: callers treat them as read-only (a caller that
- * scribbles on one is caught by the checksum on the next read).
+ * interleave with `work`); they write through and keep an undo log that is replayed backwards if
+ * `work` throws, which leaves the store exactly as it was. Values (and keys) returned by reads
+ * are views of the stored bytes: callers treat them as read-only (a caller that scribbles on
+ * one is caught by the checksum on the next read).
  */
 import { AssertionFailure, assert } from '../errors.js';
+import { crc32c } from './checksum.js';
 import { max_key_bytes } from './kv-store.js';
 import type { KvEntry, KvStore, KvWriteTxn, RangeOptions } from './kv-store.js';
-import { openRecord, sealRecord } from './record.js';
-
-/** Levels allow ~4^24 entries at the expected cost; a cap keeps the head node small. */
-const max_level = 24;
-/** Each level holds about a quarter of the nodes of the level below (Pugh's p = 1/4). */
-const level_up_probability_bits = 2;
+import { openKeyedRecordAt, record_header_bytes, sealKeyedRecordAt, valueByteLength } from './record.js';
 
 /**
- * Keys share long prefixes (section tag, table ordinal, partition): comparing them byte by byte
- * from the start was most of a write's time in the list. Each node therefore carries its key's
- * first `prefix_chunks` × 3 bytes as small integers that compare in the key's order (each byte
- * + 1, a missing byte 0, so a proper prefix sorts first; 257³ stays a V8 small integer), and a
- * search works out its key's once; bytes are compared only past them.
+ * Bytes per shared slab: large enough that slabs are few (one per ~250 writes of a 1 KB item),
+ * small enough that a value a reader still holds pins little memory after its slab is
+ * compacted.
  */
-const prefix_chunks = 3;
-const chunk_bytes = 3;
-const prefix_bytes = prefix_chunks * chunk_bytes;
+const slab_bytes = 256 * 1024;
+/** A key and record this large gets a buffer of its own (a 400 KB item would waste slab tails). */
+const own_buffer_min_bytes = 64 * 1024;
+/**
+ * A full slab whose live records fill less than this fraction of its used bytes is compacted.
+ * Compaction copies at most as many live bytes as it frees, so it costs at most one copy per
+ * byte written, and the slabs hold at most 1 / fraction times the live bytes (plus the slab
+ * being filled).
+ */
+const compact_below_live_fraction = 0.5;
+/**
+ * Entries per B+tree leaf and children per branch: wide enough that a tree of millions of keys
+ * is 4 levels deep, narrow enough that inserting into a node (an array splice) stays cheap.
+ */
+const node_max_width = 64;
+/** A leaf or branch narrower than this after a deletion merges with a sibling when both fit in one. */
+const node_min_width = node_max_width / 4;
 
-function chunkOf(key: Uint8Array, at: number): number {
+/** A key's id: its bytes as a string of one char per byte, which orders like the bytes. */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
+
+function idOf(key: Uint8Array): string {
+  return latin1Slice.call(key, 0, key.length);
+}
+
+/** The hash index's key for `key`: 30 bits of its CRC32C, so that it stays a V8 small integer. */
+function hashOf(key: Uint8Array): number {
+  return crc32c(key) >>> 2;
+}
+
+function isKeyOf(entry: Entry, key: Uint8Array): boolean {
+  const id = entry.id;
   const length = key.length;
-  const b0 = at < length ? key[at]! + 1 : 0;
-  const b1 = at + 1 < length ? key[at + 1]! + 1 : 0;
-  const b2 = at + 2 < length ? key[at + 2]! + 1 : 0;
-  return (b0 * 257 + b1) * 257 + b2;
+  if (id.length !== length) return false;
+  for (let i = 0; i < length; i++) if (id.charCodeAt(i) !== key[i]) return false;
+  return true;
 }
 
-/** A search key with its prefix chunks. */
-class SearchKey {
-  readonly c0: number;
-  readonly c1: number;
-  readonly c2: number;
+/** A region of memory the store packs keys and records into, written once, front to back. */
+class Slab {
+  readonly bytes: Buffer;
+  used = 0;
+  /** Bytes of the records entries point at (committed, or written by the open transaction). */
+  live = 0;
+  /** Every entry that was given a record here (some since moved, rewritten or deleted). */
+  entries: Entry[] = [];
+  /** Set while new records are appended to it; only a slab no longer filled is compacted. */
+  filling = false;
+  queued = false;
 
-  constructor(readonly key: Uint8Array) {
-    this.c0 = chunkOf(key, 0);
-    this.c1 = chunkOf(key, chunk_bytes);
-    this.c2 = chunkOf(key, 2 * chunk_bytes);
+  constructor(size_bytes: number) {
+    this.bytes = Buffer.allocUnsafeSlow(size_bytes);
   }
 }
 
-/** compareBytes(node.key, search.key), deciding on the prefix chunks first. */
-function compareToKey(node: SkipNode, search: SearchKey): number {
-  let d = node.c0 - search.c0;
-  if (d !== 0) return d;
-  d = node.c1 - search.c1;
-  if (d !== 0) return d;
-  d = node.c2 - search.c2;
-  if (d !== 0) return d;
-  const a = node.key;
-  const b = search.key;
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = prefix_bytes; i < n; i++) {
-    const byteDifference = a[i]! - b[i]!;
-    if (byteDifference !== 0) return byteDifference;
+/** Where a deleted entry points: nowhere. */
+const no_slab = new Slab(0);
+
+/** A stored key: its id and hash, and where its key bytes and then its record lie. */
+class Entry {
+  /** The next entry whose key has the same hash (a chain in the hash index). */
+  sameHash: Entry | undefined = undefined;
+
+  constructor(
+    readonly id: string,
+    readonly hash: number,
+    public slab: Slab,
+    public at: number,
+    public end: number,
+  ) {}
+}
+
+function valueOf(entry: Entry): Uint8Array {
+  return openKeyedRecordAt(entry.slab.bytes, entry.at, entry.id.length, entry.end);
+}
+
+function keyOf(entry: Entry): Uint8Array {
+  return entry.slab.bytes.subarray(entry.at, entry.at + entry.id.length);
+}
+
+class Leaf {
+  readonly leaf = true;
+  prev: Leaf | null = null;
+  next: Leaf | null = null;
+  constructor(public entries: Entry[]) {}
+}
+
+class Branch {
+  readonly leaf = false;
+  /** `children[i]` holds the ids in [separators[i - 1], separators[i]). */
+  constructor(
+    public separators: string[],
+    public children: TreeNode[],
+  ) {}
+}
+
+type TreeNode = Leaf | Branch;
+
+/** The first index of `entries` whose id is >= `id` (after: > `id`). */
+function searchLeaf(entries: readonly Entry[], id: string, after: boolean): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const other = entries[mid]!.id;
+    if (other < id || (after && other === id)) low = mid + 1;
+    else high = mid;
   }
-  return a.length - b.length;
+  return low;
 }
 
-interface SkipNode {
-  readonly key: Uint8Array;
-  /** The key's prefix chunks (see `compareToKey`). */
-  readonly c0: number;
-  readonly c1: number;
-  readonly c2: number;
-  record: Uint8Array;
-  /** `next[i]` is the following node at level i; `next.length` is the node's height. */
-  readonly next: (SkipNode | null)[];
-  /** The preceding node at level 0 (the head for the first node), for reverse iteration. */
-  prev: SkipNode | null;
+/** The child of a branch that holds `id`: the number of separators <= `id`. */
+function searchBranch(separators: readonly string[], id: string): number {
+  let low = 0;
+  let high = separators.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (separators[mid]! <= id) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
-class SkipList {
-  private readonly head: SkipNode = { key: new Uint8Array(0), c0: 0, c1: 0, c2: 0, record: new Uint8Array(0), next: new Array(max_level).fill(null), prev: null };
-  private level = 1;
-  /** xorshift32 state: levels are pseudo-random but the same on every run (replayable). */
-  private seed = 0x9e3779b9;
-  /** Scratch array of per-level predecessors, reused by every insert and delete. */
-  private readonly update: SkipNode[] = new Array(max_level);
+/** A position in the ordered index: a leaf and an index into its entries (possibly one past its end). */
+interface Position {
+  leaf: Leaf;
+  index: number;
+}
+
+/** The B+tree over entry ids. */
+class OrderedIndex {
+  private root: TreeNode = new Leaf([]);
+  /** Changes on every insert and delete, so an iterator knows to find its place again. */
+  version = 0;
+  /** The branches and child indexes of the last descent, root first (scratch, reused). */
+  private readonly pathNodes: Branch[] = [];
+  private readonly pathIndexes: number[] = [];
+
+  private descend(id: string): Leaf {
+    let node = this.root;
+    let depth = 0;
+    while (!node.leaf) {
+      const index = searchBranch(node.separators, id);
+      this.pathNodes[depth] = node;
+      this.pathIndexes[depth] = index;
+      depth++;
+      node = node.children[index]!;
+    }
+    this.pathNodes.length = depth;
+    this.pathIndexes.length = depth;
+    return node;
+  }
+
+  insert(entry: Entry): void {
+    this.version++;
+    const leaf = this.descend(entry.id);
+    const entries = leaf.entries;
+    const index = searchLeaf(entries, entry.id, false);
+    const appended = index === entries.length;
+    entries.splice(index, 0, entry);
+    if (entries.length <= node_max_width) return;
+    // Appending to a full leaf (the next record of a log) moves only the new entry, so a log's
+    // leaves stay full; otherwise the leaf splits in half.
+    const right = new Leaf(entries.splice(appended ? entries.length - 1 : entries.length >>> 1));
+    right.prev = leaf;
+    right.next = leaf.next;
+    if (leaf.next !== null) leaf.next.prev = right;
+    leaf.next = right;
+    this.addChild(this.pathNodes.length - 1, right.entries[0]!.id, right, appended);
+  }
+
+  /** Puts `child` (with `separator`, its lowest id) right of the node at path depth `depth + 1`. */
+  private addChild(depth: number, separator: string, child: TreeNode, appended: boolean): void {
+    if (depth < 0) {
+      this.root = new Branch([separator], [this.root, child]);
+      return;
+    }
+    const branch = this.pathNodes[depth]!;
+    const index = this.pathIndexes[depth]!;
+    branch.separators.splice(index, 0, separator);
+    branch.children.splice(index + 1, 0, child);
+    if (branch.children.length <= node_max_width) return;
+    const keep = appended && index + 1 === branch.children.length - 1 ? branch.children.length - 1 : branch.children.length >>> 1;
+    // The separator between the halves moves up; the right half keeps the ones after it.
+    const rightChildren = branch.children.splice(keep);
+    const rightSeparators = branch.separators.splice(keep - 1);
+    const up = rightSeparators.shift()!;
+    this.addChild(depth - 1, up, new Branch(rightSeparators, rightChildren), appended);
+  }
+
+  delete(id: string): void {
+    this.version++;
+    const leaf = this.descend(id);
+    const index = searchLeaf(leaf.entries, id, false);
+    assert(index < leaf.entries.length && leaf.entries[index]!.id === id, 'a deleted key is in the ordered index');
+    leaf.entries.splice(index, 1);
+    if (leaf.entries.length >= node_min_width) return;
+    this.shrink(this.pathNodes.length - 1, leaf);
+  }
+
+  /** `node`, child of the branch at path depth `depth`, has become narrow: drop it or merge it with a sibling. */
+  private shrink(depth: number, node: TreeNode): void {
+    if (depth < 0) {
+      // The root: a branch with one child hands the root to it.
+      while (!this.root.leaf && this.root.children.length === 1) this.root = this.root.children[0]!;
+      return;
+    }
+    const parent = this.pathNodes[depth]!;
+    const index = this.pathIndexes[depth]!;
+    const width = node.leaf ? node.entries.length : node.children.length;
+    if (width === 0) {
+      if (node.leaf) unlink(node);
+      this.removeChild(depth, index);
+      return;
+    }
+    // Merge the right one of two neighbours into the left one when both fit in one node.
+    const leftIndex = index + 1 < parent.children.length ? index : index - 1;
+    if (leftIndex < 0) return;
+    const left = parent.children[leftIndex]!;
+    const right = parent.children[leftIndex + 1]!;
+    if (left.leaf && right.leaf) {
+      if (left.entries.length + right.entries.length > node_max_width) return;
+      left.entries = left.entries.concat(right.entries);
+      unlink(right);
+    } else if (!left.leaf && !right.leaf) {
+      if (left.children.length + right.children.length > node_max_width) return;
+      left.separators = left.separators.concat([parent.separators[leftIndex]!], right.separators);
+      left.children = left.children.concat(right.children);
+    } else {
+      throw new AssertionFailure('B+tree siblings are both leaves or both branches');
+    }
+    this.removeChild(depth, leftIndex + 1);
+  }
+
+  /** Removes child `index` of the branch at path depth `depth`, with the separator below it. */
+  private removeChild(depth: number, index: number): void {
+    const parent = this.pathNodes[depth]!;
+    parent.children.splice(index, 1);
+    parent.separators.splice(index > 0 ? index - 1 : 0, 1);
+    if (parent.children.length < node_min_width) this.shrink(depth - 1, parent);
+  }
+
+  /** The first entry with an id >= `id` (after: > `id`); undefined `id`: the first entry. */
+  seek(id: string | undefined, after: boolean): Position {
+    if (id === undefined) return this.normalise(this.firstLeaf(), 0);
+    const leaf = this.descend(id);
+    return this.normalise(leaf, searchLeaf(leaf.entries, id, after));
+  }
+
+  /** The last entry with an id < `id` (or: <= `id`); undefined `id`: the last entry. Index -1: none. */
+  seekBefore(id: string | undefined, orEqual: boolean): Position {
+    let leaf: Leaf;
+    let index: number;
+    if (id === undefined) {
+      leaf = this.lastLeaf();
+      index = leaf.entries.length - 1;
+    } else {
+      leaf = this.descend(id);
+      index = searchLeaf(leaf.entries, id, orEqual) - 1;
+    }
+    while (index < 0 && leaf.prev !== null) {
+      leaf = leaf.prev;
+      index = leaf.entries.length - 1;
+    }
+    return { leaf, index };
+  }
+
+  /** Moves a position one past its leaf's end to the next leaf's start (empty leaves skipped). */
+  private normalise(leaf: Leaf, index: number): Position {
+    while (index >= leaf.entries.length && leaf.next !== null) {
+      leaf = leaf.next;
+      index = 0;
+    }
+    return { leaf, index };
+  }
+
+  private firstLeaf(): Leaf {
+    let node = this.root;
+    while (!node.leaf) node = node.children[0]!;
+    return node;
+  }
+
+  private lastLeaf(): Leaf {
+    let node = this.root;
+    while (!node.leaf) node = node.children[node.children.length - 1]!;
+    return node;
+  }
+}
+
+function unlink(leaf: Leaf): void {
+  if (leaf.prev !== null) leaf.prev.next = leaf.next;
+  if (leaf.next !== null) leaf.next.prev = leaf.prev;
+}
+
+/**
+ * The entries, keys and records of the store. The undo log of the open write transaction lives
+ * here too, as parallel arrays reused by every transaction (its first `undoCount` slots): for
+ * each change, the entry and where it pointed before (`no_slab`: it was absent).
+ */
+class MemoryTables {
+  /** Hash → the first entry of that hash; the others follow by `sameHash`. */
+  private readonly byHash = new Map<number, Entry>();
+  private count = 0;
+  private readonly ordered = new OrderedIndex();
+  /** The slab new records are appended to. */
+  private current: Slab | null = null;
+  /** The slab compaction moves live records to. */
+  private survivors: Slab | null = null;
+  /** Every slab entries may point into; a slab leaves it when compacted. */
+  private readonly slabs = new Set<Slab>();
+  /** Slabs whose live records fell under `compact_below_live_fraction`, compacted after a commit. */
+  private readonly sparse: Slab[] = [];
+  private readonly undoEntries: Entry[] = [];
+  private readonly undoSlabs: Slab[] = [];
+  private readonly undoAts: number[] = [];
+  private readonly undoEnds: number[] = [];
+  private undoCount = 0;
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    assertKey(key);
+    const entry = this.find(key, hashOf(key));
+    return entry === undefined ? undefined : valueOf(entry);
+  }
+
+  private find(key: Uint8Array, hash: number): Entry | undefined {
+    let entry = this.byHash.get(hash);
+    while (entry !== undefined && !isKeyOf(entry, key)) entry = entry.sameHash;
+    return entry;
+  }
+
+  range(options: RangeOptions): Iterable<KvEntry> {
+    return options.reverse === true ? this.reverseRange(options) : this.forwardRange(options);
+  }
+
+  private *forwardRange(options: RangeOptions): Generator<KvEntry> {
+    const until = options.end === undefined ? undefined : idOf(options.end);
+    let remaining = options.limit ?? Infinity;
+    const ordered = this.ordered;
+    let { leaf, index } = ordered.seek(options.start === undefined ? undefined : idOf(options.start), false);
+    let version = ordered.version;
+    while (remaining > 0) {
+      if (index >= leaf.entries.length) {
+        if (leaf.next === null) return;
+        leaf = leaf.next;
+        index = 0;
+        continue;
+      }
+      const entry = leaf.entries[index]!;
+      if (until !== undefined && entry.id >= until) return;
+      remaining--;
+      yield { key: keyOf(entry), value: valueOf(entry) };
+      // The caller may have written between steps: find the place after this entry again.
+      if (ordered.version !== version) {
+        ({ leaf, index } = ordered.seek(entry.id, true));
+        version = ordered.version;
+      } else {
+        index++;
+      }
+    }
+  }
+
+  private *reverseRange(options: RangeOptions): Generator<KvEntry> {
+    const from = options.start === undefined ? undefined : idOf(options.start);
+    let remaining = options.limit ?? Infinity;
+    const ordered = this.ordered;
+    let { leaf, index } = ordered.seekBefore(options.end === undefined ? undefined : idOf(options.end), false);
+    let version = ordered.version;
+    while (remaining > 0) {
+      if (index < 0) {
+        if (leaf.prev === null) return;
+        leaf = leaf.prev;
+        index = leaf.entries.length - 1;
+        continue;
+      }
+      const entry = leaf.entries[index]!;
+      if (from !== undefined && entry.id < from) return;
+      remaining--;
+      yield { key: keyOf(entry), value: valueOf(entry) };
+      if (ordered.version !== version) {
+        ({ leaf, index } = ordered.seekBefore(entry.id, false));
+        version = ordered.version;
+      } else {
+        index--;
+      }
+    }
+  }
+
+  put(key: Uint8Array, value: Uint8Array | string): void {
+    assertKey(key);
+    const hash = hashOf(key);
+    const size_bytes = key.length + record_header_bytes + valueByteLength(value);
+    const slab = this.slabFor(size_bytes);
+    const at = slab.used;
+    const end = sealKeyedRecordAt(slab.bytes, at, key, value, size_bytes - key.length - record_header_bytes);
+    slab.used = end;
+    const entry = this.find(key, hash);
+    if (entry === undefined) {
+      const added = new Entry(idOf(key), hash, slab, at, end);
+      this.pushUndo(added, no_slab, 0, 0);
+      this.attach(added);
+      slab.live += size_bytes;
+      slab.entries.push(added);
+    } else {
+      this.pushUndo(entry, entry.slab, entry.at, entry.end);
+      this.relocate(entry, slab, at, end);
+    }
+  }
+
+  delete(key: Uint8Array): void {
+    assertKey(key);
+    const entry = this.find(key, hashOf(key));
+    if (entry === undefined) return;
+    this.pushUndo(entry, entry.slab, entry.at, entry.end);
+    this.detach(entry);
+  }
+
+  /** Makes the open transaction's changes permanent: forgets its undo log, compacts sparse slabs. */
+  commit(): void {
+    this.clearUndo();
+    while (this.sparse.length > 0) this.compact(this.sparse.pop()!);
+  }
+
+  /** Undoes the open transaction's changes, newest first. */
+  rollback(): void {
+    for (let i = this.undoCount - 1; i >= 0; i--) {
+      const entry = this.undoEntries[i]!;
+      const slab = this.undoSlabs[i]!;
+      const present = entry.slab !== no_slab;
+      if (slab === no_slab) {
+        if (present) this.detach(entry);
+      } else if (present) {
+        this.relocate(entry, slab, this.undoAts[i]!, this.undoEnds[i]!);
+      } else {
+        entry.slab = slab;
+        entry.at = this.undoAts[i]!;
+        entry.end = this.undoEnds[i]!;
+        slab.live += entry.end - entry.at;
+        this.attach(entry);
+      }
+    }
+    this.clearUndo();
+  }
+
+  private pushUndo(entry: Entry, slab: Slab, at: number, end: number): void {
+    const i = this.undoCount++;
+    this.undoEntries[i] = entry;
+    this.undoSlabs[i] = slab;
+    this.undoAts[i] = at;
+    this.undoEnds[i] = end;
+  }
+
+  /** Empties the undo log, keeping its arrays; no slot keeps a slab from being collected. */
+  private clearUndo(): void {
+    this.undoSlabs.fill(no_slab, 0, this.undoCount);
+    this.undoCount = 0;
+  }
+
+  private attach(entry: Entry): void {
+    entry.sameHash = this.byHash.get(entry.hash);
+    this.byHash.set(entry.hash, entry);
+    this.count++;
+    this.ordered.insert(entry);
+  }
+
+  private detach(entry: Entry): void {
+    const first = this.byHash.get(entry.hash)!;
+    if (first === entry) {
+      if (entry.sameHash === undefined) this.byHash.delete(entry.hash);
+      else this.byHash.set(entry.hash, entry.sameHash);
+    } else {
+      let before = first;
+      while (before.sameHash !== entry) before = before.sameHash!;
+      before.sameHash = entry.sameHash;
+    }
+    entry.sameHash = undefined;
+    this.count--;
+    this.ordered.delete(entry.id);
+    this.release(entry.slab, entry.end - entry.at);
+    entry.slab = no_slab;
+  }
+
+  /** Points `entry` at bytes in `slab` instead of where it pointed. */
+  private relocate(entry: Entry, slab: Slab, at: number, end: number): void {
+    this.release(entry.slab, entry.end - entry.at);
+    entry.slab = slab;
+    entry.at = at;
+    entry.end = end;
+    slab.live += end - at;
+    slab.entries.push(entry);
+  }
+
+  /** `size_bytes` of `slab` are no longer pointed at: queue it for compaction if that leaves it sparse. */
+  private release(slab: Slab, size_bytes: number): void {
+    slab.live -= size_bytes;
+    if (slab.filling || slab.queued || slab.live >= slab.used * compact_below_live_fraction) return;
+    slab.queued = true;
+    this.sparse.push(slab);
+  }
+
+  usage(): MemoryStoreUsage {
+    let held_bytes = 0;
+    let live_bytes = 0;
+    for (const slab of this.slabs) {
+      held_bytes += slab.bytes.length;
+      live_bytes += slab.live;
+    }
+    return { keys: this.count, live_bytes, slab_bytes: held_bytes };
+  }
+
+  /** A slab with `size_bytes` free for a new key and record. */
+  private slabFor(size_bytes: number): Slab {
+    if (size_bytes >= own_buffer_min_bytes) return this.newSlab(size_bytes);
+    const current = this.current;
+    if (current !== null && current.used + size_bytes <= current.bytes.length) return current;
+    return (this.current = this.replace(current));
+  }
+
+  /** A slab with `size_bytes` free for a record that compaction moves. */
+  private survivorSlabFor(size_bytes: number): Slab {
+    const survivors = this.survivors;
+    if (survivors !== null && survivors.used + size_bytes <= survivors.bytes.length) return survivors;
+    return (this.survivors = this.replace(survivors));
+  }
+
+  /** A new slab to fill instead of `full`, which may now be compacted. */
+  private replace(full: Slab | null): Slab {
+    const fresh = this.newSlab(slab_bytes);
+    fresh.filling = true;
+    if (full !== null) {
+      full.filling = false;
+      this.release(full, 0);
+    }
+    return fresh;
+  }
+
+  private newSlab(size_bytes: number): Slab {
+    const slab = new Slab(size_bytes);
+    this.slabs.add(slab);
+    return slab;
+  }
+
   /**
-   * The node the last `get` found, until the next `delete`: a write transaction reads a record
-   * and rewrites it at once (statistics, counters, log heads; about half of an indexed write's
-   * operations), and that rewrite replaces the record in place instead of searching again.
+   * Copies the live records of a sparse slab to the survivors' slab, after which nothing points
+   * into it. Runs between transactions only, so no undo log holds a place in it.
    */
-  private lastFound: SkipNode | null = null;
-  size = 0;
-
-  private randomLevel(): number {
-    let x = this.seed;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.seed = x >>> 0;
-    let level = 1;
-    const mask = (1 << level_up_probability_bits) - 1;
-    while (level < max_level && (x & mask) === 0) {
-      level++;
-      x >>>= level_up_probability_bits;
+  private compact(slab: Slab): void {
+    if (slab.live >= slab.used * compact_below_live_fraction) {
+      // A rollback brought records back to it.
+      slab.queued = false;
+      return;
     }
-    return level;
-  }
-
-  /** Fills `update` with the last node before `key` at each level; returns the candidate at level 0. */
-  private descend(key: SearchKey): SkipNode | null {
-    let node = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let next = node.next[i];
-      while (next !== null && compareToKey(next, key) < 0) {
-        node = next;
-        next = node.next[i];
-      }
-      this.update[i] = node;
+    // It stays marked as queued: emptied, it is never queued again, and becomes garbage.
+    this.slabs.delete(slab);
+    const entries = slab.entries;
+    slab.entries = [];
+    for (const entry of entries) {
+      // An entry rewritten into this slab twice is listed twice; moved once, it no longer points here.
+      if (entry.slab !== slab) continue;
+      const size_bytes = entry.end - entry.at;
+      const target = this.survivorSlabFor(size_bytes);
+      const at = target.used;
+      copyBytes(slab.bytes, entry.at, entry.end, target.bytes, at);
+      target.used = at + size_bytes;
+      this.relocate(entry, target, at, at + size_bytes);
     }
-    return node.next[0];
-  }
-
-  get(key: Uint8Array): SkipNode | undefined {
-    const search = new SearchKey(key);
-    let node = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let next = node.next[i];
-      while (next !== null) {
-        const c = compareToKey(next, search);
-        if (c === 0) {
-          this.lastFound = next;
-          return next;
-        }
-        if (c > 0) break;
-        node = next;
-        next = node.next[i];
-      }
-    }
-    return undefined;
-  }
-
-  /** Stores `record` at `key`; returns the record it replaced, if any. */
-  set(key: Uint8Array, record: Uint8Array): Uint8Array | undefined {
-    const search = new SearchKey(key);
-    const last = this.lastFound;
-    if (last !== null && compareToKey(last, search) === 0) {
-      const previous = last.record;
-      last.record = record;
-      return previous;
-    }
-    const found = this.descend(search);
-    if (found !== null && compareToKey(found, search) === 0) {
-      const previous = found.record;
-      found.record = record;
-      return previous;
-    }
-    const height = this.randomLevel();
-    if (height > this.level) {
-      for (let i = this.level; i < height; i++) this.update[i] = this.head;
-      this.level = height;
-    }
-    const node: SkipNode = { key: key.slice(), c0: search.c0, c1: search.c1, c2: search.c2, record, next: new Array(height), prev: this.update[0] };
-    for (let i = 0; i < height; i++) {
-      const before = this.update[i];
-      node.next[i] = before.next[i];
-      before.next[i] = node;
-    }
-    const after = node.next[0];
-    if (after !== null) after.prev = node;
-    this.size++;
-    return undefined;
-  }
-
-  /** Removes `key`; returns the record it held, if any. */
-  delete(key: Uint8Array): Uint8Array | undefined {
-    this.lastFound = null;
-    const search = new SearchKey(key);
-    const found = this.descend(search);
-    if (found === null || compareToKey(found, search) !== 0) return undefined;
-    for (let i = 0; i < found.next.length; i++) this.update[i].next[i] = found.next[i];
-    const after = found.next[0];
-    if (after !== null) after.prev = found.prev;
-    while (this.level > 1 && this.head.next[this.level - 1] === null) this.level--;
-    this.size--;
-    return found.record;
-  }
-
-  /** The first node with a key >= `key`. */
-  seekAtLeast(key: Uint8Array): SkipNode | null {
-    const search = new SearchKey(key);
-    let node = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let next = node.next[i];
-      while (next !== null && compareToKey(next, search) < 0) {
-        node = next;
-        next = node.next[i];
-      }
-    }
-    return node.next[0];
-  }
-
-  /** The last node with a key < `key` (undefined: the whole keyspace), or null if there is none. */
-  seekBelow(key: Uint8Array | undefined): SkipNode | null {
-    const search = key === undefined ? undefined : new SearchKey(key);
-    let node = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let next = node.next[i];
-      while (next !== null && (search === undefined || compareToKey(next, search) < 0)) {
-        node = next;
-        next = node.next[i];
-      }
-    }
-    return node === this.head ? null : node;
-  }
-
-  first(): SkipNode | null {
-    return this.head.next[0];
-  }
-
-  isHead(node: SkipNode): boolean {
-    return node === this.head;
   }
 }
 
-function* forwardRange(list: SkipList, options: RangeOptions): Generator<KvEntry> {
-  const { start, end } = options;
-  let remaining = options.limit ?? Infinity;
-  let node = start === undefined ? list.first() : list.seekAtLeast(start);
-  const until = end === undefined ? undefined : new SearchKey(end);
-  while (node !== null && remaining > 0 && (until === undefined || compareToKey(node, until) < 0)) {
-    yield { key: node.key, value: openRecord(node.key, node.record) };
-    remaining--;
-    node = node.next[0];
-  }
-}
+/** Below this many bytes a loop copies faster than a native copy, which needs a view made first. */
+const copy_loop_max_bytes = 32;
 
-function* reverseRange(list: SkipList, options: RangeOptions): Generator<KvEntry> {
-  const { start, end } = options;
-  let remaining = options.limit ?? Infinity;
-  let node = list.seekBelow(end);
-  const from = start === undefined ? undefined : new SearchKey(start);
-  while (node !== null && !list.isHead(node) && remaining > 0 && (from === undefined || compareToKey(node, from) >= 0)) {
-    yield { key: node.key, value: openRecord(node.key, node.record) };
-    remaining--;
-    node = node.prev;
+function copyBytes(source: Uint8Array, start: number, end: number, target: Uint8Array, at: number): void {
+  if (end - start <= copy_loop_max_bytes) {
+    for (let i = start; i < end; i++) target[at++] = source[i]!;
+  } else {
+    target.set(source.subarray(start, end), at);
   }
-}
-
-function readRange(list: SkipList, options: RangeOptions): Iterable<KvEntry> {
-  return options.reverse === true ? reverseRange(list, options) : forwardRange(list, options);
 }
 
 function assertKey(key: Uint8Array): void {
   assert(key.length > 0 && key.length <= max_key_bytes, `storage key length ${key.length} outside 1..${max_key_bytes}`);
 }
 
-function readValue(list: SkipList, key: Uint8Array): Uint8Array | undefined {
-  assertKey(key);
-  const node = list.get(key);
-  return node === undefined ? undefined : openRecord(node.key, node.record);
-}
-
-/** One undo step: the key and the record it held before the transaction touched it. */
-interface UndoEntry {
-  readonly key: Uint8Array;
-  readonly previous: Uint8Array | undefined;
-}
-
 class MemoryWriteTxn implements KvWriteTxn {
-  readonly undo: UndoEntry[] = [];
   open = true;
 
-  constructor(private readonly list: SkipList) {}
+  constructor(private readonly tables: MemoryTables) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
     assert(this.open, 'memory transaction used after it ended');
-    return readValue(this.list, key);
+    return this.tables.get(key);
   }
 
   range(options: RangeOptions): Iterable<KvEntry> {
     assert(this.open, 'memory transaction used after it ended');
-    return readRange(this.list, options);
+    return this.tables.range(options);
   }
 
   put(key: Uint8Array, value: Uint8Array | string): void {
     assert(this.open, 'memory transaction used after it ended');
-    assertKey(key);
-    const previous = this.list.set(key, sealRecord(key, value, false));
-    this.undo.push({ key: key.slice(), previous });
+    this.tables.put(key, value);
   }
 
   delete(key: Uint8Array): void {
     assert(this.open, 'memory transaction used after it ended');
-    assertKey(key);
-    const previous = this.list.delete(key);
-    if (previous !== undefined) this.undo.push({ key: key.slice(), previous });
-  }
-
-  rollback(): void {
-    for (let i = this.undo.length - 1; i >= 0; i--) {
-      const { key, previous } = this.undo[i];
-      if (previous === undefined) this.list.delete(key);
-      else this.list.set(key, previous);
-    }
+    this.tables.delete(key);
   }
 }
 
+/** What a memory store holds: its keys, the bytes of their keys and records, and the slabs holding those. */
+export interface MemoryStoreUsage {
+  readonly keys: number;
+  readonly live_bytes: number;
+  readonly slab_bytes: number;
+}
+
 class MemoryStore implements KvStore {
-  private readonly list = new SkipList();
+  private readonly tables = new MemoryTables();
   private writing = false;
   private closed = false;
 
   get(key: Uint8Array): Uint8Array | undefined {
     this.assertOpen();
-    return readValue(this.list, key);
+    return this.tables.get(key);
   }
 
   range(options: RangeOptions): Iterable<KvEntry> {
     this.assertOpen();
-    return readRange(this.list, options);
+    return this.tables.range(options);
   }
 
   write<T>(work: (txn: KvWriteTxn) => T): Promise<T> {
     if (this.closed) return Promise.reject(new AssertionFailure('write to a closed memory store'));
     if (this.writing) return Promise.reject(new AssertionFailure('write transactions do not nest'));
-    const txn = new MemoryWriteTxn(this.list);
+    const txn = new MemoryWriteTxn(this.tables);
     this.writing = true;
     try {
       const result = work(txn);
       assert(!(result instanceof Promise), 'write transactions are synchronous');
+      this.tables.commit();
       return Promise.resolve(result);
     } catch (error) {
-      txn.rollback();
+      this.tables.rollback();
       return Promise.reject(error);
     } finally {
       txn.open = false;
       this.writing = false;
     }
+  }
+
+  usage(): MemoryStoreUsage {
+    return this.tables.usage();
   }
 
   close(): Promise<void> {
@@ -360,4 +713,10 @@ class MemoryStore implements KvStore {
 /** Opens an empty in-memory store. */
 export function openMemoryStore(): KvStore {
   return new MemoryStore();
+}
+
+/** What `store`, opened by `openMemoryStore`, holds (for tests and benchmarks). */
+export function memoryStoreUsage(store: KvStore): MemoryStoreUsage {
+  assert(store instanceof MemoryStore, 'usage is measured on a memory store');
+  return store.usage();
 }

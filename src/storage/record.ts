@@ -1,6 +1,7 @@
 /**
  * The stored form of a value, shared by both engines so they detect corruption identically:
- * 4 bytes of CRC32C (little-endian) followed by the value's bytes. The checksum covers the key
+ * 4 bytes of CRC32C (little-endian) followed by the value's bytes (the memory engine stores the
+ * key just before it: `sealKeyedRecordAt`). The checksum covers the key
  * and the value (the key's CRC seeds the value's), so a flipped bit and a value found under the
  * wrong key are both caught on read.
  */
@@ -10,29 +11,14 @@ import { CorruptRecordError } from './kv-store.js';
 export const record_header_bytes = 4;
 
 /**
- * V8 keeps typed arrays up to this many bytes on its heap, without a backing store of their own:
- * far cheaper to make and collect than a separate allocation.
- */
-const on_heap_max_bytes = 64;
-
-/**
  * Returns a new buffer holding the checksum and `value`: its bytes, or a string's UTF-8 encoded
  * straight into the record (a JSON value needs no intermediate buffer). The checksum is computed
- * over the record in place. `transient`: the caller copies the record at once (LMDB does), so it
- * may come from Node's shared allocation pool, far cheaper than a buffer of its own; a record
- * kept (the memory engine's) gets its own, so it never pins a pool slab: on V8's heap when it is
- * small (partition states, counters), else a separate allocation.
+ * over the record in place. The caller copies the record at once (LMDB does), so it comes from
+ * Node's shared allocation pool, far cheaper than a buffer of its own.
  */
-export function sealRecord(key: Uint8Array, value: Uint8Array | string, transient: boolean): Uint8Array {
-  const text = typeof value === 'string';
-  const length = record_header_bytes + (text ? Buffer.byteLength(value, 'utf8') : value.length);
-  if (!text && !transient && length <= on_heap_max_bytes) {
-    const small = new Uint8Array(length);
-    small.set(value, record_header_bytes);
-    return writeChecksum(key, small);
-  }
-  const record = transient ? Buffer.allocUnsafe(length) : Buffer.allocUnsafeSlow(length);
-  if (text) record.write(value, record_header_bytes, 'utf8');
+export function sealRecord(key: Uint8Array, value: Uint8Array | string): Uint8Array {
+  const record = Buffer.allocUnsafe(record_header_bytes + valueByteLength(value));
+  if (typeof value === 'string') record.write(value, record_header_bytes, 'utf8');
   else record.set(value, record_header_bytes);
   return writeChecksum(key, record);
 }
@@ -57,12 +43,54 @@ export function openRecord(key: Uint8Array, record: Uint8Array): Uint8Array {
   }
   const stored = (record[0] | (record[1] << 8) | (record[2] << 16) | (record[3] << 24)) >>> 0;
   const actual = crc32c(record, crc32c(key), record_header_bytes, record.length);
-  if (stored !== actual) {
-    throw new CorruptRecordError(
-      `checksum mismatch under key ${describeKey(key)}: stored ${stored.toString(16)}, computed ${actual.toString(16)}`,
-    );
-  }
+  if (stored !== actual) throw checksumMismatch(key, stored, actual);
   return record.subarray(record_header_bytes);
+}
+
+/** The bytes `value` takes in a record: its length, or a string's UTF-8 length. */
+export function valueByteLength(value: Uint8Array | string): number {
+  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
+}
+
+/**
+ * Writes `key` and then its record (checksum and `value`, `valueBytes` long) into `target` at
+ * `at`, and returns where they end: the memory engine packs what it stores into shared slabs
+ * (memory-store.ts), the key beside its record. The checksum is the one `sealRecord` computes.
+ */
+export function sealKeyedRecordAt(target: Buffer, at: number, key: Uint8Array, value: Uint8Array | string, valueBytes: number): number {
+  target.set(key, at);
+  const recordAt = at + key.length;
+  const valueAt = recordAt + record_header_bytes;
+  if (typeof value === 'string') target.write(value, valueAt, valueBytes, 'utf8');
+  else target.set(value, valueAt);
+  const end = valueAt + valueBytes;
+  const sum = crc32c(target, crc32c(target, 0, at, recordAt), valueAt, end);
+  target[recordAt] = sum & 0xff;
+  target[recordAt + 1] = (sum >>> 8) & 0xff;
+  target[recordAt + 2] = (sum >>> 16) & 0xff;
+  target[recordAt + 3] = sum >>> 24;
+  return end;
+}
+
+/**
+ * Verifies what `sealKeyedRecordAt` wrote at `bytes[at..end)` (a key of `keyBytes` bytes, then
+ * its record) and returns the value, a view into `bytes`. Throws CorruptRecordError when the
+ * checksum does not match.
+ */
+export function openKeyedRecordAt(bytes: Uint8Array, at: number, keyBytes: number, end: number): Uint8Array {
+  const recordAt = at + keyBytes;
+  const valueAt = recordAt + record_header_bytes;
+  if (valueAt > end) {
+    throw new CorruptRecordError(`record of ${end - recordAt} bytes under key ${describeKey(bytes.subarray(at, recordAt))} is shorter than its header`);
+  }
+  const stored = (bytes[recordAt] | (bytes[recordAt + 1] << 8) | (bytes[recordAt + 2] << 16) | (bytes[recordAt + 3] << 24)) >>> 0;
+  const actual = crc32c(bytes, crc32c(bytes, 0, at, recordAt), valueAt, end);
+  if (stored !== actual) throw checksumMismatch(bytes.subarray(at, recordAt), stored, actual);
+  return bytes.subarray(valueAt, end);
+}
+
+function checksumMismatch(key: Uint8Array, stored: number, actual: number): CorruptRecordError {
+  return new CorruptRecordError(`checksum mismatch under key ${describeKey(key)}: stored ${stored.toString(16)}, computed ${actual.toString(16)}`);
 }
 
 const max_described_key_bytes = 64;

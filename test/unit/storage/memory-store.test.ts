@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openMemoryStore } from '../../../src/storage/memory-store.js';
+import type { KvEntry, KvStore, KvWriteTxn } from '../../../src/storage/kv-store.js';
+import { memoryStoreUsage, openMemoryStore } from '../../../src/storage/memory-store.js';
+import { Gen } from '../../helpers/seeded-random.js';
 import { kvStoreSuite } from './kv-store-suite.js';
 
 kvStoreSuite({
@@ -14,8 +16,8 @@ kvStoreSuite({
   },
 });
 
-// The engine rewrites a record that the transaction just read in place (SkipList.lastFound):
-// a key read, deleted and written again must be back in the list, also after a rollback.
+// A key read, deleted and written again in one transaction must be back in the store (a new
+// entry in both indexes), also after a rollback.
 test('a key read, deleted and written again in one transaction is stored, and a rollback restores it', async () => {
   const store = openMemoryStore();
   const key = Uint8Array.of(7, 7, 7, 7, 7, 7, 7, 7, 7, 7);
@@ -46,5 +48,174 @@ test('a key read, deleted and written again in one transaction is stored, and a 
   );
   assert.deepEqual([...store.get(key)!], [2]);
   assert.deepEqual([...store.range({})].map((entry) => [...entry.value]), [[2], [9]]);
+  await store.close();
+});
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** Every key and value of `store`, forward and backward, against `model` (hex key → value text). */
+function assertMatches(store: KvStore, model: ReadonlyMap<string, string>): void {
+  const sorted = [...model.keys()].sort();
+  const dump = (entries: Iterable<KvEntry>): string[] => [...entries].map((e) => `${hex(e.key)}=${Buffer.from(e.value).toString()}`);
+  const expected = sorted.map((k) => `${k}=${model.get(k)}`);
+  assert.deepEqual(dump(store.range({})), expected);
+  assert.deepEqual(dump(store.range({ reverse: true })), [...expected].reverse());
+  assert.equal(memoryStoreUsage(store).keys, model.size);
+}
+
+// Thousands of keys make the ordered index many leaves and branches deep: inserts in random
+// order and in log order (appends), then deletions down to a few keys (merges, empty leaves,
+// the root shrinking), then growth again, checked against a model at every stage.
+test('thousands of keys inserted, appended and deleted keep their order through every range', async () => {
+  const gen = new Gen(7301);
+  const store = openMemoryStore();
+  const model = new Map<string, string>();
+  const randomKey = (): Uint8Array => {
+    const key = new Uint8Array(1 + gen.int(12));
+    for (let i = 0; i < key.length; i++) key[i] = gen.pick([0x00, 0x01, 0x02, 0x7f, 0x80, 0xff]);
+    return key;
+  };
+  const logKey = (n: number): Uint8Array => Uint8Array.of(0x03, 0, 0, 0, 1, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+  const put = (txn: KvWriteTxn, key: Uint8Array, value: string): void => {
+    txn.put(key, value);
+    model.set(hex(key), value);
+  };
+  for (let round = 0; round < 10; round++) {
+    await store.write((txn) => {
+      for (let i = 0; i < 1000; i++) put(txn, randomKey(), `r${round}.${i}`);
+      for (let i = 0; i < 500; i++) put(txn, logKey(round * 500 + i), `log ${round * 500 + i}`);
+    });
+  }
+  assertMatches(store, model);
+  const keys = [...model.keys()];
+  for (let i = 0; i < 50; i++) {
+    const [a, b] = [gen.pick(keys), gen.pick(keys)].sort();
+    const limit = gen.chance(0.5) ? undefined : gen.int(300);
+    const inRange = keys.filter((k) => k >= a! && k < b!).sort();
+    const bounds = { start: Buffer.from(a!, 'hex'), end: Buffer.from(b!, 'hex'), limit };
+    assert.deepEqual([...store.range(bounds)].map((e) => hex(e.key)), inRange.slice(0, limit));
+    assert.deepEqual([...store.range({ ...bounds, reverse: true })].map((e) => hex(e.key)), inRange.reverse().slice(0, limit));
+  }
+  // Delete all but a few, in random order, some transactions at a time.
+  const doomed = keys.filter((_, i) => i % 97 !== 0).sort(() => gen.int(3) - 1);
+  for (let from = 0; from < doomed.length; from += 700) {
+    await store.write((txn) => {
+      for (const k of doomed.slice(from, from + 700)) {
+        txn.delete(Buffer.from(k, 'hex'));
+        model.delete(k);
+      }
+    });
+  }
+  assertMatches(store, model);
+  // Trim the log from its start, as the retention sweep does, then grow everything again.
+  await store.write((txn) => {
+    for (const { key } of [...txn.range({ start: logKey(0), end: logKey(4000) })]) {
+      txn.delete(key);
+      model.delete(hex(key));
+    }
+    for (let i = 0; i < 3000; i++) put(txn, gen.chance(0.5) ? randomKey() : logKey(5000 + i), `again ${i}`);
+  });
+  assertMatches(store, model);
+  for (const [k, v] of model) assert.equal(Buffer.from(store.get(Buffer.from(k, 'hex'))!).toString(), v);
+  await store.close();
+});
+
+test('a range continues after the last key it returned, seeing the writes made since', async () => {
+  const store = openMemoryStore();
+  const key = (n: number): Uint8Array => Uint8Array.of(0x05, n >>> 8, n & 0xff);
+  await store.write((txn) => {
+    for (let n = 0; n < 1000; n += 2) txn.put(key(n), String(n));
+  });
+  const seen = await store.write((txn) => {
+    const visited: number[] = [];
+    for (const { key: found } of txn.range({ start: key(100), end: key(900) })) {
+      const n = (found[1]! << 8) | found[2]!;
+      visited.push(n);
+      // Delete what was just returned and the next key, add one just ahead: as LMDB's cursor
+      // would, the range goes on from where it was, over the store as it is now.
+      txn.delete(key(n));
+      txn.delete(key(n + 2));
+      if (n + 5 < 900) txn.put(key(n + 5), 'added');
+    }
+    return visited;
+  });
+  // The same walk over a model: each step takes the least key after the previous one.
+  const model = new Set<number>();
+  for (let n = 0; n < 1000; n += 2) model.add(n);
+  const expected: number[] = [];
+  for (let previous = 99; ; ) {
+    const candidates = [...model].filter((k) => k > previous && k < 900);
+    if (candidates.length === 0) break;
+    const n = Math.min(...candidates);
+    expected.push(n);
+    model.delete(n);
+    model.delete(n + 2);
+    if (n + 5 < 900) model.add(n + 5);
+    previous = n;
+  }
+  assert.ok(expected.length > 100);
+  assert.deepEqual(seen, expected);
+  const reversed = await store.write((txn) => {
+    const visited: number[] = [];
+    for (const { key: found } of txn.range({ end: key(100), reverse: true, limit: 20 })) {
+      const n = (found[1]! << 8) | found[2]!;
+      visited.push(n);
+      txn.delete(key(n - 2));
+      txn.put(key(n - 3), 'added');
+    }
+    return visited;
+  });
+  const expectedReversed: number[] = [];
+  for (let previous = 100; expectedReversed.length < 20; ) {
+    const n = Math.max(...[...model].filter((k) => k < previous));
+    expectedReversed.push(n);
+    model.delete(n - 2);
+    model.add(n - 3);
+    previous = n;
+  }
+  assert.deepEqual(reversed, expectedReversed);
+  await store.close();
+});
+
+// Records live in shared slabs; rewritten ones leave dead bytes, and a slab that is mostly dead
+// is compacted after a commit. The values survive it, and the memory held stays bounded.
+test('rewriting the same keys many times keeps every value and bounds the memory held', async () => {
+  const gen = new Gen(4409);
+  const store = openMemoryStore();
+  const model = new Map<string, string>();
+  const big = (seed: number): string => `${seed}:`.padEnd(200 + ((seed * 37) % 1500), String.fromCharCode(97 + (seed % 26)));
+  for (let round = 0; round < 40; round++) {
+    await store.write((txn) => {
+      for (let i = 0; i < 300; i++) {
+        const key = Uint8Array.of(0x02, gen.int(4), gen.int(256));
+        const value = big(round * 300 + i);
+        txn.put(key, value);
+        model.set(hex(key), value);
+      }
+      // A key holding a value larger than a slab's share, rewritten too.
+      const huge = `${round}`.padEnd(100 * 1024, 'h');
+      txn.put(Uint8Array.of(0x09), huge);
+      model.set('09', huge);
+    });
+    const usage = memoryStoreUsage(store);
+    assert.ok(usage.slab_bytes <= 3 * usage.live_bytes + 512 * 1024, `round ${round}: ${JSON.stringify(usage)}`);
+  }
+  assertMatches(store, model);
+  // A failed transaction that rewrote and deleted many keys (past a slab's end) changes nothing.
+  await assert.rejects(
+    store.write((txn) => {
+      for (const k of model.keys()) {
+        if (gen.chance(0.5)) txn.delete(Buffer.from(k, 'hex'));
+        else txn.put(Buffer.from(k, 'hex'), big(gen.int(5000)).repeat(3));
+      }
+      throw new Error('changed its mind');
+    }),
+    /changed its mind/,
+  );
+  assertMatches(store, model);
+  const usage = memoryStoreUsage(store);
+  let live_bytes = 0;
+  for (const [k, v] of model) live_bytes += k.length / 2 + 4 + Buffer.byteLength(v);
+  assert.equal(usage.live_bytes, live_bytes);
   await store.close();
 });
