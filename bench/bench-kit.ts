@@ -6,11 +6,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { Pool } from 'undici';
 import { handleDynamoRequest } from '../src/server/handle-dynamo-request.js';
 import type { Service } from '../src/service.js';
 
 export const repoRoot = new URL('../..', import.meta.url).pathname;
+/** What the `dynabase` command runs (package.json's `bin`): the single-file bundle `npm run build` makes. */
+export const dynabaseBin = join(repoRoot, 'dist/bin/dynabase.js');
 /** /proc reports CPU time in clock ticks of 1/100 s on Linux. */
 export const clock_ticks_per_second = 100;
 

@@ -5,7 +5,8 @@
  *
  * For each server and scenario it reports throughput, p50/p99 latency and the server process's
  * CPU time per operation (from /proc/<pid>/stat), plus start-up time to the first answered
- * request and idle RSS. Usage: `npm run bench [-- --seconds 5 --concurrency 16 --servers dynabase]`
+ * request and idle RSS. Dynabase runs as the `dynabase` command does (the bundle `npm run build`
+ * makes; `npm run bench` builds it). Usage: `npm run bench [-- --seconds 5 --concurrency 16 --servers dynabase]`
  * (`--servers` keeps the servers whose label contains one of the comma-separated words;
  * `--rounds N` repeats each timed run N times and reports the median of each figure, which steadies
  * the figures on a machine shared with other work).
@@ -21,7 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { call, freePort, measureMedians, parseArgs, repoRoot, rssMegabytes, waitUntilAnswering, type HttpMeasurement } from './bench-kit.js';
+import { call, dynabaseBin, freePort, measureMedians, parseArgs, repoRoot, rssMegabytes, waitUntilAnswering, type HttpMeasurement } from './bench-kit.js';
 
 interface ServerUnderTest {
   readonly label: string;
@@ -37,16 +38,16 @@ const rounds = Number(args.get('rounds') ?? 1);
 const itemCount = 1000;
 
 const allServers: ServerUnderTest[] = [
-  { label: 'dynabase (memory)', command: process.execPath, args: (port) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--in-memory'] },
+  { label: 'dynabase (memory)', command: process.execPath, args: (port) => [dynabaseBin, '--port', String(port), '--in-memory'] },
   { label: 'dynalite (memory)', command: process.execPath, args: (port) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port)] },
-  { label: 'dynabase (disk, durable)', command: process.execPath, args: (port, dir) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--data-dir', dir] },
+  { label: 'dynabase (disk, durable)', command: process.execPath, args: (port, dir) => [dynabaseBin, '--port', String(port), '--data-dir', dir] },
   { label: 'dynalite (disk)', command: process.execPath, args: (port, dir) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port), '--path', dir] },
   // dynalite's LevelDB never fsyncs: `relaxed` (written to the OS, survives kill -9) is the mode
   // that does the same work, so it shows what the fsyncs of the durable default cost.
   {
     label: 'dynabase (disk, relaxed)',
     command: process.execPath,
-    args: (port, dir) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--data-dir', dir, '--durability', 'relaxed'],
+    args: (port, dir) => [dynabaseBin, '--port', String(port), '--data-dir', dir, '--durability', 'relaxed'],
   },
 ];
 

@@ -19,9 +19,8 @@ import { createInProcessHandler } from './server/in-process-handler.js';
 import type { Service } from './service.js';
 import { openService } from './service.js';
 import type { DurabilityMode } from './storage/kv-store.js';
-import type { StreamConsumer, StreamConsumerOptions, StreamHandler } from './streams/stream-consumer.js';
-import { fileCheckpointStore, memoryCheckpointStore, startStreamConsumer } from './streams/stream-consumer.js';
-import { inProcessStreamsApi } from './streams/streams-api.js';
+// The stream consumer is imported by the first `onStream`: start-up does not load it.
+import type { CheckpointStore, StreamConsumer, StreamConsumerOptions, StreamHandler } from './streams/stream-consumer.js';
 import type { BackgroundSweeps } from './ttl/background-sweeps.js';
 import { default_sweep_interval_ms, startBackgroundSweeps } from './ttl/background-sweeps.js';
 
@@ -167,7 +166,7 @@ export async function startDynabase(options: DynabaseOptions = {}): Promise<Dyna
   }
   let closing: Promise<void> | undefined;
   const consumers = new Set<StreamConsumer>();
-  const memoryCheckpoints = new Map<string, ReturnType<typeof memoryCheckpointStore>>();
+  const memoryCheckpoints = new Map<string, CheckpointStore>();
   const dataDir = config.dataDir;
   return {
     endpoint: listener === undefined ? undefined : endpointOf(listener.host, listener.port),
@@ -177,6 +176,8 @@ export async function startDynabase(options: DynabaseOptions = {}): Promise<Dyna
     requestHandler: createInProcessHandler(service),
     // Idempotent, so `after(() => db.close())` and an explicit close can both run.
     async onStream(tableName, handler, streamOptions = {}) {
+      const { fileCheckpointStore, memoryCheckpointStore, startStreamConsumer } = await import('./streams/stream-consumer.js');
+      const { inProcessStreamsApi } = await import('./streams/streams-api.js');
       const name = streamOptions.name ?? tableName;
       let checkpoints = streamOptions.checkpoints;
       if (checkpoints === undefined && dataDir !== undefined) checkpoints = fileCheckpointStore(join(dataDir, 'stream-checkpoints', `${encodeURIComponent(name)}.json`));

@@ -9,10 +9,9 @@ import { parseArgs } from 'node:util';
 import { defaultConfig } from './config.js';
 import type { DynabaseOptions } from './index.js';
 import { startDynabase } from './index.js';
+// The client commands (`tail`, `indexes`) are imported when run: the server never loads them.
 import type { IndexesOptions } from './cli/indexes.js';
-import { showIndexes } from './cli/indexes.js';
 import type { TailOptions } from './streams/tail.js';
-import { startTail } from './streams/tail.js';
 
 const usage = `Usage: dynabase [flags]
        dynabase tail <table> [--endpoint <url>] [--region <name>] [--from latest|trim-horizon]
@@ -208,6 +207,7 @@ async function runClientCommand<T, R>(command: string, argv: readonly string[], 
 }
 
 async function tail(argv: readonly string[]): Promise<void> {
+  const { startTail } = await import('./streams/tail.js');
   const consumer = await runClientCommand('tail', argv, parseTailFlags, (options: TailOptions) => startTail(options, (line) => process.stdout.write(line)));
   const stop = (): void => {
     consumer.stop().then(() => process.exit(0), () => process.exit(exit_failure));
@@ -243,6 +243,7 @@ function parseIndexesFlags(argv: readonly string[]): IndexesOptions {
 }
 
 async function indexes(argv: readonly string[]): Promise<void> {
+  const { showIndexes } = await import('./cli/indexes.js');
   await runClientCommand('indexes', argv, parseIndexesFlags, (options: IndexesOptions) => showIndexes(options, (text) => process.stdout.write(text)));
 }
 

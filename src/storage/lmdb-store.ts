@@ -21,12 +21,20 @@
  *   lmdb-js's default `overlappingSync` (commit, then sync off the write lock) measured slower
  *   for both a lone writer and 16 concurrent ones, so it is not used.
  */
-import { open } from 'lmdb';
+import { createRequire } from 'node:module';
 import type { RootDatabase } from 'lmdb';
 import { assert } from '../errors.js';
 import { max_key_bytes } from './kv-store.js';
 import type { DurabilityMode, KvEntry, KvReader, KvStore, KvWriteTxn, RangeOptions } from './kv-store.js';
 import { openRecord, sealRecord } from './record.js';
+
+/**
+ * lmdb-js through its CommonJS build, one bundled file, rather than its ESM entry, a graph of a
+ * dozen modules (and msgpackr's) that Node 20's ESM loader takes ~30 ms more CPU to load: that is
+ * start-up time of every on-disk server (bench/startup.ts). Both builds are the same code,
+ * including the direct V8 calls the ESM entry enables.
+ */
+const { open } = createRequire(import.meta.url)('lmdb') as typeof import('lmdb');
 
 /** LMDB's key size limit with the default page size; `max_key_bytes` is defined by it. */
 export const lmdb_max_key_bytes = 1978;

@@ -1,17 +1,21 @@
 /**
- * The `dynabase` command, run as a child process.
+ * The `dynabase` command, run as a child process: `dist/src/main.js` as tsc builds it, and the
+ * single-file bundle of it that package.json's `bin` and `npm start` run (`npm run build`).
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { missingActions, test_credentials } from '../../helpers/test-server.js';
 
 const mainJs = fileURLToPath(new URL('../../../src/main.js', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: { dynabase: string } };
+const binJs = join(repoRoot, packageJson.bin.dynabase);
 
 interface Running {
   readonly endpoint: string;
@@ -19,9 +23,9 @@ interface Running {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the CLI and resolves once it prints its listening line. */
-function startCli(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [mainJs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the CLI (`script`, main.js by default) and resolves once it prints its listening line. */
+function startCli(args: string[], script = mainJs): Promise<Running> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
@@ -130,5 +134,57 @@ describe('dynabase CLI', () => {
     } finally {
       await first.stop('SIGTERM');
     }
+  });
+});
+
+describe('the bundled dynabase command (package.json bin)', () => {
+  const stale = 'run `npm run build`: the bundle is built from dist/src by esbuild';
+
+  test('exists and prints the same --help as dist/src/main.js', () => {
+    assert.ok(existsSync(binJs), `${binJs} is missing: ${stale}`);
+    const bundled = spawnSync(process.execPath, [binJs, '--help'], { encoding: 'utf8' });
+    const unbundled = spawnSync(process.execPath, [mainJs, '--help'], { encoding: 'utf8' });
+    assert.equal(bundled.status, 0);
+    assert.equal(bundled.stdout, unbundled.stdout, `the bundle differs from dist/src/main.js: ${stale}`);
+  });
+
+  test('serves in memory; SIGTERM exits 0', async () => {
+    const running = await startCli(['--in-memory', '--port', '0', '--host', '127.0.0.1'], binJs);
+    assert.match(running.line, /^Dynabase listening on http:\/\/127\.0\.0\.1:\d+ .*in memory$/);
+    const client = new DynamoDBClient({ endpoint: running.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
+    assert.deepEqual((await client.send(new ListTablesCommand({}))).TableNames, []);
+    client.destroy();
+    assert.equal(await running.stop('SIGTERM'), 0);
+  });
+
+  test('on disk: the LMDB engine, loaded on demand from inside the bundle, keeps a table across a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bin-'));
+    try {
+      const first = await startCli(['--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1'], binJs);
+      const client = new DynamoDBClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
+      await client.send(
+        new CreateTableCommand({
+          TableName: 'kept',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      client.destroy();
+      assert.equal(await first.stop('SIGTERM'), 0);
+      const second = await startCli(['--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1'], binJs);
+      const again = new DynamoDBClient({ endpoint: second.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
+      assert.deepEqual((await again.send(new ListTablesCommand({}))).TableNames, ['kept']);
+      again.destroy();
+      assert.equal(await second.stop('SIGTERM'), 0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a client command, loaded on demand from inside the bundle, checks its flags (exit 2)', () => {
+    const result = spawnSync(process.execPath, [binJs, 'tail'], { encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^dynabase tail: tail takes one table name/);
   });
 });
