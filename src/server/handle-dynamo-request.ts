@@ -1,6 +1,6 @@
 /**
  * The transport-agnostic core of the wire protocol: one request in, one response out. The HTTP
- * listener (`request-listener.ts`) and the in-process AWS SDK handler (`../index.ts`) both call
+ * listener (`http1-connection.ts`) and the in-process AWS SDK handler (`../index.ts`) both call
  * it, so a request behaves identically whichever way it arrives.
  *
  * DynamoDB's front door checks, in this order (recorded against DynamoDB in dynalite's

@@ -1,12 +1,22 @@
 /**
- * The HTTP listener: a plain node:http server running `createRequestListener`.
+ * The HTTP listener: a node:net server whose connections speak HTTP/1.1 through
+ * `Http1Connection` (http1-connection.ts says why not node:http) and answer through
+ * `handleDynamoRequest`. Connection timeouts follow node:http's defaults.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { max_request_body_bytes } from '../limits.js';
+import type { AddressInfo, Socket } from 'node:net';
+import { createServer } from 'node:net';
 import type { Service } from '../service.js';
-import { createRequestListener } from './request-listener.js';
+import { handleDynamoRequest } from './handle-dynamo-request.js';
+import { Http1Connection } from './http1-connection.js';
+
+/** An idle keep-alive connection is closed after this (node:http's `keepAliveTimeout`). */
+const keep_alive_timeout_ms = 5_000;
+/** A request head must arrive within this (node:http's `headersTimeout`). */
+const headers_timeout_ms = 60_000;
+/** A whole request must arrive within this (node:http's `requestTimeout`). */
+const request_timeout_ms = 300_000;
+/** How often connections are checked against those timeouts. */
+const timeout_check_interval_ms = 1_000;
 
 export interface HttpListener {
   /** The bound port (the chosen one when asked for port 0). */
@@ -17,27 +27,36 @@ export interface HttpListener {
 }
 
 export function listenHttp(service: Service, port: number, host: string): Promise<HttpListener> {
-  const listener = createRequestListener(service);
-  const server = createServer(listener);
-  // `Expect: 100-continue`: invite the body only if it may be accepted; an oversize one is
-  // refused by the listener before the client sends it.
-  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
-    if (!(Number(request.headers['content-length']) > max_request_body_bytes)) response.writeContinue();
-    listener(request, response);
+  const connections = new Set<Http1Connection>();
+  const answer = (request: Parameters<typeof handleDynamoRequest>[1]) => handleDynamoRequest(service, request);
+  const server = createServer((socket: Socket) => {
+    const connection = new Http1Connection(socket, answer, performance.now());
+    connections.add(connection);
+    socket.once('close', () => connections.delete(connection));
   });
+  const timeoutCheck = setInterval(() => {
+    const now_ms = performance.now();
+    for (const connection of connections) connection.checkTimeout(now_ms, keep_alive_timeout_ms, headers_timeout_ms, request_timeout_ms);
+  }, timeout_check_interval_ms);
+  timeoutCheck.unref();
+
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => {
+      clearInterval(timeoutCheck);
+      reject(error);
+    });
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       const address = server.address() as AddressInfo;
       resolve({
         port: address.port,
         host,
         close: () =>
           new Promise<void>((resolveClose, rejectClose) => {
+            clearInterval(timeoutCheck);
+            // Resolves once every connection has closed: idle ones now, busy ones after their answer.
             server.close((error) => (error ? rejectClose(error) : resolveClose()));
-            // Keep-alive connections with no request in flight would otherwise hold close open.
-            server.closeIdleConnections();
+            for (const connection of connections) connection.drain();
           }),
       });
     });

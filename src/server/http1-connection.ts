@@ -1,0 +1,423 @@
+/**
+ * HTTP/1.1 framing for one client connection on a raw node:net socket: it cuts the byte stream
+ * into requests, hands each to `answer` (the transport-agnostic core, `handleDynamoRequest`), and
+ * writes each answer back, in order, with keep-alive.
+ *
+ * Why not node:http: its per-request machinery (IncomingMessage and ServerResponse objects,
+ * stream events, per-header validation of our own fixed headers) cost 15-20 µs of CPU per request
+ * on the 2-core reference VM, a third of a whole GetItem. DynamoDB's clients (the AWS SDKs, the
+ * CLI, boto3, Terraform's Go client) speak a small part of HTTP/1.1, which this module implements
+ * after RFC 9112 and node:http's own limits and answers:
+ * - request line `METHOD target HTTP/1.x`, header fields `name: value` (names case-insensitive,
+ *   given to the core in lower case; a repeated field joined with ", " except the single-valued
+ *   ones, where the first wins, as node:http does), an empty line;
+ * - a body framed by `Content-Length` or `Transfer-Encoding: chunked` (both at once is refused,
+ *   the classic request-smuggling ambiguity), or no body;
+ * - `Expect: 100-continue` (the interim 100 is sent unless the declared body is oversize);
+ * - persistent connections: HTTP/1.1 stays open unless `Connection: close`, HTTP/1.0 closes
+ *   unless `Connection: keep-alive`; pipelined requests are answered one at a time, in order;
+ * - a `HEAD` answer carries the headers without the body.
+ * A malformed head is answered 400, an oversize head 431 (16 KB, node:http's default), an
+ * oversize body DynamoDB's bare 413 (from `requestTooLargeResponse`, before reading the body when
+ * its length is declared); each closes the connection.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { max_request_body_bytes } from '../limits.js';
+import type { DynamoHttpRequest, DynamoHttpResponse } from './handle-dynamo-request.js';
+import { requestTooLargeResponse } from './handle-dynamo-request.js';
+
+/** The longest request head accepted (node:http's default `maxHeaderSize`). */
+export const max_request_head_bytes = 16 * 1024;
+
+export type AnswerRequest = (request: DynamoHttpRequest) => Promise<DynamoHttpResponse>;
+
+/** A request whose head has been read, waiting for its body. */
+interface RequestHead {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly keepAlive: boolean;
+}
+
+type Framing = { readonly kind: 'length'; readonly length: number } | { readonly kind: 'chunked' };
+
+/** Fields that carry one value: a repetition is dropped (node:http's rule, so answers match it). */
+const single_valued_fields = new Set([
+  'age',
+  'authorization',
+  'content-length',
+  'content-type',
+  'etag',
+  'expires',
+  'from',
+  'host',
+  'if-modified-since',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'proxy-authorization',
+  'referer',
+  'retry-after',
+  'server',
+  'user-agent',
+]);
+
+/** tchar of RFC 9110 §5.6.2: what a method and a field name may be made of. */
+const token_pattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A field value: visible characters, spaces and tabs, and obs-text; never a control character. */
+const field_value_pattern = /^[\t\x20-\x7e\x80-\xff]*$/;
+const chunk_size_pattern = /^([0-9A-Fa-f]{1,8})[\t ]*(;.*)?$/;
+
+const crlf = Buffer.from('\r\n', 'latin1');
+const no_body = Buffer.alloc(0);
+const head_end = Buffer.from('\r\n\r\n', 'latin1');
+const continue_answer = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+
+/** A bare error answer (no body), after which the connection closes. */
+function bareAnswer(statusCode: number): Buffer {
+  return Buffer.from(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}\r\nConnection: close\r\n\r\n`, 'latin1');
+}
+const bad_request_answer = bareAnswer(400);
+const head_too_large_answer = bareAnswer(431);
+const expectation_failed_answer = bareAnswer(417);
+const request_timeout_answer = bareAnswer(408);
+
+/** The `Date` header every answer carries (RFC 9110 §6.6.1), formatted at most once a second. */
+let dateSecond = -1;
+let dateLine = '';
+function currentDateLine(): string {
+  const now_ms = Date.now();
+  const second = Math.floor(now_ms / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateLine = `Date: ${new Date(now_ms).toUTCString()}\r\n`;
+  }
+  return dateLine;
+}
+
+/** Parses a request head (without its final empty line); undefined when it is malformed. */
+export function parseRequestHead(text: string): RequestHead | undefined {
+  let lineEnd = text.indexOf('\r\n');
+  if (lineEnd < 0) lineEnd = text.length;
+  const requestLine = text.slice(0, lineEnd);
+  const firstSpace = requestLine.indexOf(' ');
+  const lastSpace = requestLine.lastIndexOf(' ');
+  if (firstSpace <= 0 || lastSpace === firstSpace) return undefined;
+  const method = requestLine.slice(0, firstSpace);
+  const path = requestLine.slice(firstSpace + 1, lastSpace);
+  const version = requestLine.slice(lastSpace + 1);
+  if (!token_pattern.test(method) || path === '' || path.includes(' ')) return undefined;
+  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') return undefined;
+
+  const headers: Record<string, string> = {};
+  let start = lineEnd + 2;
+  while (start < text.length) {
+    let end = text.indexOf('\r\n', start);
+    if (end < 0) end = text.length;
+    const colon = text.indexOf(':', start);
+    if (colon <= start || colon > end) return undefined;
+    const name = text.slice(start, colon);
+    if (!token_pattern.test(name)) return undefined;
+    const value = text.slice(colon + 1, end).replace(/^[\t ]+|[\t ]+$/g, '');
+    if (!field_value_pattern.test(value)) return undefined;
+    const key = name.toLowerCase();
+    const previous = headers[key];
+    if (previous === undefined) headers[key] = value;
+    else if (key === 'content-length' || key === 'transfer-encoding') return undefined;
+    else if (!single_valued_fields.has(key)) headers[key] = `${previous}, ${value}`;
+    start = end + 2;
+  }
+
+  const connection = headers['connection']?.toLowerCase();
+  const keepAlive = version === 'HTTP/1.1' ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
+  return { method, path, headers, keepAlive };
+}
+
+function hasToken(list: string | undefined, token: string): boolean {
+  if (list === undefined) return false;
+  for (const part of list.split(',')) if (part.trim() === token) return true;
+  return false;
+}
+
+/** How the body is framed; undefined when the head declares it ambiguously or malformed. */
+function framingOf(headers: Record<string, string>): Framing | undefined {
+  const transferEncoding = headers['transfer-encoding'];
+  const contentLength = headers['content-length'];
+  if (transferEncoding !== undefined) {
+    if (contentLength !== undefined) return undefined;
+    const codings = transferEncoding.toLowerCase().split(',');
+    // Only chunked is understood, and it must be the final coding (RFC 9112 §6.3).
+    if (codings.length !== 1 || codings[0]!.trim() !== 'chunked') return undefined;
+    return { kind: 'chunked' };
+  }
+  if (contentLength === undefined) return { kind: 'length', length: 0 };
+  if (!/^[0-9]{1,16}$/.test(contentLength)) return undefined;
+  return { kind: 'length', length: Number(contentLength) };
+}
+
+/**
+ * One connection's state machine. Bytes arrive in `pending`; `advance` consumes as many whole
+ * requests as it can while no answer is outstanding.
+ */
+export class Http1Connection {
+  private pending: Buffer | undefined;
+  private head: RequestHead | undefined;
+  private framing: Framing | undefined;
+  /** Decoded chunks of a chunked body so far, and their total size. */
+  private chunks: Buffer[] = [];
+  private chunkedSize_bytes = 0;
+  /** Within a chunked body: a chunk's data still to come, then its CRLF. */
+  private chunkRemaining_bytes = 0;
+  private inTrailers = false;
+  /** An answer is being computed: nothing more is parsed until it is written. */
+  private answering = false;
+  /** Everything that arrives is dropped (after an error answer, until the client closes). */
+  private discarding = false;
+  /** The server is closing: end the connection after the answer in progress. */
+  private draining = false;
+  /** When the current request's first byte arrived, or when the connection became idle. */
+  private since_ms: number;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly answer: AnswerRequest,
+    now_ms: number,
+  ) {
+    this.since_ms = now_ms;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    // A client that goes away mid-request leaves nothing to answer; node reports it as an error.
+    socket.on('error', () => {});
+    socket.on('end', () => {
+      // The client finished sending. Answer what it asked for, then close (half-open sockets
+      // are not kept).
+      if (!this.answering) socket.destroy();
+      else this.draining = true;
+    });
+  }
+
+  /** Whether the connection has timed out at `now_ms` (and has been told so). */
+  checkTimeout(now_ms: number, keepAliveTimeout_ms: number, headersTimeout_ms: number, requestTimeout_ms: number): void {
+    if (this.answering || this.socket.destroyed) return;
+    const waited_ms = now_ms - this.since_ms;
+    if (this.pending === undefined && this.head === undefined) {
+      if (waited_ms > keepAliveTimeout_ms) this.socket.destroy();
+      return;
+    }
+    const limit_ms = this.head === undefined ? headersTimeout_ms : requestTimeout_ms;
+    if (waited_ms > limit_ms) this.refuse(request_timeout_answer);
+  }
+
+  /** Closes the connection now if it is idle, else after the answer in progress. */
+  drain(): void {
+    this.draining = true;
+    if (!this.answering) this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.discarding) return;
+    if (this.pending === undefined) {
+      this.pending = chunk;
+      if (this.head === undefined) this.since_ms = performance.now();
+    } else {
+      this.pending = Buffer.concat([this.pending, chunk], this.pending.length + chunk.length);
+    }
+    // A client that keeps sending while its answer is computed is slowed down, not buffered
+    // without bound (pipelined requests are answered one at a time).
+    if (this.answering && this.pending.length > max_request_head_bytes + max_request_body_bytes) this.socket.pause();
+    if (!this.answering) this.advance();
+  }
+
+  private consume(bytes: number): void {
+    const pending = this.pending!;
+    this.pending = bytes >= pending.length ? undefined : pending.subarray(bytes);
+  }
+
+  /** Parses and dispatches requests from `pending` until it runs out or an answer is awaited. */
+  private advance(): void {
+    while (!this.answering && !this.discarding && this.pending !== undefined) {
+      if (this.head === undefined && !this.readHead()) return;
+      const body = this.framing!.kind === 'length' ? this.readLengthBody(this.framing!.length) : this.readChunkedBody();
+      if (body === undefined) return;
+      this.dispatch(this.head!, body);
+    }
+  }
+
+  /** Reads a request head from `pending`; false when more bytes are needed or it was refused. */
+  private readHead(): boolean {
+    // An empty line before a request line is ignored (RFC 9112 §2.2: some clients send a CRLF
+    // after a body).
+    while (this.pending !== undefined && this.pending.length >= 2 && this.pending[0] === 0x0d && this.pending[1] === 0x0a) this.consume(2);
+    const pending = this.pending;
+    if (pending === undefined) return false;
+    const end = pending.indexOf(head_end);
+    if (end < 0) {
+      if (pending.length > max_request_head_bytes) this.refuse(head_too_large_answer);
+      return false;
+    }
+    if (end > max_request_head_bytes) {
+      this.refuse(head_too_large_answer);
+      return false;
+    }
+    const head = parseRequestHead(pending.toString('latin1', 0, end));
+    const framing = head === undefined ? undefined : framingOf(head.headers);
+    if (head === undefined || framing === undefined) {
+      this.refuse(bad_request_answer);
+      return false;
+    }
+    this.consume(end + head_end.length);
+    const expect = head.headers['expect'];
+    if (framing.kind === 'length' && framing.length > max_request_body_bytes) {
+      // Refused from its declared length: no 100 Continue, and the body is never buffered.
+      this.refuseOversize(head);
+      return false;
+    }
+    if (expect !== undefined) {
+      if (expect.toLowerCase() !== '100-continue') {
+        this.refuse(expectation_failed_answer);
+        return false;
+      }
+      this.socket.write(continue_answer);
+    }
+    this.head = head;
+    this.framing = framing;
+    this.chunks = [];
+    this.chunkedSize_bytes = 0;
+    this.chunkRemaining_bytes = 0;
+    this.inTrailers = false;
+    return true;
+  }
+
+  private readLengthBody(length: number): Buffer | undefined {
+    if (length === 0) return no_body;
+    const pending = this.pending;
+    if (pending === undefined || pending.length < length) return undefined;
+    const body = pending.length === length ? pending : pending.subarray(0, length);
+    this.consume(length);
+    return body;
+  }
+
+  /** Decodes chunks from `pending`; the whole body once its last chunk and trailers are read. */
+  private readChunkedBody(): Buffer | undefined {
+    for (;;) {
+      const pending = this.pending;
+      if (pending === undefined) return undefined;
+      if (this.inTrailers) {
+        // Trailer fields are read and ignored; the body ends at an empty line.
+        const lineEnd = pending.indexOf(crlf);
+        if (lineEnd < 0) return this.headTooLargeIf(pending.length > max_request_head_bytes);
+        this.consume(lineEnd + 2);
+        if (lineEnd === 0) {
+          const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.chunkedSize_bytes);
+          this.chunks = [];
+          return body;
+        }
+        continue;
+      }
+      if (this.chunkRemaining_bytes > 0) {
+        const take = Math.min(this.chunkRemaining_bytes, pending.length);
+        this.chunks.push(pending.subarray(0, take));
+        this.chunkRemaining_bytes -= take;
+        this.consume(take);
+        if (this.chunkRemaining_bytes > 0) return undefined;
+        this.chunkRemaining_bytes = -1;
+        continue;
+      }
+      if (this.chunkRemaining_bytes < 0) {
+        // The CRLF closing a chunk's data.
+        if (pending.length < 2) return undefined;
+        if (pending[0] !== 0x0d || pending[1] !== 0x0a) return this.malformed();
+        this.consume(2);
+        this.chunkRemaining_bytes = 0;
+        continue;
+      }
+      const lineEnd = pending.indexOf(crlf);
+      if (lineEnd < 0) return this.headTooLargeIf(pending.length > max_request_head_bytes);
+      const match = chunk_size_pattern.exec(pending.toString('latin1', 0, lineEnd));
+      if (match === null) return this.malformed();
+      const size_bytes = parseInt(match[1]!, 16);
+      this.consume(lineEnd + 2);
+      if (size_bytes === 0) {
+        this.inTrailers = true;
+        continue;
+      }
+      this.chunkedSize_bytes += size_bytes;
+      if (this.chunkedSize_bytes > max_request_body_bytes) {
+        this.refuseOversize(this.head!);
+        return undefined;
+      }
+      this.chunkRemaining_bytes = size_bytes;
+    }
+  }
+
+  private malformed(): undefined {
+    this.refuse(bad_request_answer);
+    return undefined;
+  }
+
+  private headTooLargeIf(tooLarge: boolean): undefined {
+    if (tooLarge) this.refuse(head_too_large_answer);
+    return undefined;
+  }
+
+  private dispatch(head: RequestHead, body: Buffer): void {
+    this.head = undefined;
+    this.framing = undefined;
+    this.answering = true;
+    this.answer({ method: head.method, path: head.path, headers: head.headers, body }).then(
+      (answer) => this.respond(head, answer),
+      (error: unknown) => {
+        // handleDynamoRequest never rejects; this is a last line of defence so that no request
+        // is ever left hanging.
+        process.stderr.write(`dynabase: unexpected failure answering a request: ${String(error)}\n`);
+        this.refuse(bareAnswer(500));
+      },
+    );
+  }
+
+  private respond(head: RequestHead, answer: DynamoHttpResponse): void {
+    this.answering = false;
+    if (this.socket.destroyed) return;
+    const keepAlive = head.keepAlive && !this.draining;
+    let text = `HTTP/1.1 ${answer.statusCode} ${STATUS_CODES[answer.statusCode] ?? ''}\r\n`;
+    for (const name in answer.headers) text += `${name}: ${answer.headers[name]}\r\n`;
+    text += currentDateLine();
+    text += keepAlive ? 'Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n' : 'Connection: close\r\n\r\n';
+    const body = head.method === 'HEAD' ? undefined : answer.body;
+    const headBytes = Buffer.byteLength(text, 'latin1');
+    const bytes = Buffer.allocUnsafe(headBytes + (body === undefined ? 0 : body.length));
+    bytes.write(text, 0, headBytes, 'latin1');
+    if (body !== undefined) bytes.set(body, headBytes);
+    this.since_ms = performance.now();
+    if (!keepAlive) {
+      this.socket.end(bytes);
+      this.discarding = true;
+      return;
+    }
+    this.socket.write(bytes);
+    if (this.socket.isPaused()) this.socket.resume();
+    this.advance();
+  }
+
+  /**
+   * Refuses a body too large to take, with DynamoDB's 413, and closes the connection once the
+   * answer is out. What the client still sends is read and dropped, so that it can read the
+   * answer rather than meet a reset.
+   */
+  private refuseOversize(head: RequestHead): void {
+    const answer = requestTooLargeResponse(head.headers['origin'] !== undefined);
+    this.discarding = true;
+    this.pending = undefined;
+    this.respond({ ...head, keepAlive: false }, answer);
+  }
+
+  /** Answers a bare error and closes the connection after it. */
+  private refuse(answer: Buffer): void {
+    this.discarding = true;
+    this.pending = undefined;
+    this.head = undefined;
+    this.socket.end(answer);
+  }
+}
