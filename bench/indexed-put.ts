@@ -24,16 +24,19 @@
  * windows each after a warm-up window, printing each window's wall-clock and CPU µs per put and
  * their minima: the figures to compare two builds on a shared machine (alternate the builds,
  * compare minima), and the loop to run under `node --cpu-prof` (`--servers memory` or
- * `--servers durable` keeps one of the two). `--indexes none` runs the same puts on the same
- * table without its three indexes: the difference is what the indexes cost.
+ * `--servers durable` keeps one of the two). `--against <checkout>` runs another checkout's build
+ * (e.g. main's, built) in the same process, windows alternating: the A/B to trust under load.
+ * `--indexes none` runs the same puts on the same table without its three indexes: the
+ * difference is what the indexes cost.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { defaultConfig } from '../src/config.js';
-import { openService } from '../src/service.js';
+import { openService, type Service } from '../src/service.js';
 import { call, callInProcess, freePort, measureMedians, parseArgs, repoRoot, waitUntilAnswering } from './bench-kit.js';
 
 interface ServerUnderTest {
@@ -211,44 +214,96 @@ async function waitForActive(pool: Pool): Promise<void> {
   }
 }
 
+/** One build under test in-process: its service, the put function of its own request core, and its figures. */
+interface InProcessSubject {
+  readonly label: string;
+  readonly service: Service;
+  readonly call: typeof callInProcess;
+  readonly dataDir: string | undefined;
+  next: number;
+  readonly wall_us: number[];
+  readonly cpu_us: number[];
+}
+
+/**
+ * Opens a service of the build in `checkout` (this one when undefined: its own modules; another
+ * checkout's compiled `dist/` otherwise, a separate module graph in this process) with the
+ * benchmark table and its items.
+ */
+async function openSubject(checkout: string | undefined, medium: 'memory' | 'durable'): Promise<InProcessSubject> {
+  let open = openService;
+  let config = defaultConfig;
+  let call = callInProcess;
+  if (checkout !== undefined) {
+    const root = resolve(checkout, 'dist');
+    open = ((await import(pathToFileURL(join(root, 'src/service.js')).href)) as { openService: typeof openService }).openService;
+    config = ((await import(pathToFileURL(join(root, 'src/config.js')).href)) as { defaultConfig: typeof defaultConfig }).defaultConfig;
+    call = ((await import(pathToFileURL(join(root, 'bench/bench-kit.js')).href)) as { callInProcess: typeof callInProcess }).callInProcess;
+  }
+  const dataDir = medium === 'memory' ? undefined : mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
+  const service = await open({ ...config, dataDir });
+  await call(service, 'CreateTable', withoutIndexes ? plainTableRequest : createTableRequest);
+  for (let id = 0; id < item_count; id++) await call(service, 'PutItem', putRequest(id, id));
+  return { label: checkout === undefined ? 'this build' : checkout, service, call, dataDir, next: item_count, wall_us: [], cpu_us: [] };
+}
+
+/** Runs `window` puts on `subject`, `concurrency` in flight; returns wall-clock and CPU µs per put. */
+async function runWindow(subject: InProcessSubject, window: number): Promise<{ readonly wall_us: number; readonly cpu_us: number }> {
+  const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
+  let left = window;
+  const worker = async (): Promise<void> => {
+    while (left-- > 0) {
+      const version = subject.next++;
+      await subject.call(subject.service, 'PutItem', putRequest(version % item_count, version));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wall_us: Number(process.hrtime.bigint() - started) / 1000 / window, cpu_us: (cpu.user + cpu.system) / window };
+}
+
 /**
  * Dynabase alone through the request core, `concurrency` puts in flight: for each `window`-put
- * window the wall-clock and the process's CPU µs per put, and the minimum of each.
+ * window the wall-clock and the process's CPU µs per put, and the minimum of each. With
+ * `--against <checkout>`, that checkout's build (its compiled `dist/`) runs beside this one in
+ * the same process, their windows alternating (ABBA), so both see the same load on a shared
+ * machine: the fairest A/B there is; each build's minimum, lower quartile and median are printed.
  */
 async function inProcess(window: number): Promise<void> {
+  const against = args.get('against');
   for (const medium of ['memory', 'durable'] as const) {
     if (serverFilter.length > 0 && !serverFilter.some((word) => medium.includes(word))) continue;
-    const dataDir = medium === 'memory' ? undefined : mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
-    const service = await openService({ ...defaultConfig, dataDir });
+    const subjects = [await openSubject(undefined, medium)];
+    if (against !== undefined) subjects.push(await openSubject(against, medium));
     try {
-      await callInProcess(service, 'CreateTable', withoutIndexes ? plainTableRequest : createTableRequest);
-      for (let id = 0; id < item_count; id++) await callInProcess(service, 'PutItem', putRequest(id, id));
-      let next = item_count;
-      const wall_us: number[] = [];
-      const cpu_us: number[] = [];
-      for (let round = 0; round <= rounds; round++) {
-        const started = process.hrtime.bigint();
-        const cpuBefore = process.cpuUsage();
-        let left = window;
-        const worker = async (): Promise<void> => {
-          while (left-- > 0) {
-            const version = next++;
-            await callInProcess(service, 'PutItem', putRequest(version % item_count, version));
-          }
-        };
-        await Promise.all(Array.from({ length: concurrency }, worker));
-        const cpu = process.cpuUsage(cpuBefore);
-        // The first window warms the JIT up and is not counted.
-        if (round === 0) continue;
-        wall_us.push(Number(process.hrtime.bigint() - started) / 1000 / window);
-        cpu_us.push((cpu.user + cpu.system) / window);
+      // The first window of each warms the JIT up and is not counted.
+      for (const subject of subjects) await runWindow(subject, window);
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? subjects : [...subjects].reverse();
+        for (const subject of order) {
+          const figures = await runWindow(subject, window);
+          subject.wall_us.push(figures.wall_us);
+          subject.cpu_us.push(figures.cpu_us);
+        }
       }
-      const show = (values: number[]) => `${values.map((us) => us.toFixed(1)).join(' ')}; minimum ${Math.min(...values).toFixed(1)}`;
-      console.log(`${medium}: wall µs per put ${show(wall_us)}`);
-      console.log(`${medium}: CPU µs per put ${show(cpu_us)}`);
+      for (const subject of subjects) {
+        const name = against === undefined ? medium : `${medium}, ${subject.label}`;
+        if (against === undefined) {
+          const show = (values: number[]) => `${values.map((us) => us.toFixed(1)).join(' ')}; minimum ${Math.min(...values).toFixed(1)}`;
+          console.log(`${name}: wall µs per put ${show(subject.wall_us)}`);
+          console.log(`${name}: CPU µs per put ${show(subject.cpu_us)}`);
+        } else {
+          const sorted = [...subject.cpu_us].sort((a, b) => a - b);
+          const at = (fraction: number) => sorted[Math.floor(fraction * (sorted.length - 1))]!.toFixed(1);
+          console.log(`${name}: CPU µs per put minimum ${at(0)}, lower quartile ${at(0.25)}, median ${at(0.5)} (${sorted.length} windows of ${window})`);
+        }
+      }
     } finally {
-      await service.close();
-      if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+      for (const subject of subjects) {
+        await subject.service.close();
+        if (subject.dataDir !== undefined) rmSync(subject.dataDir, { recursive: true, force: true });
+      }
     }
   }
 }
