@@ -163,15 +163,24 @@ function entryPrefix(ordinal: number, index: SecondaryIndex): Uint8Array {
 }
 
 /**
- * Entry keys are assembled here, then copied out at their exact length: one allocation per key
- * instead of one per part. Room for the longest prefix and a partition-key part and sort key at
- * the item limits, both at their worst-case expansion (`maxPartitionKeyPartBytes`,
- * `maxKeyValueBytes`), and the longest tail; a key that could need more (only an item a backfill
- * finds with an index key past those limits) is assembled in a buffer of its own.
+ * Entry keys are written straight into a shared slab and handed out as views of it: a typed
+ * array longer than 64 bytes made on its own costs a backing-store allocation (measured ~1.1 µs
+ * here, against ~60 ns for a view), and a write makes up to two entry keys per index. The stores
+ * copy the keys they keep (the memory engine's `slice` of a plain Uint8Array; LMDB into its
+ * pages), and no byte of the slab is handed out twice or written after, so a view kept anyway
+ * stays right (it only keeps its slab alive). Views are plain Uint8Arrays, not Buffers:
+ * `Buffer#slice` would make a view, not the copy a store takes. A slab holds the longest key
+ * whose index key values are within the item limits at their worst-case expansion
+ * (`maxPartitionKeyPartBytes`, `maxKeyValueBytes`); a key that may need more (only an item a
+ * backfill finds with an index key past those limits) is written in a buffer of its own.
  */
-const entry_key_scratch_bytes =
-  max_index_entry_prefix_bytes + 3 + 3 * max_partition_key_bytes + 6 * max_sort_key_bytes + 2 + 1 + inline_table_key_max_bytes;
-const entry_key_scratch = Buffer.allocUnsafeSlow(entry_key_scratch_bytes);
+const key_slab_bytes = 16 * 1024;
+assert(
+  max_index_entry_prefix_bytes + 3 + 3 * max_partition_key_bytes + 6 * max_sort_key_bytes + 2 + 1 + inline_table_key_max_bytes <= key_slab_bytes,
+  'an entry key of index key values within the item limits fits in a key slab',
+);
+let keySlab = Buffer.allocUnsafeSlow(key_slab_bytes);
+let keySlabUsed = 0;
 
 /**
  * The storage key of `item`'s entry in `index` (the item must be `inIndex`), closed by the item's
@@ -188,43 +197,30 @@ export function entryKey(ordinal: number, index: SecondaryIndex, tail: Uint8Arra
   const rangeValue = shape.rangeName === undefined ? undefined : scalarOf(item[shape.rangeName], rangeType!)!;
   const room =
     prefix.length + partition_key_hash_bytes + maxPartitionKeyPartBytes(hashValue) + (rangeValue === undefined ? 0 : maxKeyValueBytes(rangeType!, rangeValue)) + tail.length;
-  const out = room <= entry_key_scratch_bytes ? entry_key_scratch : Buffer.allocUnsafe(room);
-  out.set(prefix, 0);
-  let at = prefix.length;
+  let out: Buffer;
+  let start = 0;
+  if (room > key_slab_bytes) {
+    out = Buffer.allocUnsafeSlow(room);
+  } else {
+    if (keySlabUsed + room > key_slab_bytes) {
+      keySlab = Buffer.allocUnsafeSlow(key_slab_bytes);
+      keySlabUsed = 0;
+    }
+    out = keySlab;
+    start = keySlabUsed;
+  }
+  out.set(prefix, start);
+  let at = start + prefix.length;
   writePartitionKeyHash(shape.hashType, hashValue, out, at);
   at = writePartitionKeyPart(shape.hashType, hashValue, out, at + partition_key_hash_bytes);
   if (rangeValue !== undefined) at = writeKeyValue(rangeType!, rangeValue, out, at);
-  const length = at + tail.length;
+  out.set(tail, at);
+  const length = at + tail.length - start;
   if (length > max_key_bytes) {
     throw validationError(`One or more parameter values were invalid: The index key of index ${index.name} is too long to store`);
   }
-  const key = keyBytes(length);
-  key.set(out.subarray(0, at), 0);
-  key.set(tail, at);
-  return key;
-}
-
-/**
- * Entry keys are handed out as views of a shared slab: a typed array longer than 64 bytes made
- * on its own costs a backing-store allocation (measured ~1.1 µs, against ~60 ns for a view), and
- * a write makes up to two entry keys per index. The stores copy the keys they keep (the memory
- * engine's `slice` of a plain Uint8Array; LMDB into its pages), and no byte of the slab is handed
- * out twice or written after, so a view kept anyway stays right (it only keeps its slab alive).
- * A plain Uint8Array, not a Buffer: `Buffer#slice` would make a view, not the copy a store takes.
- */
-const key_slab_bytes = 16 * 1024;
-assert(max_key_bytes <= key_slab_bytes, 'an entry key fits in a key slab');
-let keySlab = new ArrayBuffer(key_slab_bytes);
-let keySlabUsed = 0;
-
-function keyBytes(length: number): Uint8Array {
-  if (keySlabUsed + length > key_slab_bytes) {
-    keySlab = new ArrayBuffer(key_slab_bytes);
-    keySlabUsed = 0;
-  }
-  const key = new Uint8Array(keySlab, keySlabUsed, length);
-  keySlabUsed += length;
-  return key;
+  if (out === keySlab) keySlabUsed += length;
+  return new Uint8Array(out.buffer, out.byteOffset + start, length);
 }
 
 /** The entry key of an item given whole (its table key encoded here), e.g. a page's ExclusiveStartKey. */
