@@ -166,10 +166,10 @@ function entryPrefix(ordinal: number, index: SecondaryIndex): Uint8Array {
  * Entry keys are written straight into a shared slab and handed out as views of it: a typed
  * array longer than 64 bytes made on its own costs a backing-store allocation (measured ~1.1 µs
  * here, against ~60 ns for a view), and a write makes up to two entry keys per index. The stores
- * copy the keys they keep (the memory engine's `slice` of a plain Uint8Array; LMDB into its
- * pages), and no byte of the slab is handed out twice or written after, so a view kept anyway
- * stays right (it only keeps its slab alive). Views are plain Uint8Arrays, not Buffers:
- * `Buffer#slice` would make a view, not the copy a store takes. A slab holds the longest key
+ * copy the keys they keep (the memory engine into its own slabs, LMDB into its pages), and no
+ * byte of the slab is handed out twice or written after, so a view kept anyway stays right (it
+ * only keeps its slab alive). Views are plain Uint8Arrays, not Buffers, so a `slice` of one is
+ * a copy (`Buffer#slice` makes a view). A slab holds the longest key
  * whose index key values are within the item limits at their worst-case expansion
  * (`maxPartitionKeyPartBytes`, `maxKeyValueBytes`); a key that may need more (only an item a
  * backfill finds with an index key past those limits) is written in a buffer of its own.
