@@ -38,7 +38,8 @@ export async function callInProcess(service: Service, target: string, body: unkn
   if (response.statusCode !== 200) throw new Error(`${target} answered ${response.statusCode}: ${Buffer.from(response.body).toString()}`);
 }
 
-function requestHeaders(target: string): Record<string, string> {
+/** The headers of a DynamoDB call: its target, a date and a well-formed dummy signature. */
+export function requestHeaders(target: string): Record<string, string> {
   return {
     'content-type': 'application/x-amz-json-1.0',
     'x-amz-target': target.includes('.') ? target : `DynamoDB_20120810.${target}`,

@@ -8,16 +8,28 @@
  * makes) and as tsc's module graph `dist/src/main.js` ("unbundled"), which shows what the bundle
  * saves.
  *
- * Usage: `node dist/bench/startup.js [--spawns 15] [--servers dynabase,dynalite]
- * [--baseline <dir>]`, where `--baseline` names another checkout's built `dist/` directory
- * (e.g. main's) whose `src/main.js` is measured too, in the same run, for before/after figures.
+ * The embedded API is measured the same way, in the same turns: a process that runs
+ * `const { startDynabase } = await import('dynabase')`, `startDynabase({ inMemory: true })`, one
+ * ListTables over its socket and `close()`, what each test file of a runner that isolates files
+ * in processes pays. 'dynabase' resolves by name from a scratch directory whose
+ * node_modules/dynabase links to this checkout ("embedded"), so package.json's `exports` decide
+ * what loads; "embedded unbundled" imports tsc's dist/src/index.js. The process reports the time
+ * and its own CPU time (all threads, since it started) when the import, the start and the answer
+ * were done.
+ *
+ * Usage: `node dist/bench/startup.js [--spawns 15] [--servers dynabase,dynalite,embedded]
+ * [--baseline <dir>]`, where `--servers` keeps the rows whose label contains one of the words and
+ * `--baseline` names another checkout's built `dist/` directory (e.g. main's) whose
+ * `src/main.js` is measured too, and the package around it (its package.json's `exports`)
+ * imported by name, in the same run, for before/after figures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
-import { dynabaseBin, freePort, parseArgs, repoRoot, rssMegabytes, waitUntilAnswering } from './bench-kit.js';
+import { dynabaseBin, freePort, parseArgs, repoRoot, requestHeaders, rssMegabytes, waitUntilAnswering } from './bench-kit.js';
 
 interface ServerUnderTest {
   readonly label: string;
@@ -47,6 +59,74 @@ if (baseline !== undefined) {
 }
 const serverFilter = (args.get('servers') ?? '').split(',').filter((word) => word !== '');
 const servers = allServers.filter((server) => serverFilter.length === 0 || serverFilter.some((word) => server.label.includes(word)));
+
+interface EmbeddedUnderTest {
+  readonly label: string;
+  /** What the process imports: 'dynabase' (resolved from `cwd`) or a file URL. */
+  readonly specifier: string;
+  readonly cwd: string;
+}
+
+/** A scratch directory whose node_modules/dynabase links to the package at `packageRoot`. */
+function scratchDependent(packageRoot: string): string {
+  const scratch = mkdtempSync(join(tmpdir(), 'dynabase-embedded-'));
+  mkdirSync(join(scratch, 'node_modules'));
+  symlinkSync(resolve(packageRoot), join(scratch, 'node_modules/dynabase'), 'dir');
+  return scratch;
+}
+
+const allEmbedded: EmbeddedUnderTest[] = [
+  { label: 'embedded', specifier: 'dynabase', cwd: scratchDependent(repoRoot) },
+  { label: 'embedded unbundled', specifier: pathToFileURL(join(repoRoot, 'dist/src/index.js')).href, cwd: repoRoot },
+];
+if (baseline !== undefined) allEmbedded.push({ label: 'baseline embedded', specifier: 'dynabase', cwd: scratchDependent(dirname(resolve(baseline))) });
+const embedded = allEmbedded.filter((subject) => serverFilter.length === 0 || serverFilter.some((word) => subject.label.includes(word)));
+
+/** A mark the embedding process reports: ms since it started, and its CPU time by then. */
+interface Mark {
+  readonly ms: number;
+  readonly cpu_ms: number;
+}
+
+interface EmbeddedSample {
+  readonly imported: Mark;
+  readonly started: Mark;
+  readonly answered: Mark;
+  /** Wall time from spawn to exit (after close), measured by this process. */
+  readonly exit_ms: number;
+}
+
+/** The embedding process: import, start in memory, one ListTables over the socket, close. */
+function embeddedScript(specifier: string): string {
+  return `
+import { request } from 'node:http';
+const mark = () => { const cpu = process.cpuUsage(); return { ms: performance.now(), cpu_ms: (cpu.user + cpu.system) / 1000 }; };
+const { startDynabase } = await import(${JSON.stringify(specifier)});
+const imported = mark();
+const db = await startDynabase({ inMemory: true });
+const started = mark();
+const status = await new Promise((done, fail) => {
+  const call = request(db.endpoint, { method: 'POST', headers: ${JSON.stringify(requestHeaders('ListTables'))} }, (answer) => { answer.resume(); answer.on('end', () => done(answer.statusCode)); });
+  call.on('error', fail);
+  call.end('{}');
+});
+if (status !== 200) throw new Error('ListTables answered ' + status);
+const answered = mark();
+await db.close();
+process.stdout.write(JSON.stringify({ imported, started, answered }));
+`;
+}
+
+async function embeddedOnce(subject: EmbeddedUnderTest): Promise<EmbeddedSample> {
+  const started_ns = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['--input-type=module', '-e', embeddedScript(subject.specifier)], { cwd: subject.cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  const code = await new Promise((done) => child.once('exit', done));
+  const exit_ms = Number(process.hrtime.bigint() - started_ns) / 1e6;
+  if (code !== 0) throw new Error(`${subject.label} exited with ${String(code)}`);
+  return { ...(JSON.parse(output) as Omit<EmbeddedSample, 'exit_ms'>), exit_ms };
+}
 
 interface Sample {
   readonly startup_ms: number;
@@ -103,19 +183,30 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 }
 
+function median(values: readonly number[]): number {
+  return quantile([...values].sort((a, b) => a - b), 0.5);
+}
+
 async function main(): Promise<void> {
   const labels = ['node -e 0', ...servers.map((server) => server.label)];
   const samples = new Map<string, Sample[]>(labels.map((label) => [label, []]));
+  const embeddedSamples = new Map<string, EmbeddedSample[]>(embedded.map((subject) => [subject.label, []]));
   // One warm-up spawn of each, so the first measured one does not pay for a cold page cache.
   for (const server of servers) await startOnce(server);
+  for (const subject of embedded) await embeddedOnce(subject);
   for (let turn = 0; turn < spawns; turn++) {
     samples.get('node -e 0')!.push(await nodeFloorOnce());
     for (const server of servers) samples.get(server.label)!.push(await startOnce(server));
+    for (const subject of embedded) embeddedSamples.get(subject.label)!.push(await embeddedOnce(subject));
   }
-  console.log(`\nStart-up to the first answered request (ListTables), ${spawns} spawns each, interleaved\n`);
-  console.log('| server | median ms | p25–p75 ms | min ms | CPU ms (median) | idle RSS MB (median) |');
-  console.log('|---|---|---|---|---|---|');
-  for (const label of labels) {
+  if (servers.length > 0) {
+    console.log(`\nStart-up to the first answered request (ListTables), ${spawns} spawns each, interleaved\n`);
+    console.log('| server | median ms | p25–p75 ms | min ms | CPU ms (median) | idle RSS MB (median) |');
+    console.log('|---|---|---|---|---|---|');
+  } else {
+    console.log(`\nnode -e 0, ${spawns} spawns: median ${median(samples.get('node -e 0')!.map((sample) => sample.startup_ms)).toFixed(0)} ms`);
+  }
+  for (const label of servers.length > 0 ? labels : []) {
     const sorted = (pick: (sample: Sample) => number): number[] => samples.get(label)!.map(pick).sort((a, b) => a - b);
     const times = sorted((sample) => sample.startup_ms);
     const medianShown = (values: number[]): string => (Number.isNaN(values[0]) ? '' : quantile(values, 0.5).toFixed(0));
@@ -123,6 +214,17 @@ async function main(): Promise<void> {
       `| ${label} | ${quantile(times, 0.5).toFixed(0)} | ${quantile(times, 0.25).toFixed(0)}–${quantile(times, 0.75).toFixed(0)} | ${times[0]!.toFixed(0)} | ${medianShown(sorted((sample) => sample.cpu_ms))} | ${medianShown(sorted((sample) => sample.rss_mb))} |`,
     );
   }
+  if (embedded.length === 0) return;
+  console.log(`\nEmbedded: import, startDynabase({ inMemory: true }), first ListTables, close; ${spawns} spawns each, interleaved; medians of ms since the process started (wall / its CPU)\n`);
+  console.log('| import from | imported ms | CPU ms | started ms | CPU ms | answered ms | CPU ms | spawn to exit ms (p25–p75) |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const subject of embedded) {
+    const runs = embeddedSamples.get(subject.label)!;
+    const cells = (['imported', 'started', 'answered'] as const).flatMap((key) => [median(runs.map((run) => run[key].ms)), median(runs.map((run) => run[key].cpu_ms))]);
+    const exits = runs.map((run) => run.exit_ms).sort((a, b) => a - b);
+    console.log(`| ${subject.label} | ${cells.map((cell) => cell.toFixed(0)).join(' | ')} | ${quantile(exits, 0.5).toFixed(0)} (${quantile(exits, 0.25).toFixed(0)}–${quantile(exits, 0.75).toFixed(0)}) |`);
+  }
+  for (const subject of allEmbedded) if (subject.cwd !== repoRoot) rmSync(subject.cwd, { recursive: true, force: true });
 }
 
 await main();
