@@ -14,7 +14,7 @@
 import { defaultConfig } from '../src/config.js';
 import { openService } from '../src/service.js';
 import type { Service } from '../src/service.js';
-import { openMemoryStore } from '../src/storage/memory-store.js';
+import * as memoryStore from '../src/storage/memory-store.js';
 import { callInProcess, parseArgs } from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -68,7 +68,7 @@ function format(figures: Figures): string {
 
 /** The memory KvStore alone: one PutItem's records per write transaction, and a point read. */
 async function engineFloor(): Promise<{ write: Figures; read: Figures }> {
-  const kv = openMemoryStore();
+  const kv = memoryStore.openMemoryStore();
   const stateKey = key('\x09\x00\x00\x00\x01\x01p');
   const itemKey = (i: number): Uint8Array => key(`\x02\x00\x00\x00\x01${String(i * 7919).padStart(8, '0')}item-${i}`);
   const itemKeys = Array.from({ length: itemCount }, (_, i) => itemKey(i));
@@ -88,6 +88,9 @@ async function engineFloor(): Promise<{ write: Figures; read: Figures }> {
       txn.put(key(`\x03\x00\x00\x00\x01\x01p${String(sequence).padStart(8, '0')}`), JSON.stringify({ sequenceNumber: sequence, kind: 'MODIFY', keys: { id: { S: `item-${n % itemCount}` } } }));
     });
   for (let n = 0; n < longRunWrites; n++) await write(n);
+  // The store's own account of its bytes, where the build has it (an A/B against an older build may not).
+  const usage = (memoryStore as Record<string, unknown>)['memoryStoreUsage'] as ((store: unknown) => object) | undefined;
+  if (usage !== undefined) console.log(`KvStore after ${longRunWrites} writes: ${JSON.stringify(usage(kv))}; ${memory()}`);
   const writes = await medianOf(write);
   const reads = await medianOf(async (n) => kv.get(itemKeys[n % itemCount]!));
   await kv.close();

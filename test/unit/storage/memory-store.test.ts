@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CorruptRecordError } from '../../../src/storage/kv-store.js';
 import type { KvEntry, KvStore, KvWriteTxn } from '../../../src/storage/kv-store.js';
 import { memoryStoreUsage, openMemoryStore } from '../../../src/storage/memory-store.js';
 import { Gen } from '../../helpers/seeded-random.js';
@@ -217,5 +218,27 @@ test('rewriting the same keys many times keeps every value and bounds the memory
   let live_bytes = 0;
   for (const [k, v] of model) live_bytes += k.length / 2 + 4 + Buffer.byteLength(v);
   assert.equal(usage.live_bytes, live_bytes);
+  await store.close();
+});
+
+// The memory engine stores each key beside its record, and the checksum covers both: a key
+// damaged in place (through a view a range returned) is caught like a damaged value.
+test('a stored key damaged in place is detected on get and in ranges', async () => {
+  const store = openMemoryStore();
+  const victim = Uint8Array.of(0x02, 1, 2, 3);
+  await store.write((txn) => {
+    txn.put(Uint8Array.of(0x01), 'before');
+    txn.put(victim, 'the value is intact');
+    txn.put(Uint8Array.of(0x03), 'after');
+  });
+  const storedKey = [...store.range({ start: victim, limit: 1 })][0]!.key;
+  assert.deepEqual([...storedKey], [...victim]);
+  storedKey[2] = storedKey[2]! ^ 0x01;
+  assert.throws(() => store.get(victim), CorruptRecordError);
+  assert.throws(() => [...store.range({})], CorruptRecordError);
+  assert.equal(Buffer.from(store.get(Uint8Array.of(0x03))!).toString(), 'after');
+  // Rewriting the key stores it afresh.
+  await store.write((txn) => txn.put(victim, 'new'));
+  assert.equal(Buffer.from(store.get(victim)!).toString(), 'new');
   await store.close();
 });
