@@ -373,6 +373,16 @@ function utf8(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }
 
+/** How the stored JSON of a record outside any stream ends (see `changeRecordJson`). */
+const no_stream_tail = Buffer.from(',"noStream":true}', 'latin1');
+
+function endsWithNoStreamTail(bytes: Uint8Array): boolean {
+  const from = bytes.length - no_stream_tail.length;
+  if (from < 0) return false;
+  for (let i = 0; i < no_stream_tail.length; i++) if (bytes[from + i] !== no_stream_tail[i]) return false;
+  return true;
+}
+
 /** A change record without its images. */
 type ChangeRecordHeader = Omit<ChangeRecord, 'oldImage' | 'newImage'>;
 
@@ -382,6 +392,9 @@ type ChangeRecordHeader = Omit<ChangeRecord, 'oldImage' | 'newImage'>;
  * Readers parse the record, so member order carries no meaning.
  */
 function changeRecordJson(header: ChangeRecordHeader, oldImageJson: string | undefined, newImageJson: string | undefined): string {
+  // `noStream` is set last on the header and such a record keeps no image, so its JSON ends with
+  // `no_stream_tail` (what lets the trimmer skip parsing it).
+  assert(header.noStream !== true || (oldImageJson === undefined && newImageJson === undefined), 'a record outside any stream keeps no image');
   const json = JSON.stringify(header);
   if (oldImageJson === undefined && newImageJson === undefined) return json;
   let spliced = json.slice(0, -1);
@@ -1161,8 +1174,11 @@ class KvTableStore implements TableStore {
       // Collected first so no iterator runs over its own deletes; records are in time order.
       const expired: Uint8Array[] = [];
       for (const { key, value } of txn.range(range)) {
-        const change = JSON.parse(utf8(value)) as ChangeRecord;
-        if (change.noStream !== true && change.time_ms >= before_ms) break;
+        // A table without a stream trims a record per write: recognised by its tail, unparsed.
+        if (!endsWithNoStreamTail(value)) {
+          const change = JSON.parse(utf8(value)) as ChangeRecord;
+          if (change.noStream !== true && change.time_ms >= before_ms) break;
+        }
         expired.push(key);
       }
       for (const key of expired) txn.delete(key);
