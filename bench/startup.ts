@@ -19,9 +19,9 @@
  *
  * Usage: `node dist/bench/startup.js [--spawns 15] [--servers dynabase,dynalite,embedded]
  * [--baseline <dir>]`, where `--servers` keeps the rows whose label contains one of the words and
- * `--baseline` names another checkout's built `dist/` directory (e.g. main's) whose
- * `src/main.js` is measured too, and the package around it (its package.json's `exports`)
- * imported by name, in the same run, for before/after figures.
+ * `--baseline` names another checkout's built `dist/` directory (e.g. main's) whose command
+ * (its package.json's `bin`, else `src/main.js`) is measured too, and the package around it (its
+ * package.json's `exports`) imported by name, in the same run, for before/after figures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -51,7 +51,10 @@ const allServers: ServerUnderTest[] = [
   { label: 'dynalite (disk)', args: (port, dir) => [dynaliteCli, '--port', String(port), '--path', dir] },
 ];
 if (baseline !== undefined) {
-  const baselineMain = join(resolve(baseline), 'src/main.js');
+  // The baseline's command as its package.json's `bin` names it, or tsc's main.js before there was one.
+  const baselinePackage = JSON.parse(readFileSync(join(dirname(resolve(baseline)), 'package.json'), 'utf8')) as { bin?: { dynabase?: string } };
+  const baselineBin = baselinePackage.bin?.dynabase;
+  const baselineMain = baselineBin === undefined ? join(resolve(baseline), 'src/main.js') : join(dirname(resolve(baseline)), baselineBin);
   allServers.push(
     { label: 'baseline dynabase (memory)', args: (port) => [baselineMain, '--port', String(port), '--in-memory'] },
     { label: 'baseline dynabase (disk)', args: (port, dir) => [baselineMain, '--port', String(port), '--data-dir', dir] },
