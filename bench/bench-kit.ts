@@ -151,15 +151,63 @@ export async function measureMedians(
       clientCpuPerOp_us: (client.user + client.system) / Math.max(1, latencies_us.length),
     });
   }
-  const median = (pick: (m: HttpMeasurement) => number): number => {
-    const values = runs.map(pick).sort((a, b) => a - b);
-    return values[Math.floor(values.length / 2)]!;
-  };
+  const medianOf = (pick: (m: HttpMeasurement) => number): number => median(runs.map(pick));
   return {
-    opsPerSecond: median((m) => m.opsPerSecond),
-    p50_us: median((m) => m.p50_us),
-    p99_us: median((m) => m.p99_us),
-    cpuPerOp_us: median((m) => m.cpuPerOp_us),
-    clientCpuPerOp_us: median((m) => m.clientCpuPerOp_us),
+    opsPerSecond: medianOf((m) => m.opsPerSecond),
+    p50_us: medianOf((m) => m.p50_us),
+    p99_us: medianOf((m) => m.p99_us),
+    cpuPerOp_us: medianOf((m) => m.cpuPerOp_us),
+    clientCpuPerOp_us: medianOf((m) => m.clientCpuPerOp_us),
+  };
+}
+
+/** The middle value (the upper middle of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Throughput and this process's CPU (every thread) per operation, for in-process benchmarks. */
+export interface InProcessFigures {
+  readonly opsPerSecond: number;
+  readonly cpuPerOp_us: number;
+}
+
+/**
+ * Runs `op` (given a running count) from `concurrency` callers in this process: one untimed run
+ * (JIT and caches settle), then `rounds` timed runs of `seconds` each; returns each figure's
+ * median over the rounds.
+ */
+export async function measureInProcess(op: (n: number) => Promise<unknown>, options: DriveOptions): Promise<InProcessFigures> {
+  let n = 0;
+  const timed = async (): Promise<InProcessFigures> => {
+    const first = n;
+    const started = Date.now();
+    const until = started + options.seconds * 1000;
+    const cpuBefore = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (Date.now() < until) await op(n++);
+      }),
+    );
+    const cpu = process.cpuUsage(cpuBefore);
+    const count = n - first;
+    return { opsPerSecond: count / ((Date.now() - started) / 1000), cpuPerOp_us: (cpu.user + cpu.system) / count };
+  };
+  await timed();
+  const runs: InProcessFigures[] = [];
+  for (let round = 0; round < options.rounds; round++) runs.push(await timed());
+  return { opsPerSecond: median(runs.map((r) => r.opsPerSecond)), cpuPerOp_us: median(runs.map((r) => r.cpuPerOp_us)) };
+}
+
+/** The benchmarks' conditional UpdateItem (issue 3's shape: SET of three attributes, one an increment). */
+export function conditionalUpdateBody(tableName: string, id: string): Record<string, unknown> {
+  return {
+    TableName: tableName,
+    Key: { id: { S: id } },
+    UpdateExpression: 'SET #a = :a, #b = :b, #c = #c + :one',
+    ConditionExpression: 'attribute_exists(id)',
+    ExpressionAttributeNames: { '#a': 'a', '#b': 'b', '#c': 'n' },
+    ExpressionAttributeValues: { ':a': { S: 'alpha' }, ':b': { N: '42' }, ':one': { N: '1' } },
   };
 }

@@ -15,7 +15,8 @@ import { defaultConfig } from '../src/config.js';
 import { openService } from '../src/service.js';
 import type { Service } from '../src/service.js';
 import * as memoryStore from '../src/storage/memory-store.js';
-import { callInProcess, parseArgs } from './bench-kit.js';
+import type { InProcessFigures as Figures } from './bench-kit.js';
+import { callInProcess, conditionalUpdateBody, measureInProcess, parseArgs } from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.get('seconds') ?? 3);
@@ -25,38 +26,8 @@ const concurrency = 16;
 const itemCount = 1000;
 const payload = 'x'.repeat(1000);
 
-interface Figures {
-  readonly opsPerSecond: number;
-  readonly cpuPerOp_us: number;
-}
-
-/** Runs `op` from `concurrency` callers for `seconds`; returns ops/s and process CPU µs per op. */
-async function timed(op: (n: number) => Promise<unknown>): Promise<Figures> {
-  let n = 0;
-  const until = Date.now() + seconds * 1000;
-  const started = Date.now();
-  const cpuBefore = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) await op(n++);
-    }),
-  );
-  const cpu = process.cpuUsage(cpuBefore);
-  return { opsPerSecond: n / ((Date.now() - started) / 1000), cpuPerOp_us: (cpu.user + cpu.system) / n };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** One warm-up run (JIT), then the medians of `rounds` timed runs. */
-async function medianOf(op: (n: number) => Promise<unknown>): Promise<Figures> {
-  await timed(op);
-  const runs: Figures[] = [];
-  for (let i = 0; i < rounds; i++) runs.push(await timed(op));
-  return { opsPerSecond: median(runs.map((r) => r.opsPerSecond)), cpuPerOp_us: median(runs.map((r) => r.cpuPerOp_us)) };
-}
+const drive = { seconds, rounds, concurrency };
+const medianOf = (op: (n: number) => Promise<unknown>): Promise<Figures> => measureInProcess(op, drive);
 
 function key(text: string): Uint8Array {
   return Buffer.from(text, 'latin1');
@@ -122,16 +93,7 @@ async function requests(service: Service): Promise<{ get: Figures; put: Figures;
   let next = 0;
   const get = await medianOf(() => callInProcess(service, 'GetItem', { TableName: 'bench', Key: { id: { S: `item-${next++ % itemCount}` } } }));
   const put = await medianOf(() => callInProcess(service, 'PutItem', item(next++)));
-  const update = await medianOf(() =>
-    callInProcess(service, 'UpdateItem', {
-      TableName: 'bench',
-      Key: { id: { S: `item-${next++ % itemCount}` } },
-      UpdateExpression: 'SET #a = :a, #b = :b, #c = #c + :one',
-      ConditionExpression: 'attribute_exists(id)',
-      ExpressionAttributeNames: { '#a': 'a', '#b': 'b', '#c': 'n' },
-      ExpressionAttributeValues: { ':a': { S: 'alpha' }, ':b': { N: '42' }, ':one': { N: '1' } },
-    }),
-  );
+  const update = await medianOf(() => callInProcess(service, 'UpdateItem', conditionalUpdateBody('bench', `item-${next++ % itemCount}`)));
   console.log(`after the measured requests: ${memory()}`);
   return { get, put, update };
 }

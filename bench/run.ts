@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { call, dynabaseBin, freePort, measureMedians, parseArgs, repoRoot, rssMegabytes, waitUntilAnswering, type HttpMeasurement } from './bench-kit.js';
+import { call, conditionalUpdateBody, dynabaseBin, freePort, measureMedians, parseArgs, repoRoot, rssMegabytes, waitUntilAnswering, type HttpMeasurement } from './bench-kit.js';
 
 interface ServerUnderTest {
   readonly label: string;
@@ -87,20 +87,7 @@ async function main(): Promise<void> {
       const drive = { seconds, rounds, concurrency };
       const get = await measureMedians(child, pool, 'GetItem', () => ({ TableName: 'bench', Key: { id: { S: `item-${next++ % itemCount}` } } }), drive);
       const put = await measureMedians(child, pool, 'PutItem', () => ({ TableName: 'bench', Item: item1k(next % itemCount, next++) }), drive);
-      const update = await measureMedians(
-        child,
-        pool,
-        'UpdateItem',
-        () => ({
-          TableName: 'bench',
-          Key: { id: { S: `item-${next++ % itemCount}` } },
-          UpdateExpression: 'SET #a = :a, #b = :b, #c = #c + :one',
-          ConditionExpression: 'attribute_exists(id)',
-          ExpressionAttributeNames: { '#a': 'a', '#b': 'b', '#c': 'n' },
-          ExpressionAttributeValues: { ':a': { S: 'alpha' }, ':b': { N: '42' }, ':one': { N: '1' } },
-        }),
-        drive,
-      );
+      const update = await measureMedians(child, pool, 'UpdateItem', () => conditionalUpdateBody('bench', `item-${next++ % itemCount}`), drive);
       rows.push(`| ${server.label} | ${startup_ms.toFixed(0)} | ${idleRss_mb.toFixed(0)} | ${format(get)} | ${format(put)} | ${format(update)} |`);
       clientRows.push(`| ${server.label} | ${[get, put, update].map((m) => m.clientCpuPerOp_us.toFixed(1)).join(' | ')} |`);
     } finally {

@@ -16,7 +16,8 @@ import { defaultConfig } from '../src/config.js';
 import { openService } from '../src/service.js';
 import type { DurabilityMode, KvStore } from '../src/storage/kv-store.js';
 import { openLmdbStore } from '../src/storage/lmdb-store.js';
-import { callInProcess, parseArgs } from './bench-kit.js';
+import type { InProcessFigures as Figures } from './bench-kit.js';
+import { callInProcess, measureInProcess, parseArgs } from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.get('seconds') ?? 3);
@@ -25,36 +26,7 @@ const concurrency = Number(args.get('concurrency') ?? 16);
 const itemCount = 1000;
 const payload = 'x'.repeat(1000);
 
-interface Figures {
-  readonly opsPerSecond: number;
-  readonly cpuPerOp_us: number;
-}
-
-/** Runs `write` from `concurrency` writers for `seconds`; returns writes/s and process CPU µs per write. */
-async function timed(write: (n: number) => Promise<unknown>): Promise<Figures> {
-  let n = 0;
-  const until = Date.now() + seconds * 1000;
-  const started = Date.now();
-  const cpuBefore = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) await write(n++);
-    }),
-  );
-  const cpu = process.cpuUsage(cpuBefore);
-  return { opsPerSecond: n / ((Date.now() - started) / 1000), cpuPerOp_us: (cpu.user + cpu.system) / n };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function medianOf(run: () => Promise<Figures>): Promise<Figures> {
-  const runs: Figures[] = [];
-  for (let i = 0; i < rounds; i++) runs.push(await run());
-  return { opsPerSecond: median(runs.map((r) => r.opsPerSecond)), cpuPerOp_us: median(runs.map((r) => r.cpuPerOp_us)) };
-}
+const drive = { seconds, rounds, concurrency };
 
 function key(text: string): Uint8Array {
   return Buffer.from(text, 'latin1');
@@ -71,8 +43,8 @@ async function engineFloor(durability: DurabilityMode): Promise<Figures> {
       for (let i = 0; i < itemCount; i++) txn.put(key(`item-${i}`), JSON.stringify({ id: { S: `item-${i}` }, payload: { S: payload } }));
     });
     let sequence = 0;
-    return await medianOf(() =>
-      timed((n) =>
+    return await measureInProcess(
+      (n) =>
         kv.write((txn) => {
           const itemKey = key(`item-${n % itemCount}`);
           txn.get(itemKey);
@@ -82,7 +54,7 @@ async function engineFloor(durability: DurabilityMode): Promise<Figures> {
           sequence++;
           txn.put(key(`log-${String(sequence).padStart(12, '0')}`), JSON.stringify({ sequenceNumber: sequence, kind: 'MODIFY', keys: { id: { S: `item-${n % itemCount}` } } }));
         }),
-      ),
+      drive,
     );
   } finally {
     await kv.close();
@@ -102,8 +74,9 @@ async function putItemInProcess(durability: DurabilityMode): Promise<Figures> {
       BillingMode: 'PAY_PER_REQUEST',
     });
     for (let i = 0; i < itemCount; i++) await callInProcess(service, 'PutItem', { TableName: 'bench', Item: { id: { S: `item-${i}` }, payload: { S: payload } } });
-    return await medianOf(() =>
-      timed((n) => callInProcess(service, 'PutItem', { TableName: 'bench', Item: { id: { S: `item-${n % itemCount}` }, payload: { S: payload }, v: { N: String(n) } } })),
+    return await measureInProcess(
+      (n) => callInProcess(service, 'PutItem', { TableName: 'bench', Item: { id: { S: `item-${n % itemCount}` }, payload: { S: payload }, v: { N: String(n) } } }),
+      drive,
     );
   } finally {
     await service.close();

@@ -23,7 +23,7 @@ import { hash_space_end, routePartition } from '../src/partition/partition-map.j
 import type { PartitionRange, TableRecord } from '../src/partition/table-store.js';
 import type { SecondSample } from '../src/partition/throughput-metrics.js';
 import { openService, type Service } from '../src/service.js';
-import { callInProcess, parseArgs, repoRoot } from './bench-kit.js';
+import { callInProcess, median, parseArgs, repoRoot } from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
 const requests = Number(args.get('requests') ?? 20_000);
@@ -56,11 +56,6 @@ async function round(service: Service, clock: ManualClock, action: 'GetItem' | '
     else await callInProcess(service, 'PutItem', { TableName: 'bench', Item: { pk: { S: `k${i % 1000}` }, data: { S: payload }, n: { N: String(i) } } });
   }
   return Number(process.hrtime.bigint() - started) / requests;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function overhead(): Promise<void> {
