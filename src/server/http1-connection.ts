@@ -21,7 +21,6 @@
  * oversize body DynamoDB's bare 413 (from `requestTooLargeResponse`, before reading the body when
  * its length is declared); each closes the connection.
  */
-import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { max_request_body_bytes } from '../limits.js';
 import type { DynamoHttpRequest, DynamoHttpResponse } from './handle-dynamo-request.js';
@@ -75,9 +74,28 @@ const no_body = Buffer.alloc(0);
 const head_end = Buffer.from('\r\n\r\n', 'latin1');
 const continue_answer = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 
+/**
+ * Reason phrases of the statuses Dynabase answers (RFC 9110 §15). A client ignores the phrase
+ * (RFC 9112 §4), so an unlisted status is sent with an empty one rather than importing node:http
+ * for its table.
+ */
+const reason_phrases: Readonly<Record<number, string>> = {
+  100: 'Continue',
+  200: 'OK',
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  417: 'Expectation Failed',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+};
+
 /** A bare error answer (no body), after which the connection closes. */
 function bareAnswer(statusCode: number): Buffer {
-  return Buffer.from(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}\r\nConnection: close\r\n\r\n`, 'latin1');
+  return Buffer.from(`HTTP/1.1 ${statusCode} ${reason_phrases[statusCode] ?? ''}\r\nConnection: close\r\n\r\n`, 'latin1');
 }
 const bad_request_answer = bareAnswer(400);
 const head_too_large_answer = bareAnswer(431);
@@ -381,7 +399,7 @@ export class Http1Connection {
     this.answering = false;
     if (this.socket.destroyed) return;
     const keepAlive = head.keepAlive && !this.draining;
-    let text = `HTTP/1.1 ${answer.statusCode} ${STATUS_CODES[answer.statusCode] ?? ''}\r\n`;
+    let text = `HTTP/1.1 ${answer.statusCode} ${reason_phrases[answer.statusCode] ?? ''}\r\n`;
     for (const name in answer.headers) text += `${name}: ${answer.headers[name]}\r\n`;
     text += currentDateLine();
     text += keepAlive ? 'Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n' : 'Connection: close\r\n\r\n';
