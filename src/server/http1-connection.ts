@@ -65,8 +65,12 @@ const single_valued_fields = new Set([
 
 /** tchar of RFC 9110 §5.6.2: what a method and a field name may be made of. */
 const token_pattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** A field value: visible characters, spaces and tabs, and obs-text; never a control character. */
-const field_value_pattern = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** The same set as a table by character code, for the per-field scan (regular expressions cost more there). */
+const token_chars = new Uint8Array(128);
+for (let code = 0; code < 128; code++) token_chars[code] = token_pattern.test(String.fromCharCode(code)) ? 1 : 0;
+const tab_code = 0x09;
+const space_code = 0x20;
+const colon_code = 0x3a;
 const chunk_size_pattern = /^([0-9A-Fa-f]{1,8})[\t ]*(;.*)?$/;
 
 const crlf = Buffer.from('\r\n', 'latin1');
@@ -130,27 +134,47 @@ export function parseRequestHead(text: string): RequestHead | undefined {
   if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') return undefined;
 
   const headers: Record<string, string> = {};
+  const length = text.length;
   let start = lineEnd + 2;
-  while (start < text.length) {
+  while (start < length) {
     let end = text.indexOf('\r\n', start);
-    if (end < 0) end = text.length;
-    const colon = text.indexOf(':', start);
-    if (colon <= start || colon > end) return undefined;
-    const name = text.slice(start, colon);
-    if (!token_pattern.test(name)) return undefined;
-    const value = text.slice(colon + 1, end).replace(/^[\t ]+|[\t ]+$/g, '');
-    if (!field_value_pattern.test(value)) return undefined;
-    const key = name.toLowerCase();
-    const previous = headers[key];
-    if (previous === undefined) headers[key] = value;
-    else if (key === 'content-length' || key === 'transfer-encoding') return undefined;
-    else if (!single_valued_fields.has(key)) headers[key] = `${previous}, ${value}`;
+    if (end < 0) end = length;
+    // The name: tchars up to the colon (no space before it, RFC 9112 §5.1). The AWS SDKs send
+    // lower-case names, kept as they are.
+    let colon = start;
+    let lowerCase = true;
+    for (; colon < end; colon++) {
+      const code = text.charCodeAt(colon);
+      if (code === colon_code) break;
+      if (code >= 128 || token_chars[code] === 0) return undefined;
+      if (code >= 0x41 && code <= 0x5a) lowerCase = false;
+    }
+    if (colon === start || colon === end) return undefined;
+    const name = lowerCase ? text.slice(start, colon) : text.slice(start, colon).toLowerCase();
+    // The value, without the spaces and tabs around it; no control character within.
+    let valueStart = colon + 1;
+    let valueEnd = end;
+    while (valueStart < valueEnd && isBlank(text.charCodeAt(valueStart))) valueStart++;
+    while (valueEnd > valueStart && isBlank(text.charCodeAt(valueEnd - 1))) valueEnd--;
+    for (let i = valueStart; i < valueEnd; i++) {
+      const code = text.charCodeAt(i);
+      if ((code < space_code && code !== tab_code) || code === 0x7f) return undefined;
+    }
+    const value = text.slice(valueStart, valueEnd);
+    const previous = headers[name];
+    if (previous === undefined) headers[name] = value;
+    else if (name === 'content-length' || name === 'transfer-encoding') return undefined;
+    else if (!single_valued_fields.has(name)) headers[name] = `${previous}, ${value}`;
     start = end + 2;
   }
 
   const connection = headers['connection']?.toLowerCase();
   const keepAlive = version === 'HTTP/1.1' ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
   return { method, path, headers, keepAlive };
+}
+
+function isBlank(code: number): boolean {
+  return code === space_code || code === tab_code;
 }
 
 function hasToken(list: string | undefined, token: string): boolean {
