@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { missingActions, test_credentials } from '../../helpers/test-server.js';
+import { tableDefinition } from '../../helpers/tables.js';
 
 const mainJs = fileURLToPath(new URL('../../../src/main.js', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -163,12 +164,7 @@ describe('the bundled dynabase command (package.json bin)', () => {
       const first = await startCli(['--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1'], binJs);
       const client = new DynamoDBClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
       await client.send(
-        new CreateTableCommand({
-          TableName: 'kept',
-          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
+        new CreateTableCommand(tableDefinition({ TableName: 'kept', key: { id: 'S' }, BillingMode: 'PAY_PER_REQUEST' })),
       );
       client.destroy();
       assert.equal(await first.stop('SIGTERM'), 0);

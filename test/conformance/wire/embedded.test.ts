@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynabase } from '../../../src/index.js';
 import { missingActions, test_credentials } from '../../helpers/test-server.js';
+import { tableDefinition } from '../../helpers/tables.js';
 
 describe('startDynabase', () => {
   test('defaults: in memory, 127.0.0.1, a random port, us-east-1', async () => {
@@ -56,12 +57,7 @@ describe('startDynabase', () => {
       assert.ok(existsSync(dataDir));
       const client = new DynamoDBClient({ requestHandler: first.requestHandler, region: first.region, credentials: test_credentials, maxAttempts: 1 });
       await client.send(
-        new CreateTableCommand({
-          TableName: 'kept',
-          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
+        new CreateTableCommand(tableDefinition({ TableName: 'kept', key: { id: 'S' }, BillingMode: 'PAY_PER_REQUEST' })),
       );
       await client.send(new PutItemCommand({ TableName: 'kept', Item: { id: { S: 'x' }, v: { N: '1' } } }));
       await first.close();

@@ -10,6 +10,7 @@ import { startDynabase } from '../../../src/index.js';
 import { crc32 } from '../../../src/server/crc32.js';
 import type { TestServer } from '../../helpers/test-server.js';
 import { amzDate, dummyAuthorization, missingActions, startTestServer, test_credentials } from '../../helpers/test-server.js';
+import { tableDefinition } from '../../helpers/tables.js';
 
 describe('startDynabase({ listen: false })', () => {
   let dynabase: Dynabase;
@@ -63,12 +64,7 @@ describe('startDynabase({ listen: false })', () => {
 
   test('PutItem then GetItem through the SDK', { skip: missingActions('CreateTable', 'PutItem', 'GetItem') }, async () => {
     await client.send(
-      new CreateTableCommand({
-        TableName: 'in_process',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
+      new CreateTableCommand(tableDefinition({ TableName: 'in_process', key: { id: 'S' }, BillingMode: 'PAY_PER_REQUEST' })),
     );
     const item = { id: { S: 'a' }, n: { N: '42' }, b: { B: new Uint8Array([1, 2, 3]) }, l: { L: [{ S: 'x' }, { BOOL: true }] } };
     await client.send(new PutItemCommand({ TableName: 'in_process', Item: item }));
