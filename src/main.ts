@@ -162,27 +162,40 @@ function millisecondsFlag(flag: string, text: string | undefined): number {
 /** Where `tail` and `indexes` find a server by default (what `npm start` serves). */
 const default_client_endpoint = 'http://127.0.0.1:8000';
 
-function parseTailFlags(argv: readonly string[]): TailOptions {
+type ClientFlagOptions = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/**
+ * The flags every client command (`tail`, `indexes`) shares — one table name, `--endpoint` and
+ * `--region` with their defaults — plus the command's own `options`; a malformed line is a
+ * UsageError.
+ */
+function parseClientFlags<O extends ClientFlagOptions>(command: string, argv: readonly string[], options: O) {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: true,
-      options: { endpoint: { type: 'string' }, region: { type: 'string' }, from: { type: 'string' } },
+      options: { endpoint: { type: 'string' }, region: { type: 'string' }, ...options },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (parsed.positionals.length !== 1) throw new UsageError('tail takes one table name');
-  const from = parsed.values.from ?? 'latest';
-  if (from !== 'latest' && from !== 'trim-horizon') throw new UsageError(`--from must be latest or trim-horizon, got '${from}'`);
+  if (parsed.positionals.length !== 1) throw new UsageError(`${command} takes one table name`);
+  const values = parsed.values as Record<string, string | boolean | undefined>;
   return {
     tableName: parsed.positionals[0]!,
-    endpoint: parsed.values.endpoint ?? default_client_endpoint,
-    region: parsed.values.region ?? defaultConfig.region,
-    startingPosition: from === 'latest' ? 'LATEST' : 'TRIM_HORIZON',
+    endpoint: (values['endpoint'] as string | undefined) ?? default_client_endpoint,
+    region: (values['region'] as string | undefined) ?? defaultConfig.region,
+    values,
   };
+}
+
+function parseTailFlags(argv: readonly string[]): TailOptions {
+  const { values, ...common } = parseClientFlags('tail', argv, { from: { type: 'string' } });
+  const from = (values['from'] as string | undefined) ?? 'latest';
+  if (from !== 'latest' && from !== 'trim-horizon') throw new UsageError(`--from must be latest or trim-horizon, got '${from}'`);
+  return { ...common, startingPosition: from === 'latest' ? 'LATEST' : 'TRIM_HORIZON' };
 }
 
 /**
@@ -219,27 +232,10 @@ async function tail(argv: readonly string[]): Promise<void> {
 const default_watch_interval_ms = 1000;
 
 function parseIndexesFlags(argv: readonly string[]): IndexesOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: { endpoint: { type: 'string' }, region: { type: 'string' }, watch: { type: 'boolean' }, 'interval-ms': { type: 'string' } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (parsed.positionals.length !== 1) throw new UsageError('indexes takes one table name');
-  const interval = parsed.values['interval-ms'];
+  const { values, ...common } = parseClientFlags('indexes', argv, { watch: { type: 'boolean' }, 'interval-ms': { type: 'string' } });
+  const interval = values['interval-ms'] as string | undefined;
   const interval_ms = interval === undefined ? default_watch_interval_ms : positiveIntegerFlag('--interval-ms', interval);
-  return {
-    tableName: parsed.positionals[0]!,
-    endpoint: parsed.values.endpoint ?? default_client_endpoint,
-    region: parsed.values.region ?? defaultConfig.region,
-    watch: parsed.values.watch === true,
-    interval_ms,
-  };
+  return { ...common, watch: values['watch'] === true, interval_ms };
 }
 
 async function indexes(argv: readonly string[]): Promise<void> {
