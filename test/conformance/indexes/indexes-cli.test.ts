@@ -13,6 +13,7 @@ import { listenHttp, type HttpListener } from '../../../src/server/http-server.j
 import { openService, type Service } from '../../../src/service.js';
 import { tableDefinition } from '../../helpers/tables.js';
 import { test_credentials } from '../../helpers/test-server.js';
+import { holdBackfillAfterFirstBatch } from '../../helpers/backfill-hold.js';
 
 const mainJs = fileURLToPath(new URL('../../../src/main.js', import.meta.url));
 /** More than two backfill batches (256 items each), so a backfill can be held after its first. */
@@ -69,16 +70,8 @@ function run(args: string[], onOutput?: (stdout: string) => void): Promise<Run> 
 
 test('shows a backfill in progress with the items read so far, and --watch follows it to ACTIVE', async () => {
   const store = service.context.store;
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let held!: () => void;
-  const holding = new Promise<void>((resolve) => (held = resolve));
   // Hold the backfill after its first batch (256 items read) until the test lets it go.
-  store.afterBackfillBatch = async () => {
-    store.afterBackfillBatch = undefined;
-    held();
-    await released;
-  };
+  const { holding, release } = holdBackfillAfterFirstBatch(store);
   try {
     await client.send(
       new UpdateTableCommand({

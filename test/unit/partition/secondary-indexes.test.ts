@@ -18,6 +18,7 @@ import type { SecondaryIndex, TableRecord, TableStore } from '../../../src/parti
 import { openLmdbStore } from '../../../src/storage/lmdb-store.js';
 import { openMemoryStore } from '../../../src/storage/memory-store.js';
 import { seededRandom as random } from '../../helpers/seeded-random.js';
+import { holdBackfillAfterFirstBatch } from '../../helpers/backfill-hold.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dynabase-indexes-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -183,15 +184,7 @@ describe('secondary indexes in the table store', () => {
       const key = { pk: { S: `p${i % 20}` }, sk: { N: String(i) } };
       await store.writeItem(table, key, () => ({ ...key, type: { S: 'user' }, name: { S: `n${i}` } }));
     }
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const holding = new Promise<void>((resolve) => (held = resolve));
-    store.afterBackfillBatch = async () => {
-      store.afterBackfillBatch = undefined;
-      held();
-      await released;
-    };
+    const { holding, release } = holdBackfillAfterFirstBatch(store);
     const withIndex: TableRecord = { ...table, indexes: [gsiInclude] };
     await store.saveTable(withIndex);
     await holding;
