@@ -14,6 +14,40 @@ import type { Service } from '../src/service.js';
 export const repoRoot = new URL('../..', import.meta.url).pathname;
 /** What the `dynabase` command runs (package.json's `bin`): the single-file bundle `npm run build` makes. */
 export const dynabaseBin = join(repoRoot, 'dist/bin/dynabase.js');
+const dynaliteCli = join(repoRoot, 'node_modules/dynalite/cli.js');
+
+/** A server a benchmark spawns (with `process.execPath`) on `port`, its data (if any) in `dataDir`. */
+export interface ServerUnderTest {
+  readonly label: string;
+  readonly args: (port: number, dataDir: string) => string[];
+}
+
+/** The servers the benchmarks compare, side by side. */
+export const bench_servers: readonly ServerUnderTest[] = [
+  { label: 'dynabase (memory)', args: (port) => [dynabaseBin, '--port', String(port), '--in-memory'] },
+  { label: 'dynalite (memory)', args: (port) => [dynaliteCli, '--port', String(port)] },
+  { label: 'dynabase (disk, durable)', args: (port, dir) => [dynabaseBin, '--port', String(port), '--data-dir', dir] },
+  { label: 'dynalite (disk)', args: (port, dir) => [dynaliteCli, '--port', String(port), '--path', dir] },
+  // dynalite's LevelDB never fsyncs: `relaxed` (written to the OS, survives kill -9) is the mode
+  // that does the same work, so it shows what the fsyncs of the durable default cost.
+  { label: 'dynabase (disk, relaxed)', args: (port, dir) => [dynabaseBin, '--port', String(port), '--data-dir', dir, '--durability', 'relaxed'] },
+];
+
+/** The comma-separated words of `--servers` (none: no filter). */
+export function serverFilterWords(args: Map<string, string>): string[] {
+  return (args.get('servers') ?? '').split(',').filter((word) => word !== '');
+}
+
+/**
+ * The servers named in `labels` (all when omitted), kept by `--servers`: the servers whose label
+ * contains one of its comma-separated words.
+ */
+export function selectServers(args: Map<string, string>, labels?: readonly string[]): ServerUnderTest[] {
+  const filter = serverFilterWords(args);
+  return bench_servers.filter(
+    (server) => (labels === undefined || labels.includes(server.label)) && (filter.length === 0 || filter.some((word) => server.label.includes(word))),
+  );
+}
 /** /proc reports CPU time in clock ticks of 1/100 s on Linux. */
 export const clock_ticks_per_second = 100;
 

@@ -37,12 +37,7 @@ import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { defaultConfig } from '../src/config.js';
 import { openService, type Service } from '../src/service.js';
-import { call, callInProcess, freePort, measureMedians, parseArgs, repoRoot, waitUntilAnswering } from './bench-kit.js';
-
-interface ServerUnderTest {
-  readonly label: string;
-  readonly args: (port: number, dataDir: string) => string[];
-}
+import { call, callInProcess, freePort, measureMedians, parseArgs, selectServers, serverFilterWords, waitUntilAnswering } from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.get('seconds') ?? 5);
@@ -58,14 +53,7 @@ const item_count = partition_keys * items_per_partition_key;
 /** Pads each item to about 1 KB (attribute names and values together). */
 const payload = 'x'.repeat(830);
 
-const allServers: ServerUnderTest[] = [
-  { label: 'dynabase (memory)', args: (port) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--in-memory'] },
-  { label: 'dynalite (memory)', args: (port) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port)] },
-  { label: 'dynabase (disk, durable)', args: (port, dir) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--data-dir', dir] },
-  { label: 'dynalite (disk)', args: (port, dir) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port), '--path', dir] },
-];
-const serverFilter = (args.get('servers') ?? '').split(',').filter((word) => word !== '');
-const servers = allServers.filter((server) => serverFilter.length === 0 || serverFilter.some((word) => server.label.includes(word)));
+const servers = selectServers(args, ['dynabase (memory)', 'dynalite (memory)', 'dynabase (disk, durable)', 'dynalite (disk)']);
 
 const createTableRequest = {
   TableName: 'indexed',
@@ -272,6 +260,7 @@ async function runWindow(subject: InProcessSubject, window: number): Promise<{ r
  */
 async function inProcess(window: number): Promise<void> {
   const against = args.get('against');
+  const serverFilter = serverFilterWords(args);
   for (const medium of ['memory', 'durable'] as const) {
     if (serverFilter.length > 0 && !serverFilter.some((word) => medium.includes(word))) continue;
     const subjects = [await openSubject(undefined, medium)];

@@ -11,14 +11,8 @@
  * (`--rounds N`: N timed Query runs, each figure the median over them).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { Pool } from 'undici';
-import { call, clock_ticks_per_second, cpuTicks, freePort, measureMedians, parseArgs, repoRoot, waitUntilAnswering } from './bench-kit.js';
-
-interface ServerUnderTest {
-  readonly label: string;
-  readonly args: (port: number) => string[];
-}
+import { call, clock_ticks_per_second, cpuTicks, freePort, measureMedians, parseArgs, selectServers, waitUntilAnswering } from './bench-kit.js';
 
 const options = parseArgs(process.argv.slice(2));
 const seconds = Number(options.get('seconds') ?? 5);
@@ -30,16 +24,13 @@ const queryPartitions = 200;
 const itemsPerPartition = 10;
 const batch_write_requests = 25;
 
-const servers: ServerUnderTest[] = [
-  { label: 'dynabase (memory)', args: (port) => [join(repoRoot, 'dist/src/main.js'), '--port', String(port), '--in-memory'] },
-  { label: 'dynalite (memory)', args: (port) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port)] },
-];
+const servers = selectServers(options, ['dynabase (memory)', 'dynalite (memory)']);
 
 async function main(): Promise<void> {
   const rows: string[] = [];
   for (const server of servers) {
     const port = await freePort();
-    const child = spawn(process.execPath, server.args(port), { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, server.args(port, ''), { stdio: ['ignore', 'ignore', 'inherit'] });
     const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
     try {
       await waitUntilAnswering(pool);

@@ -22,13 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { call, conditionalUpdateBody, dynabaseBin, freePort, measureMedians, parseArgs, repoRoot, rssMegabytes, waitUntilAnswering, type HttpMeasurement } from './bench-kit.js';
-
-interface ServerUnderTest {
-  readonly label: string;
-  readonly command: string;
-  readonly args: (port: number, dataDir: string) => string[];
-}
+import { call, conditionalUpdateBody, freePort, measureMedians, parseArgs, rssMegabytes, selectServers, waitUntilAnswering, type HttpMeasurement } from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.get('seconds') ?? 5);
@@ -37,22 +31,7 @@ const concurrency = Number(args.get('concurrency') ?? 16);
 const rounds = Number(args.get('rounds') ?? 1);
 const itemCount = 1000;
 
-const allServers: ServerUnderTest[] = [
-  { label: 'dynabase (memory)', command: process.execPath, args: (port) => [dynabaseBin, '--port', String(port), '--in-memory'] },
-  { label: 'dynalite (memory)', command: process.execPath, args: (port) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port)] },
-  { label: 'dynabase (disk, durable)', command: process.execPath, args: (port, dir) => [dynabaseBin, '--port', String(port), '--data-dir', dir] },
-  { label: 'dynalite (disk)', command: process.execPath, args: (port, dir) => [join(repoRoot, 'node_modules/dynalite/cli.js'), '--port', String(port), '--path', dir] },
-  // dynalite's LevelDB never fsyncs: `relaxed` (written to the OS, survives kill -9) is the mode
-  // that does the same work, so it shows what the fsyncs of the durable default cost.
-  {
-    label: 'dynabase (disk, relaxed)',
-    command: process.execPath,
-    args: (port, dir) => [dynabaseBin, '--port', String(port), '--data-dir', dir, '--durability', 'relaxed'],
-  },
-];
-
-const serverFilter = (args.get('servers') ?? '').split(',').filter((word) => word !== '');
-const servers = allServers.filter((server) => serverFilter.length === 0 || serverFilter.some((word) => server.label.includes(word)));
+const servers = selectServers(args);
 
 const item1k = (id: number, version: number) => ({
   id: { S: `item-${id}` },
@@ -68,7 +47,7 @@ async function main(): Promise<void> {
     const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
     const port = await freePort();
     const started_ns = process.hrtime.bigint();
-    const child = spawn(server.command, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
     const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
     try {
       await waitUntilAnswering(pool);
