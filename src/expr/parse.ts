@@ -51,28 +51,35 @@ const max_list_index = 2 ** 31 - 1;
 
 export const empty_expression_message = 'The expression can not be empty;';
 
-/** Parsed expressions kept per process; the key includes the expression type. */
+/**
+ * Parsed expressions kept per process, per parser. The outcome depends only on the text (a
+ * message names its parameter when thrown), so the key is the text as the request carried it: no
+ * string is built to look an expression up.
+ */
 export const expression_cache_capacity = 1000;
 
 type Outcome<T> = { readonly ast: T; readonly error?: undefined } | { readonly ast?: undefined; readonly error: string };
 
-const cache = new LruCache<string, Outcome<unknown>>(expression_cache_capacity);
+const condition_cache = new LruCache<string, Outcome<ConditionNode>>(expression_cache_capacity);
+const update_cache = new LruCache<string, Outcome<UpdateNode>>(expression_cache_capacity);
+const projection_cache = new LruCache<string, Outcome<ProjectionNode>>(expression_cache_capacity);
+const caches: readonly LruCache<string, Outcome<unknown>>[] = [condition_cache, update_cache, projection_cache];
 
-/** Hit and miss counters of the parse cache, for the benchmark. */
+/** Hit and miss counters of the parse caches together, for the benchmark; `capacity` is their total. */
 export function expressionCacheStats(): { hits: number; misses: number; size: number; capacity: number } {
-  return { hits: cache.hits, misses: cache.misses, size: cache.size, capacity: cache.capacity };
+  const sum = (figure: (cache: LruCache<string, Outcome<unknown>>) => number) => caches.reduce((total, cache) => total + figure(cache), 0);
+  return { hits: sum((c) => c.hits), misses: sum((c) => c.misses), size: sum((c) => c.size), capacity: sum((c) => c.capacity) };
 }
 
 export function clearExpressionCache(): void {
-  cache.clear();
+  for (const cache of caches) cache.clear();
 }
 
-function cached<T>(kind: ExpressionKind, text: string, compute: () => Outcome<T>): T {
-  const key = `${kind}\u0000${text}`;
-  let outcome = cache.get(key) as Outcome<T> | undefined;
+function cached<T>(cache: LruCache<string, Outcome<T>>, kind: ExpressionKind, text: string, compute: () => Outcome<T>): T {
+  let outcome = cache.get(text);
   if (outcome === undefined) {
     outcome = compute();
-    cache.set(key, outcome);
+    cache.set(text, outcome);
   }
   if (outcome.error !== undefined) throw invalidExpression(kind, outcome.error);
   return outcome.ast;
@@ -222,7 +229,7 @@ function checkCondition(text: string): Outcome<ConditionNode> {
  * that does not depend on ExpressionAttributeNames/Values.
  */
 export function parseCondition(text: string, kind: ConditionKind): ConditionNode {
-  return cached(kind, text, () => checkCondition(text));
+  return cached(condition_cache, kind, text, () => checkCondition(text));
 }
 
 // ---- updates -------------------------------------------------------------------------------
@@ -280,7 +287,7 @@ function checkUpdate(text: string): Outcome<UpdateNode> {
 
 /** Parses an UpdateExpression; throws DynamoDB's map-independent ValidationExceptions. */
 export function parseUpdate(text: string): UpdateNode {
-  return cached('UpdateExpression', text, () => checkUpdate(text));
+  return cached(update_cache, 'UpdateExpression', text, () => checkUpdate(text));
 }
 
 // ---- projections ---------------------------------------------------------------------------
@@ -297,5 +304,5 @@ function checkProjection(text: string): Outcome<ProjectionNode> {
 
 /** Parses a ProjectionExpression; throws DynamoDB's map-independent ValidationExceptions. */
 export function parseProjection(text: string): ProjectionNode {
-  return cached('ProjectionExpression', text, () => checkProjection(text));
+  return cached(projection_cache, 'ProjectionExpression', text, () => checkProjection(text));
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ConditionKind } from '../../../src/expr/ast.js';
-import { clearExpressionCache, expressionCacheStats, parseCondition, parseProjection, parseUpdate } from '../../../src/expr/parse.js';
+import { clearExpressionCache, expression_cache_capacity, expressionCacheStats, parseCondition, parseProjection, parseUpdate } from '../../../src/expr/parse.js';
 import { validationMessage } from './helpers.js';
 
 const filter = (text: string) => () => parseCondition(text, 'FilterExpression');
@@ -155,8 +155,8 @@ describe('parse cache', () => {
     const stats = expressionCacheStats();
     assert.equal(stats.hits, 2);
     assert.equal(stats.misses, 2);
-    for (let i = 0; i < stats.capacity + 10; i++) parseCondition(`a${i} = :x`, kind);
-    assert.equal(expressionCacheStats().size, stats.capacity);
+    for (let i = 0; i < expression_cache_capacity + 10; i++) parseCondition(`a${i} = :x`, kind);
+    assert.equal(expressionCacheStats().size, expression_cache_capacity);
   });
   test('the same text in two parameters is cached per parameter (messages name the parameter)', () => {
     assert.match(validationMessage(() => parseCondition('a =', 'ConditionExpression')), /^Invalid ConditionExpression/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CorruptRecordError } from '../../../src/storage/kv-store.js';
 import type { KvEntry, KvStore, KvWriteTxn } from '../../../src/storage/kv-store.js';
-import { memoryStoreUsage, openMemoryStore } from '../../../src/storage/memory-store.js';
+import { damageMemoryStore, memoryStoreUsage, openMemoryStore } from '../../../src/storage/memory-store.js';
 import { Gen } from '../../helpers/seeded-random.js';
 import { kvStoreSuite } from './kv-store-suite.js';
 
@@ -10,9 +10,7 @@ kvStoreSuite({
   name: 'memory',
   open: async () => openMemoryStore(),
   corrupt: async (store, key) => {
-    // Reads return views of the stored record, so writing through one damages the store itself.
-    const view = store.get(key)!;
-    view[3] = view[3]! ^ 0x10;
+    damageMemoryStore(store, key, 3);
     return store;
   },
 });
@@ -222,7 +220,7 @@ test('rewriting the same keys many times keeps every value and bounds the memory
 });
 
 // The memory engine stores each key beside its record, and the checksum covers both: a key
-// damaged in place (through a view a range returned) is caught like a damaged value.
+// damaged in place is caught like a damaged value.
 test('a stored key damaged in place is detected on get and in ranges', async () => {
   const store = openMemoryStore();
   const victim = Uint8Array.of(0x02, 1, 2, 3);
@@ -231,14 +229,40 @@ test('a stored key damaged in place is detected on get and in ranges', async () 
     txn.put(victim, 'the value is intact');
     txn.put(Uint8Array.of(0x03), 'after');
   });
-  const storedKey = [...store.range({ start: victim, limit: 1 })][0]!.key;
-  assert.deepEqual([...storedKey], [...victim]);
-  storedKey[2] = storedKey[2]! ^ 0x01;
+  damageMemoryStore(store, victim, -2);
   assert.throws(() => store.get(victim), CorruptRecordError);
   assert.throws(() => [...store.range({})], CorruptRecordError);
   assert.equal(Buffer.from(store.get(Uint8Array.of(0x03))!).toString(), 'after');
   // Rewriting the key stores it afresh.
   await store.write((txn) => txn.put(victim, 'new'));
   assert.equal(Buffer.from(store.get(victim)!).toString(), 'new');
+  await store.close();
+});
+
+// Compacted slabs are filled again, so no read may hand out a view of one: values and keys read
+// are copies, unchanged by anything written after, and writing to them changes nothing stored.
+test('values and keys read are copies that outlive the reuse of the slabs they came from', async () => {
+  const store = openMemoryStore();
+  const keyOf = (i: number) => Uint8Array.of(9, i >> 8, i & 0xff);
+  const valueOf = (i: number, round: number) => `${round}:${i}:${'v'.repeat(900)}`;
+  await store.write((txn) => {
+    for (let i = 0; i < 300; i++) txn.put(keyOf(i), valueOf(i, 0));
+  });
+  const value = store.get(keyOf(7))!;
+  const entry = [...store.range({ start: keyOf(8), limit: 1 })][0]!;
+  value[0] = 0x21;
+  entry.key[0] = 0;
+  assert.equal(Buffer.from(store.get(keyOf(7))!).toString(), valueOf(7, 0), 'writing to a value read changes nothing stored');
+  value[0] = valueOf(7, 0).charCodeAt(0);
+  // Rewrite everything many times: slabs fill, are compacted and filled again.
+  for (let round = 1; round <= 40; round++) {
+    await store.write((txn) => {
+      for (let i = 0; i < 300; i++) txn.put(keyOf(i), valueOf(i, round));
+    });
+  }
+  assert.equal(Buffer.from(value).toString(), valueOf(7, 0));
+  assert.equal(Buffer.from(entry.value).toString(), valueOf(8, 0));
+  assert.deepEqual([...entry.key], [0, 0, 8]);
+  for (let i = 0; i < 300; i++) assert.equal(Buffer.from(store.get(keyOf(i))!).toString(), valueOf(i, 40));
   await store.close();
 });
