@@ -148,7 +148,7 @@ export const batchWriteItem: Action = {
       );
       let units = 0;
       // Each index's units over the table's writes, summed from the per-write figures charged below.
-      let tableIndexUnits: number[] | undefined;
+      let tableIndexUnits: readonly number[] | undefined;
       for (let i = 0; i < done.length; i++) {
         const result = done[i];
         const write = writes[i]!;

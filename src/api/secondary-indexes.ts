@@ -3,11 +3,10 @@
  * description, the index-key checks of item writes, and the write capacity indexes consume.
  */
 import type { Item, KeyAttributeType, KeyShape, KeySchemaElement } from '../model/attribute-value.js';
-import { writeCapacityUnits } from '../model/capacity.js';
 import { attributeValuesEqual } from '../model/compare.js';
 import { validateItemIndexKeyAttributes, type IndexKeyShape } from '../model/validate-item.js';
 import { validationError } from '../errors.js';
-import { inIndex, projectedNames, projectedSize, sameEntry } from '../partition/index-entries.js';
+import { entryWriteUnits, inIndex, projectedNames, projectedSize, sameEntry } from '../partition/index-entries.js';
 import { keyOf, type IndexProjection, type SecondaryIndex, type TableRecord, type TableStore, type WriteOutcome } from '../partition/table-store.js';
 import type { JsonObject } from './action.js';
 import type { AttributeDefinition, Projection, TableDescription } from './table-description.js';
@@ -74,11 +73,11 @@ export function checkIndexKeys(table: TableRecord, item: Item): void {
 }
 
 /**
- * The write units one index consumes for an item going from `previous` to `next` (developer
- * guide, "Provisioned throughput considerations for secondary indexes"): nothing when the item is
- * in neither state's index or its entry is unchanged; a put of the new entry when it appears or
- * changes in place; a delete of the old one when it leaves; both when its index key moves. The
- * item sizes, when the caller knows them, spare sizing an ALL entry again.
+ * The write units one index consumes for an item going from `previous` to `next`
+ * (`entryWriteUnits`): nothing when the item is in neither state's index or its entry is
+ * unchanged. The item sizes, when the caller knows them, spare sizing an ALL entry again. (An
+ * item write works them out as it maintains the entries, `WriteOutcome.indexWriteUnits`; this
+ * serves the writes that do not report them and the GSI back-pressure check.)
  */
 export function indexWriteUnits(
   index: SecondaryIndex,
@@ -90,15 +89,14 @@ export function indexWriteUnits(
 ): number {
   const oldIn = previous !== undefined && inIndex(index, previous);
   const newIn = next !== undefined && inIndex(index, next);
-  if (!oldIn) return newIn ? writeCapacityUnits(projectedSize(index, tableKey, next, nextSize_bytes)) : 0;
-  const oldSize = projectedSize(index, tableKey, previous, previousSize_bytes);
-  if (!newIn) return writeCapacityUnits(oldSize);
-  const newSize = projectedSize(index, tableKey, next, nextSize_bytes);
-  if (sameIndexKey(index, previous, next)) {
-    if (sameEntry(index, tableKey, previous, next)) return 0;
-    return writeCapacityUnits(Math.max(oldSize, newSize));
-  }
-  return writeCapacityUnits(oldSize) + writeCapacityUnits(newSize);
+  if (!oldIn && !newIn) return 0;
+  const sameKey = oldIn && newIn && sameIndexKey(index, previous, next);
+  if (sameKey && sameEntry(index, tableKey, previous, next)) return 0;
+  return entryWriteUnits(
+    oldIn ? projectedSize(index, tableKey, previous, previousSize_bytes) : undefined,
+    newIn ? projectedSize(index, tableKey, next, nextSize_bytes) : undefined,
+    sameKey,
+  );
 }
 
 function sameIndexKey(index: SecondaryIndex, a: Item, b: Item): boolean {

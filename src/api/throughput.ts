@@ -86,12 +86,16 @@ export function admitTransaction(admission: AdmissionControl, actions: readonly 
 
 /**
  * The write units each of the table's indexes consumes for one item write, in `table.indexes`
- * order (the store's outcome carries both images and their sizes); undefined for a table
- * without indexes.
+ * order; undefined for a table without indexes. The store works them out as it maintains the
+ * entries; when it did so for other indexes than `table` names (the table's indexes changed
+ * under the request) or did not (a write that changed nothing), they are worked out here from
+ * the outcome's images and sizes.
  */
-export function indexWriteUnitsOf(table: TableRecord, outcome: WriteOutcome): number[] | undefined {
+export function indexWriteUnitsOf(table: TableRecord, outcome: WriteOutcome): readonly number[] | undefined {
   const indexes = table.indexes;
   if (indexes === undefined || indexes.length === 0) return undefined;
+  const fromStore = outcome.indexWriteUnits;
+  if (fromStore !== undefined && fromStore.indexes === indexes) return fromStore.units;
   if (outcome.previous === outcome.next) return indexes.map(() => 0);
   return indexes.map((index) =>
     indexWriteUnits(index, table.key, outcome.previous, outcome.next, outcome.previousSize_bytes, outcome.nextSize_bytes),

@@ -14,6 +14,7 @@ import { assert, validationError } from '../errors.js';
 import { max_partition_key_bytes, max_sort_key_bytes } from '../limits.js';
 import { scalarOf, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
 import { attributeMapsEqual, attributeValuesEqual } from '../model/compare.js';
+import { writeCapacityUnits } from '../model/capacity.js';
 import { attributeSize, itemSize } from '../model/item-size.js';
 import {
   encodeKey,
@@ -107,6 +108,21 @@ export function sameEntry(index: SecondaryIndex, tableKey: KeyShape, a: Item, b:
     if (x === undefined ? y !== undefined : y === undefined || !attributeValuesEqual(x, y)) return false;
   }
   return true;
+}
+
+/**
+ * The write units one index consumes for an item write that changes its entry (developer guide,
+ * "Provisioned throughput considerations for secondary indexes"), from the sizes of the entry
+ * before and after (undefined: the item is not in the index then): a put of the new entry when it
+ * appears, a delete of the old one when it leaves, the larger of the two when it changes in place
+ * (`sameKey`), both when its index key moves. An entry the write leaves unchanged costs nothing;
+ * the caller knows that case and does not ask.
+ */
+export function entryWriteUnits(oldSize_bytes: number | undefined, newSize_bytes: number | undefined, sameKey: boolean): number {
+  if (oldSize_bytes === undefined) return newSize_bytes === undefined ? 0 : writeCapacityUnits(newSize_bytes);
+  if (newSize_bytes === undefined) return writeCapacityUnits(oldSize_bytes);
+  if (sameKey) return writeCapacityUnits(Math.max(oldSize_bytes, newSize_bytes));
+  return writeCapacityUnits(oldSize_bytes) + writeCapacityUnits(newSize_bytes);
 }
 
 /** The names an index entry can hold, or undefined for ALL (every attribute). */

@@ -52,7 +52,7 @@ import {
   tablePartitionStateRange,
   writeU64,
 } from './layout.js';
-import { entryKey, entryKeyTail, inIndex, indexQueryRange, indexScanRange, projectedSize, projectEntry, sameEntry } from './index-entries.js';
+import { entryKey, entryKeyTail, entryWriteUnits, inIndex, indexQueryRange, indexScanRange, projectedSize, projectEntry, sameEntry } from './index-entries.js';
 import { queryKeyRange, readItems, readItemTexts, scanKeyRange } from './item-ranges.js';
 import {
   assertPartitionMap,
@@ -221,17 +221,23 @@ interface CatalogEntry {
   /** The record's LSIs and GSIs, split once here rather than on every write. */
   readonly locals: readonly SecondaryIndex[];
   readonly globals: readonly SecondaryIndex[];
+  /** Where each of `locals` and `globals` is in the record's `indexes`. */
+  readonly localPositions: readonly number[];
+  readonly globalPositions: readonly number[];
   /** What its change records store, worked out once here rather than on every write. */
   readonly images: StoredImages;
 }
 
 function catalogEntry(record: TableRecord, ordinal: number): CatalogEntry {
   const indexes = record.indexes ?? [];
+  const positionsOf = (kind: SecondaryIndex['kind']): number[] => indexes.flatMap((index, position) => (index.kind === kind ? [position] : []));
   return {
     record,
     ordinal,
     locals: indexes.filter((index) => index.kind === 'local'),
     globals: indexes.filter((index) => index.kind === 'global'),
+    localPositions: positionsOf('local'),
+    globalPositions: positionsOf('global'),
     images: storedImagesOf(record),
   };
 }
@@ -297,16 +303,21 @@ interface ImageFacts {
  * not rewritten. For an index still being backfilled an old entry may not exist yet, so its
  * presence is read rather than assumed. Returns how many bytes the entries grew by in all.
  * An ALL projection is the item itself: its entry reuses the item's JSON and sizes.
+ * The write units each index consumes (`entryWriteUnits`, by DynamoDB's rule, whether or not a
+ * backfill has reached the item) go to `units` at the index's `positions` entry: the sizes and
+ * comparisons they need are the ones made here.
  */
 function maintainIndexes(
   txn: KvWriteTxn,
   ordinal: number,
   tableKey: KeyShape,
   indexes: readonly SecondaryIndex[],
+  positions: readonly number[],
   previous: Item | undefined,
   next: Item | undefined,
   facts: ImageFacts,
   backfilling: ReadonlySet<string> | undefined,
+  units: number[],
 ): number {
   const tail = facts.tail;
   let totalSizeDelta = 0;
@@ -318,23 +329,33 @@ function maintainIndexes(
     const newKey = newIn ? entryKey(ordinal, index, tail, next) : undefined;
     let countDelta = 0;
     let sizeDelta = 0;
+    let sameKey = false;
+    let charged = true;
+    let oldSize: number | undefined;
+    let newSize: number | undefined;
     if (oldIn) {
       const oldKey = entryKey(ordinal, index, tail, previous);
+      sameKey = newKey !== undefined && Buffer.compare(oldKey, newKey) === 0;
+      const unchanged = sameKey && sameEntry(index, tableKey, previous, next!);
       const exists = backfilling?.has(index.name) === true ? txn.get(oldKey) !== undefined : true;
-      const sameKey = newKey !== undefined && Buffer.compare(oldKey, newKey) === 0;
-      if (exists && sameKey && sameEntry(index, tableKey, previous, next!)) continue;
+      if (unchanged && exists) continue;
+      // Unchanged but not yet backfilled: the entry is written below, and costs nothing.
+      charged = !unchanged;
+      oldSize = projectedSize(index, tableKey, previous, facts.previousSize_bytes);
       if (exists) {
         if (!sameKey) txn.delete(oldKey);
         countDelta--;
-        sizeDelta -= projectedSize(index, tableKey, previous, facts.previousSize_bytes);
+        sizeDelta -= oldSize;
       }
     }
     if (newKey !== undefined) {
       const all = index.projection.kind === 'ALL';
       txn.put(newKey, all && facts.nextJson !== undefined ? facts.nextJson : JSON.stringify(projectEntry(index, tableKey, next!)));
+      newSize = projectedSize(index, tableKey, next!, facts.nextSize_bytes);
       countDelta++;
-      sizeDelta += projectedSize(index, tableKey, next!, facts.nextSize_bytes);
+      sizeDelta += newSize;
     }
+    if (charged) units[positions[i]!] = entryWriteUnits(oldSize, newSize, sameKey);
     // An entry moved or rewritten at the same size (an `updatedAt` sort key, a changed status)
     // leaves the statistics as they are: no read and rewrite of the record.
     if (countDelta !== 0 || sizeDelta !== 0) addIndexStats(txn, indexStatsKey(ordinal, index.name), countDelta, sizeDelta);
@@ -356,11 +377,13 @@ function applyChangeToGlobalIndexes(
   ordinal: number,
   tableKey: KeyShape,
   indexes: readonly SecondaryIndex[],
+  positions: readonly number[],
   change: ChangeRecord,
   facts: ImageFacts,
   backfilling: ReadonlySet<string> | undefined,
+  units: number[],
 ): void {
-  maintainIndexes(txn, ordinal, tableKey, indexes, change.oldImage, change.newImage, facts, backfilling);
+  maintainIndexes(txn, ordinal, tableKey, indexes, positions, change.oldImage, change.newImage, facts, backfilling, units);
 }
 
 /** The catalog record as stored. */
@@ -741,21 +764,23 @@ class KvTableStore implements TableStore {
         changeRecordJson(header, images.old ? previousJson : undefined, images.new ? nextJson : undefined),
       );
 
-      let itemCollectionSize_bytes: number | undefined;
-      if (current.locals.length > 0 || current.globals.length > 0) {
+      const written: { -readonly [K in keyof WriteOutcome]: WriteOutcome[K] } = { previous, next, previousSize_bytes: previousSize, nextSize_bytes: nextSize };
+      const indexes = current.record.indexes;
+      if (indexes !== undefined && indexes.length > 0) {
         const backfilling = this.backfilling.get(ordinal);
         const facts: ImageFacts = { previousSize_bytes: previousSize, nextSize_bytes: nextSize, nextJson, tail: entryKeyTail(encoded.bytes) };
+        const units = new Array<number>(indexes.length).fill(0);
         if (current.locals.length > 0) {
-          const entriesDelta = maintainIndexes(txn, ordinal, shape, current.locals, previous, next, facts, backfilling);
-          itemCollectionSize_bytes = this.resizeCollection(txn, ordinal, encoded.hash, partitionKeyPartOf(encoded), nextSize - previousSize + entriesDelta);
+          const entriesDelta = maintainIndexes(txn, ordinal, shape, current.locals, current.localPositions, previous, next, facts, backfilling, units);
+          written.itemCollectionSize_bytes = this.resizeCollection(txn, ordinal, encoded.hash, partitionKeyPartOf(encoded), nextSize - previousSize + entriesDelta);
         }
         if (current.globals.length > 0) {
           const change: ChangeRecord = { ...header, oldImage: previous, newImage: next };
-          applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, change, facts, backfilling);
+          applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, current.globalPositions, change, facts, backfilling, units);
         }
+        written.indexWriteUnits = { indexes, units };
       }
-      const written = { previous, next, previousSize_bytes: previousSize, nextSize_bytes: nextSize };
-      return itemCollectionSize_bytes === undefined ? written : { ...written, itemCollectionSize_bytes };
+      return written;
     });
     // The write that took its partition past the size limit answers once the split is done, so
     // what follows it (a DescribeStream, a test) sees the split; other writes never wait for it.

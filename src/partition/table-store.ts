@@ -127,6 +127,12 @@ export interface WriteOutcome {
    * items and their LSI entries) after the write, for ItemCollectionMetrics.
    */
   readonly itemCollectionSize_bytes?: number;
+  /**
+   * For a write that changed the item of a table with indexes: the write units each index
+   * consumed (`entryWriteUnits`), worked out while its entries were maintained, in the order of
+   * `indexes` (the table record's `indexes` the write maintained).
+   */
+  readonly indexWriteUnits?: { readonly indexes: readonly SecondaryIndex[]; readonly units: readonly number[] };
 }
 
 /** Options of one item write. */

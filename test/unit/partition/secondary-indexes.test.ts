@@ -8,13 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { indexWriteUnits } from '../../../src/api/secondary-indexes.js';
 import type { Item, KeyShape } from '../../../src/model/attribute-value.js';
+import { attributeMapsEqual } from '../../../src/model/compare.js';
 import { itemSize } from '../../../src/model/item-size.js';
 import { inIndex, projectedSize, projectEntry, sameEntry } from '../../../src/partition/index-entries.js';
 import { backfillKey, catalogKey, indexRange, indexStatsKey } from '../../../src/partition/layout.js';
 import { openTableStore } from '../../../src/partition/open-table-store.js';
 import { hash_space_end, hash_space_start, initialPartitions } from '../../../src/partition/partition-map.js';
-import type { SecondaryIndex, TableRecord, TableStore } from '../../../src/partition/table-store.js';
+import type { SecondaryIndex, TableRecord, TableStore, WriteOutcome } from '../../../src/partition/table-store.js';
 import { openLmdbStore } from '../../../src/storage/lmdb-store.js';
 import { openMemoryStore } from '../../../src/storage/memory-store.js';
 import { seededRandom as random } from '../../helpers/seeded-random.js';
@@ -78,6 +80,23 @@ function checkIndexes(store: TableStore, table: TableRecord, indexes: readonly S
   }
 }
 
+/**
+ * The index write units a write's outcome reports (worked out by the store as it maintained the
+ * entries) are the ones the actions' rule gives for its two images; a write that changed nothing
+ * reports none.
+ */
+function checkIndexWriteUnits(table: TableRecord, outcome: WriteOutcome): void {
+  const reported = outcome.indexWriteUnits;
+  if (reported === undefined) {
+    const unchanged = outcome.previous === undefined ? outcome.next === undefined : outcome.next !== undefined && attributeMapsEqual(outcome.previous, outcome.next);
+    assert.equal(unchanged, true, 'only a write that changed nothing reports no index write units');
+    return;
+  }
+  assert.equal(reported.indexes, table.indexes, 'units of the indexes of the record written');
+  const expected = table.indexes!.map((index) => indexWriteUnits(index, tableKey, outcome.previous, outcome.next));
+  assert.deepEqual(reported.units, expected, 'index write units');
+}
+
 async function waitForBackfill(store: TableStore, table: TableRecord, indexName: string): Promise<void> {
   // Bounded by time, not turns: under a loaded test run LMDB commits can be slow.
   const deadline_ms = Date.now() + 30_000;
@@ -101,6 +120,7 @@ describe('secondary indexes in the table store', () => {
       else if (choice < 0.8) outcome = await store.writeItem(table, key, (previous) => (previous === undefined ? undefined : { ...previous, ...item }));
       else outcome = await store.writeItem(table, key, () => undefined);
       checkIndexes(store, table, allIndexes);
+      checkIndexWriteUnits(table, outcome);
       // The item collection (the partition key's items and their LSI entries) is kept exactly.
       const collection = allItems(store, table).filter((each) => (each['pk'] as { S: string }).S === (key.pk as { S: string }).S);
       let expected_bytes = 0;
@@ -158,13 +178,14 @@ describe('secondary indexes in the table store', () => {
     const withIndex: TableRecord = { ...table, indexes: [gsiInclude] };
     await store.saveTable(withIndex);
     assert.equal(store.indexStats(withIndex, 'byType').backfilling, true);
-    const writes: Promise<unknown>[] = [];
+    const writes: Promise<WriteOutcome>[] = [];
     for (let i = 0; i < 300; i++) {
       const item = randomItem(next);
       const key = { pk: item['pk']!, sk: { N: String(Math.floor(next() * 1600)) } };
       writes.push(store.writeItem(withIndex, key, () => (next() < 0.2 ? undefined : { ...item, ...key })));
     }
-    await Promise.all(writes);
+    // Items the backfill had not reached yet are charged as if their old entries were there.
+    for (const outcome of await Promise.all(writes)) checkIndexWriteUnits(withIndex, outcome);
     await waitForBackfill(store, withIndex, 'byType');
     checkIndexes(store, withIndex, [gsiInclude]);
     // Removing the index removes its entries; adding it again backfills it afresh.
