@@ -10,7 +10,7 @@ import { writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import type { AdmissionControl, CapacityKind, PartitionSlot, Verdict } from '../partition/admission-control.js';
 import { admitted, reported, throttled } from '../partition/admission-control.js';
-import type { ItemMutation, TableRecord, WriteOutcome } from '../partition/table-store.js';
+import type { ItemMutation, TableRecord, WriteOptions, WriteOutcome } from '../partition/table-store.js';
 import { assertItemNotInTransaction, none, throttledReason, transactionCanceled } from '../txn/transaction-coordinator.js';
 import type { JsonObject, ServiceContext } from './action.js';
 import { readCapacityUnits } from '../model/capacity.js';
@@ -168,6 +168,9 @@ function chargeFailedWrite(admission: AdmissionControl, slot: PartitionSlot, ver
   admission.charge(slot, 'write', writeCapacityUnits(previous === undefined ? 0 : itemSize(previous)), verdict, write_reserved_units);
 }
 
+/** A write answering no ItemCollectionMetrics: the store need not read an unchanged collection's size. */
+const without_item_collection_metrics: WriteOptions = { itemCollectionMetrics: false };
+
 /** What a single-item write returns to its action: the store's outcome and the response's ConsumedCapacity. */
 export interface AdmittedItemWrite {
   readonly outcome: WriteOutcome;
@@ -181,12 +184,14 @@ export interface AdmittedItemWrite {
  * and its result passes the GSI back-pressure check; afterwards the write is charged its exact
  * units (the larger of the old and new images, plus each index's writes) or, if it failed, what
  * DynamoDB charges a failed write; the ConsumedCapacity member comes from the same figures.
+ * Unless the request asks for ItemCollectionMetrics, the store is told it need not read an item
+ * collection's size the write leaves unchanged.
  */
 export async function admittedItemWrite(
   context: ServiceContext,
   table: TableRecord,
   key: Item,
-  request: { readonly TableName: string; readonly ReturnConsumedCapacity?: string | undefined },
+  request: { readonly TableName: string; readonly ReturnConsumedCapacity?: string | undefined; readonly ReturnItemCollectionMetrics?: string | undefined },
   mutation: ItemMutation,
 ): Promise<AdmittedItemWrite> {
   const admission = context.admission;
@@ -201,7 +206,7 @@ export async function admittedItemWrite(
       const next = mutation(previous);
       if (checkIndexBackPressure(admission, table, previous, next) !== admitted) verdict = reported;
       return next;
-    });
+    }, request.ReturnItemCollectionMetrics === 'SIZE' ? undefined : without_item_collection_metrics);
   } catch (error) {
     chargeFailedWrite(admission, slot, verdict, error, seen);
     throw error;

@@ -722,7 +722,7 @@ class KvTableStore implements TableStore {
       if (next === undefined ? previous === undefined : previous !== undefined && attributeMapsEqual(previous, next)) {
         const size_bytes = previous === undefined ? 0 : itemSize(previous);
         const unchanged = { previous, next, previousSize_bytes: size_bytes, nextSize_bytes: size_bytes };
-        if (current.locals.length === 0) return unchanged;
+        if (current.locals.length === 0 || options?.itemCollectionMetrics === false) return unchanged;
         return { ...unchanged, itemCollectionSize_bytes: readCounter(txn, collectionKey(ordinal, encoded.hash, partitionKeyPartOf(encoded))) };
       }
       if (next !== undefined) assert(sameKey(shape, next, key), 'a mutation keeps the key attributes');
@@ -772,7 +772,10 @@ class KvTableStore implements TableStore {
         const units = new Array<number>(indexes.length).fill(0);
         if (current.locals.length > 0) {
           const entriesDelta = maintainIndexes(txn, ordinal, shape, current.locals, current.localPositions, previous, next, facts, backfilling, units);
-          written.itemCollectionSize_bytes = this.resizeCollection(txn, ordinal, encoded.hash, partitionKeyPartOf(encoded), nextSize - previousSize + entriesDelta);
+          const collectionDelta_bytes = nextSize - previousSize + entriesDelta;
+          if (collectionDelta_bytes !== 0 || options?.itemCollectionMetrics !== false) {
+            written.itemCollectionSize_bytes = this.resizeCollection(txn, ordinal, encoded.hash, partitionKeyPartOf(encoded), collectionDelta_bytes);
+          }
         }
         if (current.globals.length > 0) {
           const change: ChangeRecord = { ...header, oldImage: previous, newImage: next };

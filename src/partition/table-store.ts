@@ -124,7 +124,8 @@ export interface WriteOutcome {
   readonly nextSize_bytes: number;
   /**
    * For a table with LSIs: the size of the written item's collection (its partition-key value's
-   * items and their LSI entries) after the write, for ItemCollectionMetrics.
+   * items and their LSI entries) after the write, for ItemCollectionMetrics (absent when the
+   * write left it unchanged and the caller said it needs no metrics, `WriteOptions`).
    */
   readonly itemCollectionSize_bytes?: number;
   /**
@@ -139,6 +140,12 @@ export interface WriteOutcome {
 export interface WriteOptions {
   /** The service itself deletes the item (TTL expiry): the ChangeRecord says `byService`. */
   readonly byService?: boolean;
+  /**
+   * False: the caller answers no ItemCollectionMetrics, so a write that leaves its item
+   * collection's size as it was need not read it (the outcome then has no
+   * `itemCollectionSize_bytes`). A write that changes it reads it anyway, for the size limit.
+   */
+  readonly itemCollectionMetrics?: boolean;
 }
 
 /**

@@ -130,6 +130,27 @@ describe('secondary indexes in the table store', () => {
     await store.close();
   });
 
+  test('a write answering no ItemCollectionMetrics reads the collection size only when it changes it', async () => {
+    const store = await openTableStore(openMemoryStore(), clock);
+    const table = tableRecord('metrics', [lsi]);
+    await store.saveTable(table);
+    const key = { pk: { S: 'a' }, sk: { N: '1' } };
+    const quiet = { itemCollectionMetrics: false };
+    const first = await store.writeItem(table, key, () => ({ ...key, score: { N: '1' } }), quiet);
+    const size_bytes = first.itemCollectionSize_bytes!;
+    assert.equal(size_bytes, itemSize({ ...key, score: { N: '1' } }) + itemSize({ ...key, score: { N: '1' } }), 'the item and its LSI entry');
+    // Same sizes, entry moved: the collection is unchanged and not read.
+    const moved = await store.writeItem(table, key, () => ({ ...key, score: { N: '2' } }), quiet);
+    assert.equal(moved.itemCollectionSize_bytes, undefined);
+    const same = await store.writeItem(table, key, () => ({ ...key, score: { N: '2' } }), quiet);
+    assert.equal(same.itemCollectionSize_bytes, undefined);
+    // Asked for (the default), the unchanged size is read; a write that grows it reports it either way.
+    assert.equal((await store.writeItem(table, key, () => ({ ...key, score: { N: '3' } }))).itemCollectionSize_bytes, size_bytes);
+    const grown = await store.writeItem(table, key, () => ({ ...key, score: { N: '3' }, other: { S: 'x' } }), quiet);
+    assert.equal(grown.itemCollectionSize_bytes, size_bytes + itemSize({ other: { S: 'x' } }));
+    await store.close();
+  });
+
   test('Query on an index: sort-key bounds, begins_with, both directions, resuming after an entry', async () => {
     const store = await openTableStore(openMemoryStore(), clock);
     const table = tableRecord('ranges', allIndexes);
