@@ -12,7 +12,10 @@
  * - A hash index answers `get` and the rewrite of an existing key without any ordered search;
  *   only a new key, a deletion and a range use the ordered index. It hashes a key by its CRC32C
  *   (the same function the record's checksum starts with), a few times cheaper than making a
- *   string of the key to look it up by, and confirms a match against the entry's id.
+ *   string of the key to look it up by, and confirms a match against the entry's id. It is a
+ *   table of its own (`HashIndex`), not a Map: keys churn (each indexed write moves its index
+ *   entries, each write appends a log record that trimming deletes), and a Map leaves a hole per
+ *   deletion that it reclaims by rebuilding its whole table, a fresh large array each time.
  * - Each entry keeps its key's bytes as a one-byte-per-char (latin1) string, its id: the ordered
  *   index compares ids, and an id lives on V8's heap, beyond the reach of a reader scribbling on
  *   a returned view.
@@ -115,9 +118,6 @@ const no_slab = new Slab(Buffer.alloc(0));
 
 /** A stored key: its id and hash, and where its key bytes and then its record lie. */
 class Entry {
-  /** The next entry whose key has the same hash (a chain in the hash index). */
-  sameHash: Entry | undefined = undefined;
-
   constructor(
     readonly id: string,
     readonly hash: number,
@@ -358,15 +358,95 @@ function unlink(leaf: Leaf): void {
   if (leaf.next !== null) leaf.next.prev = leaf.prev;
 }
 
+/** The hash index starts with this many slots, and never has fewer (a power of two). */
+const hash_index_min_slots = 1024;
+
+/**
+ * The hash index over the entries: open addressing, linear probing, in power-of-two arrays kept
+ * at most half full. A slot holds an entry and, beside it in an Int32Array, its key's hash + 1
+ * (0: empty), so a probe compares numbers and reads an entry only when the hash matches.
+ * Deleting shifts the entries after it back into the gap (no tombstones), so deletions and
+ * insertions that balance out never rebuild the table; it is rebuilt only to double it as the
+ * store grows (or halve it once it is an eighth full).
+ */
+class HashIndex {
+  private slots = new Int32Array(hash_index_min_slots);
+  private entries: (Entry | undefined)[] = new Array<Entry | undefined>(hash_index_min_slots).fill(undefined);
+  private mask = hash_index_min_slots - 1;
+  size = 0;
+
+  find(key: Uint8Array, hash: number): Entry | undefined {
+    const slots = this.slots;
+    const mask = this.mask;
+    const tag = hash + 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = slots[i]!;
+      if (slot === 0) return undefined;
+      if (slot === tag) {
+        const entry = this.entries[i]!;
+        if (isKeyOf(entry, key)) return entry;
+      }
+    }
+  }
+
+  /** Adds an entry whose key is not in the index. */
+  add(entry: Entry): void {
+    if (2 * (this.size + 1) > this.slots.length) this.resize(2 * this.slots.length);
+    this.place(entry);
+    this.size++;
+  }
+
+  private place(entry: Entry): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = entry.hash & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = entry.hash + 1;
+    this.entries[i] = entry;
+  }
+
+  /** Removes an entry the index holds. */
+  remove(entry: Entry): void {
+    const slots = this.slots;
+    const entries = this.entries;
+    const mask = this.mask;
+    let gap = entry.hash & mask;
+    while (entries[gap] !== entry) {
+      assert(slots[gap] !== 0, 'a removed entry is in the hash index');
+      gap = (gap + 1) & mask;
+    }
+    // Backward shift: an entry after the gap moves into it unless its home slot lies cyclically
+    // after the gap (up to the entry's slot), where a probe for it still finds it.
+    for (let i = (gap + 1) & mask; slots[i] !== 0; i = (i + 1) & mask) {
+      const home = (slots[i]! - 1) & mask;
+      const stays = gap <= i ? gap < home && home <= i : gap < home || home <= i;
+      if (stays) continue;
+      slots[gap] = slots[i]!;
+      entries[gap] = entries[i];
+      gap = i;
+    }
+    slots[gap] = 0;
+    entries[gap] = undefined;
+    this.size--;
+    if (8 * this.size < this.slots.length && this.slots.length > hash_index_min_slots) this.resize(this.slots.length / 2);
+  }
+
+  private resize(slotCount: number): void {
+    const entries = this.entries;
+    this.slots = new Int32Array(slotCount);
+    this.entries = new Array<Entry | undefined>(slotCount).fill(undefined);
+    this.mask = slotCount - 1;
+    for (const entry of entries) if (entry !== undefined) this.place(entry);
+  }
+}
+
 /**
  * The entries, keys and records of the store. The undo log of the open write transaction lives
  * here too, as parallel arrays reused by every transaction (its first `undoCount` slots): for
  * each change, the entry and where it pointed before (`no_slab`: it was absent).
  */
 class MemoryTables {
-  /** Hash → the first entry of that hash; the others follow by `sameHash`. */
-  private readonly byHash = new Map<number, Entry>();
-  private count = 0;
+  private readonly byHash = new HashIndex();
   private readonly ordered = new OrderedIndex();
   /** The slab new records are appended to. */
   private current: Slab | null = null;
@@ -392,9 +472,7 @@ class MemoryTables {
   }
 
   private find(key: Uint8Array, hash: number): Entry | undefined {
-    let entry = this.byHash.get(hash);
-    while (entry !== undefined && !isKeyOf(entry, key)) entry = entry.sameHash;
-    return entry;
+    return this.byHash.find(key, hash);
   }
 
   range(options: RangeOptions): Iterable<KvEntry> {
@@ -541,24 +619,12 @@ class MemoryTables {
   }
 
   private attach(entry: Entry): void {
-    entry.sameHash = this.byHash.get(entry.hash);
-    this.byHash.set(entry.hash, entry);
-    this.count++;
+    this.byHash.add(entry);
     this.ordered.insert(entry);
   }
 
   private detach(entry: Entry): void {
-    const first = this.byHash.get(entry.hash)!;
-    if (first === entry) {
-      if (entry.sameHash === undefined) this.byHash.delete(entry.hash);
-      else this.byHash.set(entry.hash, entry.sameHash);
-    } else {
-      let before = first;
-      while (before.sameHash !== entry) before = before.sameHash!;
-      before.sameHash = entry.sameHash;
-    }
-    entry.sameHash = undefined;
-    this.count--;
+    this.byHash.remove(entry);
     this.ordered.delete(entry.id);
     this.release(entry.slab, entry.end - entry.at);
     entry.slab = no_slab;
@@ -602,7 +668,7 @@ class MemoryTables {
       held_bytes += slab.bytes.length;
       live_bytes += slab.live;
     }
-    return { keys: this.count, live_bytes, slab_bytes: held_bytes };
+    return { keys: this.byHash.size, live_bytes, slab_bytes: held_bytes };
   }
 
   /** A slab with `size_bytes` free for a new key and record. */

@@ -266,3 +266,60 @@ test('values and keys read are copies that outlive the reuse of the slabs they c
   for (let i = 0; i < 300; i++) assert.equal(Buffer.from(store.get(keyOf(i))!).toString(), valueOf(i, 40));
   await store.close();
 });
+
+// The hash index deletes by shifting the entries after a gap back into it: keys deleted and
+// inserted at the same rate (index entries moved by every write, a log appended and trimmed)
+// must all stay findable, and the absent ones absent, while the table grows, churns and shrinks.
+test('keys that churn are all found by get after every transaction, as the hash index grows and shrinks', async () => {
+  const gen = new Gen(5150);
+  const store = openMemoryStore();
+  const live = new Map<string, string>();
+  const gone = new Set<string>();
+  let serial = 0;
+  const newKey = (): Uint8Array => {
+    const key = new Uint8Array(4 + gen.int(20));
+    for (let i = 0; i < key.length; i++) key[i] = gen.int(256);
+    key[0] = serial & 0xff;
+    key[1] = (serial++ >>> 8) & 0xff;
+    return key;
+  };
+  const check = (): void => {
+    for (const [k, v] of live) assert.equal(Buffer.from(store.get(Buffer.from(k, 'hex'))!).toString(), v, `live key ${k}`);
+    for (const k of gone) if (!live.has(k)) assert.equal(store.get(Buffer.from(k, 'hex')), undefined, `deleted key ${k}`);
+    assert.equal(memoryStoreUsage(store).keys, live.size);
+  };
+  // Grow past several doublings, churn at a constant size, then shrink to a few keys.
+  const plan = [...Array<number>(6).fill(+700), ...Array<number>(30).fill(0), ...Array<number>(7).fill(-600)];
+  for (const growth of plan) {
+    await store.write((txn) => {
+      const keys = [...live.keys()];
+      const deletions = growth >= 0 ? 300 : 300 - growth;
+      for (let i = 0; i < deletions && keys.length > 0; i++) {
+        const k = keys.splice(gen.int(keys.length), 1)[0]!;
+        txn.delete(Buffer.from(k, 'hex'));
+        live.delete(k);
+        gone.add(k);
+      }
+      const insertions = growth >= 0 ? 300 + growth : 300;
+      for (let i = 0; i < insertions; i++) {
+        const key = newKey();
+        txn.put(key, `v${serial}`);
+        live.set(Buffer.from(key).toString('hex'), `v${serial}`);
+      }
+    });
+    check();
+  }
+  // A transaction that fails after churning leaves every key as it was.
+  const before = new Map(live);
+  await assert.rejects(
+    store.write((txn) => {
+      for (const k of [...live.keys()].slice(0, 100)) txn.delete(Buffer.from(k, 'hex'));
+      for (let i = 0; i < 2000; i++) txn.put(newKey(), 'doomed');
+      throw new Error('fails');
+    }),
+    /fails/,
+  );
+  assert.deepEqual(live, before);
+  check();
+  await store.close();
+});
