@@ -13,6 +13,9 @@ const supported_algorithm = 'AWS4-HMAC-SHA256';
 const amz_date_pattern = /^\d{8}T\d{6}Z$/;
 const comma_code = 0x2c;
 const space_code = 0x20;
+const semicolon_code = 0x3b;
+const slash_code = 0x2f;
+const host_name = 'host';
 const required_query_parameters = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'] as const;
 
 export type HeaderValue = string | readonly string[] | undefined;
@@ -91,15 +94,40 @@ function checkAuthorizationHeader(authorization: string, amzDate: string | undef
   if (amzDate && !amz_date_pattern.test(amzDate)) {
     return new DynamoError('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
   }
-  if (!signedHeaders!.toLowerCase().split(';').includes('host')) {
+  if (!signsHost(signedHeaders!)) {
     return new DynamoError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
   }
   if (algorithm !== supported_algorithm) {
     return new DynamoError('IncompleteSignatureException', `Unsupported AWS 'algorithm': '${algorithm}' (only ${supported_algorithm} for now). `);
   }
-  // Trailing slashes are ignored: `keyid/date/region/service/term/` is accepted.
-  if (credential!.replace(/\/+$/, '').split('/').length !== 5) {
+  if (credentialElements(credential!) !== 5) {
     return new DynamoError('IncompleteSignatureException', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
   }
   return undefined;
+}
+
+/** Whether the `;`-separated header names include `host`, in any case (scanned: no array per request). */
+function signsHost(signedHeaders: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= signedHeaders.length; i++) {
+    if (i < signedHeaders.length && signedHeaders.charCodeAt(i) !== semicolon_code) continue;
+    if (i - start === host_name.length && isHostName(signedHeaders, start)) return true;
+    start = i + 1;
+  }
+  return false;
+}
+
+/** Whether the four characters at `start` spell `host` in any case (`c | 0x20` lower-cases an ASCII letter and maps no other character onto one). */
+function isHostName(text: string, start: number): boolean {
+  for (let i = 0; i < host_name.length; i++) if ((text.charCodeAt(start + i) | 0x20) !== host_name.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The number of `/`-delimited elements of a credential scope; trailing slashes are ignored (`keyid/date/region/service/term/` is accepted). */
+function credentialElements(credential: string): number {
+  let end = credential.length;
+  while (end > 0 && credential.charCodeAt(end - 1) === slash_code) end--;
+  let elements = 1;
+  for (let i = 0; i < end; i++) if (credential.charCodeAt(i) === slash_code) elements++;
+  return elements;
 }

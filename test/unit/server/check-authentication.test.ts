@@ -60,6 +60,16 @@ describe('checkAuthentication', () => {
     });
   });
 
+  test('host is found among the signed headers in any case and position, and only as a whole name', () => {
+    const withSigned = (signed: string) => `AWS4-HMAC-SHA256 Credential=a/b/c/d/e, SignedHeaders=${signed}, Signature=abc`;
+    for (const signed of ['HOST', 'content-type;Host', 'x-amz-date;host;x-amz-target', 'a;;hOsT']) {
+      assert.equal(check({ authorization: withSigned(signed), 'x-amz-date': '20240101T000000Z' }), undefined, signed);
+    }
+    for (const signed of ['hosts', 'x-host', 'hos;t', 'h(st', '']) {
+      assert.equal(check({ authorization: withSigned(signed), 'x-amz-date': '20240101T000000Z' })?.name, 'InvalidSignatureException', signed);
+    }
+  });
+
   test('only AWS4-HMAC-SHA256 is supported', () => {
     const authorization = 'AWS4-HMAC-SHA25 Credential=a/b/c/d/e, SignedHeaders=host, Signature=abc';
     assert.deepEqual(check({ authorization, 'x-amz-date': '20240101T000000Z' }), {
@@ -75,6 +85,9 @@ describe('checkAuthentication', () => {
       message: "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'a/b/c/d'",
     });
     assert.equal(check({ authorization: authorization('a/b/c/d/e/'), 'x-amz-date': '20240101T000000Z' }), undefined);
+    assert.equal(check({ authorization: authorization('a/b/c/d/e///'), 'x-amz-date': '20240101T000000Z' }), undefined);
+    assert.equal(check({ authorization: authorization('a//c/d/e'), 'x-amz-date': '20240101T000000Z' }), undefined, 'an empty element counts');
+    assert.equal(check({ authorization: authorization('a/b/c/d/e/f'), 'x-amz-date': '20240101T000000Z' })?.name, 'IncompleteSignatureException');
   });
 
   test('presigned query: both forms at once are refused', () => {
