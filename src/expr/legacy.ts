@@ -253,6 +253,10 @@ export function attributesToGetProjection(names: readonly string[]): ResolvedPro
   return names.map((name) => [name]);
 }
 
+function isPresent(request: Readonly<Record<string, unknown>>, name: string): boolean {
+  return request[name] !== undefined && request[name] !== null;
+}
+
 /**
  * DynamoDB refuses a request that mixes expression parameters with the legacy ones they replace,
  * names maps without expressions, and values maps without an expression that can use values.
@@ -265,24 +269,34 @@ export function checkExpressionParameters(
   expressionParameters: readonly string[],
   legacyParameters: readonly string[],
 ): void {
-  const present = (name: string): boolean => request[name] !== undefined && request[name] !== null;
-  const expressions = expressionParameters.filter(present);
-  if (expressions.length > 0) {
+  // Counted first, listed only for a message: every item request passes here.
+  let expressionCount = 0;
+  let valueExpressionCount = 0;
+  for (const name of expressionParameters) {
+    if (!isPresent(request, name)) continue;
+    expressionCount++;
+    if (name !== 'ProjectionExpression') valueExpressionCount++;
+  }
+  if (expressionCount > 0) {
     // Query: KeyConditions may accompany the other expressions when no KeyConditionExpression is given.
-    const exempt = present('KeyConditions') && !present('KeyConditionExpression') ? 'KeyConditions' : undefined;
-    const legacy = legacyParameters.filter((name) => name !== exempt && present(name));
-    if (legacy.length > 0) {
+    const exempt = isPresent(request, 'KeyConditions') && !isPresent(request, 'KeyConditionExpression') ? 'KeyConditions' : undefined;
+    let mixed = false;
+    for (const name of legacyParameters) if (name !== exempt && isPresent(request, name)) mixed = true;
+    if (mixed) {
+      const legacy = legacyParameters.filter((name) => name !== exempt && isPresent(request, name));
+      const expressions = expressionParameters.filter((name) => isPresent(request, name));
       throw validationError(
         'Can not use both expression and non-expression parameters in the same request: ' +
           `Non-expression parameters: {${legacy.join(', ')}} Expression parameters: {${expressions.join(', ')}}`,
       );
     }
   }
-  if (present('ExpressionAttributeNames') && expressions.length === 0) {
+  if (expressionCount === 0 && isPresent(request, 'ExpressionAttributeNames')) {
     throw validationError('ExpressionAttributeNames can only be specified when using expressions');
   }
+  if (valueExpressionCount > 0 || !isPresent(request, 'ExpressionAttributeValues')) return;
   const valueExpressions = expressionParameters.filter((name) => name !== 'ProjectionExpression');
-  if (valueExpressions.length > 0 && present('ExpressionAttributeValues') && !valueExpressions.some(present)) {
+  if (valueExpressions.length > 0) {
     throw validationError(
       `ExpressionAttributeValues can only be specified when using expressions: ${valueExpressions.join(' and ')} ` +
         `${valueExpressions.length > 1 ? 'are' : 'is'} null`,

@@ -161,20 +161,23 @@ function compareScalars(a: AttributeValue, b: AttributeValue): number | undefine
 
 /** Resolves a path; returns the first undefined placeholder as a string error instead. */
 function resolvePath(node: PathNode, ctx: Context): DocumentPath | { readonly missing: string } {
-  const path: (string | number)[] = [];
-  for (const element of node.elements) {
+  // Sized up front: a path grown by push starts with room for 16 elements.
+  const elements = node.elements;
+  const path: (string | number)[] = new Array<string | number>(elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const element = elements[i]!;
     switch (element.kind) {
       case 'attribute':
-        path.push(element.name);
+        path[i] = element.name;
         break;
       case 'placeholder': {
         const name = ctx.name(element.name);
         if (name === undefined) return { missing: element.name };
-        path.push(name);
+        path[i] = name;
         break;
       }
       case 'index':
-        path.push(element.index);
+        path[i] = element.index;
         break;
       default:
         assertNever(element, 'path element');

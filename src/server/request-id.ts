@@ -13,17 +13,18 @@ const ids_per_batch = 256;
 
 const pool = new Uint8Array(request_id_length * ids_per_batch);
 let poolOffset = pool.length;
+/** The id's characters are written here and read out as one string (appending 52 characters one by one made a chain of 52 strings per request). */
+const characters = Buffer.alloc(request_id_length);
+const alphabet_codes = Buffer.from(alphabet, 'latin1');
 
 export function newRequestId(): string {
   if (poolOffset === pool.length) {
     randomFillSync(pool);
     poolOffset = 0;
   }
-  let id = '';
-  const end = poolOffset + request_id_length;
   // 256 is not a multiple of 36, so the first 4 letters are very slightly more likely; harmless
   // for an identifier that only has to be unique.
-  for (let i = poolOffset; i < end; i++) id += alphabet[pool[i]! % 36];
-  poolOffset = end;
-  return id;
+  for (let i = 0; i < request_id_length; i++) characters[i] = alphabet_codes[pool[poolOffset + i]! % 36]!;
+  poolOffset += request_id_length;
+  return characters.toString('latin1', 0, request_id_length);
 }

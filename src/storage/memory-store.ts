@@ -737,7 +737,8 @@ function copyBytes(source: Uint8Array, start: number, end: number, target: Uint8
 }
 
 function assertKey(key: Uint8Array): void {
-  assert(key.length > 0 && key.length <= max_key_bytes, `storage key length ${key.length} outside 1..${max_key_bytes}`);
+  // The message is built only on failure: every read and write passes here.
+  if (key.length === 0 || key.length > max_key_bytes) throw new AssertionFailure(`storage key length ${key.length} outside 1..${max_key_bytes}`);
 }
 
 class MemoryWriteTxn implements KvWriteTxn {
