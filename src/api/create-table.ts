@@ -3,8 +3,8 @@
  * order), refuses an existing name and the quotas, stores the table CREATING and answers with its
  * description; the table becomes ACTIVE after config.tableStateDelays.createTable_ms.
  */
-import { randomUUID } from 'node:crypto';
 import { limitExceeded, resourceInUse, validationError } from '../errors.js';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { max_local_secondary_indexes, on_demand_initial_partitions } from '../limits.js';
 import type { KeyAttributeType, KeyShape } from '../model/attribute-value.js';
 import { evenPartitions, partitionsForThroughput } from '../partition/partition-map.js';
@@ -268,7 +268,7 @@ async function run(context: ServiceContext, rawBody: JsonObject): Promise<JsonOb
   checkQuotas(context, body.ProvisionedThroughput, body.GlobalSecondaryIndexes, undefined);
 
   const now_ms = config.clock.now();
-  const tableId = randomUUID();
+  const tableId = nodeCrypto().randomUUID();
   const description = describeNewTable(body, context, tableId, now_ms);
   const record: TableRecord = withStreamEpochs(
     withDescription(

@@ -2,9 +2,9 @@
  * Table settings shared by CreateTable and UpdateTable: throughput quotas (config.quotas), stream
  * specifications and labels, server-side encryption descriptions.
  */
-import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { limitExceeded, validationError } from '../errors.js';
+import { nodeCrypto } from '../lazy-builtins.js';
 import type { ServiceContext } from './action.js';
 import { invalidParameters } from './index-definitions.js';
 import { descriptionOf } from './table-description.js';
@@ -130,7 +130,7 @@ export function checkSseSpecification(sse: { readonly Enabled?: boolean; readonl
 export function sseDescription(config: Config, kmsMasterKeyId: string | undefined) {
   const prefix = `arn:aws:kms:${config.region}:${config.accountId}:`;
   let keyArn: string;
-  if (kmsMasterKeyId === undefined) keyArn = `${prefix}key/${randomUUID()}`;
+  if (kmsMasterKeyId === undefined) keyArn = `${prefix}key/${nodeCrypto().randomUUID()}`;
   else if (kmsMasterKeyId.startsWith('arn:')) keyArn = kmsMasterKeyId;
   else if (kmsMasterKeyId.startsWith('alias/')) keyArn = prefix + kmsMasterKeyId;
   else keyArn = `${prefix}key/${kmsMasterKeyId}`;

@@ -22,8 +22,8 @@
  * the old and new item) plus twice each index write it causes, each ConditionCheck twice a
  * strongly consistent read (4 KB units).
  */
-import { createHash } from 'node:crypto';
 import { DynamoError, validationError } from '../errors.js';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { max_item_size_bytes, max_transaction_actions, max_transaction_bytes, transaction_token_ttl_ms } from '../limits.js';
 import { keyNames, type Item } from '../model/attribute-value.js';
 import { readCapacityUnits, transactional_factor, writeCapacityUnits } from '../model/capacity.js';
@@ -207,7 +207,7 @@ function applyOf(action: PlannedAction, table: TableRecord): TransactionWrite['a
 
 /** Identifies a request's parameters for its ClientRequestToken (ReturnConsumedCapacity aside). */
 function fingerprintOf(body: TransactWriteItemsBody): string {
-  return createHash('sha256')
+  return nodeCrypto().createHash('sha256')
     .update(JSON.stringify([body.TransactItems, body.ReturnItemCollectionMetrics ?? null]))
     .digest('base64');
 }

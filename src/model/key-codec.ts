@@ -20,8 +20,8 @@
  *     so the stored item value must always hold the full key; `decodeKey` says so by returning
  *     `undefined`.
  */
-import { createHash } from 'node:crypto';
 import { assert, assertNever } from '../errors.js';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { max_number_exponent, max_number_precision_digits, max_sort_key_bytes, min_number_exponent } from '../limits.js';
 import type { AttributeValue, Item, KeyAttributeType, KeyShape } from './attribute-value.js';
 import { base64DecodedLength, utf8Length } from './item-size.js';
@@ -355,7 +355,7 @@ function writePartitionPart(type: KeyAttributeType, value: string, rawBytes: num
     return writeRaw(type, value, rawBytes, out, at + partition_inline_header_bytes);
   }
   out[at] = partition_digest_tag;
-  createHash('sha256').update(Uint8Array.of(type_tags[type])).update(keyValueBytes(type, value)).digest().copy(out, at + 1);
+  nodeCrypto().createHash('sha256').update(Uint8Array.of(type_tags[type])).update(keyValueBytes(type, value)).digest().copy(out, at + 1);
   return at + 1 + partition_digest_bytes;
 }
 

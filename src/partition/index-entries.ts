@@ -9,8 +9,8 @@
  * entries. A table key whose encoding is long is replaced by its SHA-256 digest there (the entry
  * value always holds the full table key), which keeps entry keys within the storage key limit.
  */
-import { createHash } from 'node:crypto';
 import { assert, validationError } from '../errors.js';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { max_partition_key_bytes, max_sort_key_bytes } from '../limits.js';
 import { scalarOf, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
 import { attributeMapsEqual, attributeValuesEqual } from '../model/compare.js';
@@ -155,7 +155,7 @@ export function entryKeyTail(tableKeyBytes: Uint8Array): Uint8Array {
     tail.set(tableKeyBytes, 1);
     return tail;
   }
-  return concat([Uint8Array.of(table_key_digest_tag), createHash('sha256').update(tableKeyBytes).digest()]);
+  return concat([Uint8Array.of(table_key_digest_tag), nodeCrypto().createHash('sha256').update(tableKeyBytes).digest()]);
 }
 
 /** The partition-key hash and the index partition-key part of an index key value. */

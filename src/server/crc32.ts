@@ -10,10 +10,17 @@
  * 1 KB body (0.34 vs 1.2 µs) and 6x on 11 KB, but slower below ~64 bytes (65 vs 37 ns: the call
  * into C++ costs more than the loop), so short bodies keep the JS loop, as do older Node 20s.
  */
-import * as zlib from 'node:zlib';
+import { nodeZlib } from '../lazy-builtins.js';
 
 type Crc32Function = (data: Uint8Array) => number;
-const nativeCrc32 = (zlib as { readonly crc32?: Crc32Function }).crc32;
+/**
+ * zlib's CRC-32 once the first long body has loaded node:zlib (on demand: start-up and short
+ * answers never need it, see lazy-builtins.ts); undefined on a Node without it.
+ */
+let nativeCrc32: Crc32Function | undefined = (bytes) => {
+  nativeCrc32 = (nodeZlib() as { readonly crc32?: Crc32Function }).crc32;
+  return (nativeCrc32 ?? crc32Table)(bytes);
+};
 /** Below this many bytes the JS loop beats the native call (see above). */
 const native_crc32_min_bytes = 64;
 

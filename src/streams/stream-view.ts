@@ -8,9 +8,9 @@
  * yet trimmed: records older than 24 hours are trimmed, whether or not the background trimmer has
  * physically deleted them yet, so what a reader sees depends only on the clock.
  */
-import { createHash } from 'node:crypto';
 import type { ServiceContext } from '../api/action.js';
 import { resourceNotFound } from '../errors.js';
+import { nodeCrypto } from '../lazy-builtins.js';
 import type { Item } from '../model/attribute-value.js';
 import { itemSize } from '../model/item-size.js';
 import { formatSequenceNumber } from '../partition/open-table-store.js';
@@ -202,7 +202,7 @@ export function readShard(context: ServiceContext, ref: StreamRef, shard: Shard,
 
 /** A stable, unique eventID: 32 hex digits, like DynamoDB's. */
 function eventIdOf(tableId: string, change: ChangeRecord): string {
-  return createHash('md5').update(`${tableId}/${change.partitionId}/${change.sequenceNumber}`).digest('hex');
+  return nodeCrypto().createHash('md5').update(`${tableId}/${change.partitionId}/${change.sequenceNumber}`).digest('hex');
 }
 
 /** The images a view type carries (API reference, StreamSpecification.StreamViewType). */

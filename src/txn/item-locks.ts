@@ -20,7 +20,7 @@ export function lockNameOf(table: TableRecord, key: Item): string {
 }
 
 export class ItemLocks {
-  /** Lock name → the transaction holding it. */
+  /** Lock name -> the transaction holding it. */
   private readonly held = new Map<string, number>();
 
   /** Whether nothing is locked: the common case, checked before computing any lock name. */

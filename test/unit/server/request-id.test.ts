@@ -12,4 +12,12 @@ describe('newRequestId', () => {
     for (let i = 0; i < 5000; i++) seen.add(newRequestId());
     assert.equal(seen.size, 5000);
   });
+
+  test('every character of the alphabet turns up at every position', () => {
+    const ids = Array.from({ length: 5000 }, () => newRequestId());
+    for (let position = 0; position < 52; position++) {
+      const characters = new Set(ids.map((id) => id[position]));
+      assert.equal(characters.size, 36, `position ${position}`);
+    }
+  });
 });
