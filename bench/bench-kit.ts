@@ -12,8 +12,8 @@ import { handleDynamoRequest } from '../src/server/handle-dynamo-request.js';
 import type { Service } from '../src/service.js';
 
 export const repoRoot = new URL('../..', import.meta.url).pathname;
-/** What the `dynabase` command runs (package.json's `bin`): the single-file bundle `npm run build` makes. */
-export const dynabaseBin = join(repoRoot, 'dist/bin/dynabase.js');
+/** What the `dynabase` command runs (package.json's `bin`): the launcher of the bundle `npm run build` makes. */
+export const dynabaseBin = join(repoRoot, (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: { dynabase: string } }).bin.dynabase);
 const dynaliteCli = join(repoRoot, 'node_modules/dynalite/cli.js');
 
 /** A server a benchmark spawns (with `process.execPath`) on `port`, its data (if any) in `dataDir`. */

@@ -288,4 +288,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-await main();
+// Not a top-level await: the command's bundle is CommonJS (see src/launcher.ts), which has none.
+main().catch((error: unknown) => {
+  process.stderr.write(`dynabase: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(exit_failure);
+});

@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { commandFiles, compileCommand } from '../../../src/command-script.js';
 import { missingActions, test_credentials } from '../../helpers/test-server.js';
 import { tableDefinition } from '../../helpers/tables.js';
 
@@ -182,5 +183,41 @@ describe('the bundled dynabase command (package.json bin)', () => {
     const result = spawnSync(process.execPath, [binJs, 'tail'], { encoding: 'utf8' });
     assert.equal(result.status, 2);
     assert.match(result.stderr, /^dynabase tail: tail takes one table name/);
+  });
+
+  test('with source maps on, loads its bundle by require (vm.Script maps no stack traces on Node 20) and runs the same', () => {
+    const mapped = spawnSync(process.execPath, ['--enable-source-maps', binJs, '--help'], { encoding: 'utf8' });
+    assert.equal(mapped.status, 0);
+    assert.equal(mapped.stdout, spawnSync(process.execPath, [binJs, '--help'], { encoding: 'utf8' }).stdout);
+  });
+
+  test("runs its bundle with the build's V8 code cache, which V8 accepts", () => {
+    const { bundle, cache } = commandFiles(dirname(binJs));
+    assert.ok(existsSync(cache), `${cache} is missing: ${stale}`);
+    assert.equal(compileCommand(bundle, readFileSync(cache)).cachedDataRejected, false);
+  });
+
+  test('a code cache V8 refuses: the command still serves, then writes one V8 accepts in its place', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'dynabase-bin-copy-'));
+    try {
+      for (const file of readdirSync(dirname(binJs))) if (!file.endsWith('.v8cache')) copyFileSync(join(dirname(binJs), file), join(copy, file));
+      const { bundle, cache } = commandFiles(copy);
+      const refused = Buffer.from('not a V8 code cache');
+      writeFileSync(cache, refused);
+      const running = await startCli(['--in-memory', '--port', '0', '--host', '127.0.0.1'], join(copy, basename(binJs)));
+      try {
+        const client = new DynamoDBClient({ endpoint: running.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
+        assert.deepEqual((await client.send(new ListTablesCommand({}))).TableNames, []);
+        client.destroy();
+        // The launcher writes its cache a second after the start: wait for it (a test timeout ends a hang).
+        while (readFileSync(cache).equals(refused)) await new Promise((resolve) => setTimeout(resolve, 50));
+      } finally {
+        assert.equal(await running.stop('SIGTERM'), 0);
+      }
+      assert.equal(compileCommand(bundle, readFileSync(cache)).cachedDataRejected, false);
+      assert.deepEqual(readdirSync(copy).filter((file) => file.includes('.v8cache.')), [], 'no temporary file is left');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
