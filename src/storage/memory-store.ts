@@ -668,7 +668,7 @@ class MemoryTables {
       held_bytes += slab.bytes.length;
       live_bytes += slab.live;
     }
-    return { keys: this.byHash.size, live_bytes, slab_bytes: held_bytes };
+    return { keys: this.byHash.size, live_bytes, slab_bytes: held_bytes, spare_bytes: this.spareSlabs.length * slab_bytes };
   }
 
   /** A slab with `size_bytes` free for a new key and record. */
@@ -772,6 +772,8 @@ export interface MemoryStoreUsage {
   readonly keys: number;
   readonly live_bytes: number;
   readonly slab_bytes: number;
+  /** Memory of compacted slabs kept to be filled again (at most `spare_slabs_max` slabs). */
+  readonly spare_bytes: number;
 }
 
 class MemoryStore implements KvStore {
