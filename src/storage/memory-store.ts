@@ -17,8 +17,7 @@
  *   entries, each write appends a log record that trimming deletes), and a Map leaves a hole per
  *   deletion that it reclaims by rebuilding its whole table, a fresh large array each time.
  * - Each entry keeps its key's bytes as a one-byte-per-char (latin1) string, its id: the ordered
- *   index compares ids, and an id lives on V8's heap, beyond the reach of a reader scribbling on
- *   a returned view.
+ *   index compares ids, which V8 does natively.
  * - The ordered index is a B+tree over the ids (`OrderedIndex`): wide leaves, linked both ways
  *   for ranges; latin1 strings compare, natively, in the keys' unsigned byte order, a proper
  *   prefix first. An insert at the end of a leaf (a log's next record) splits it unevenly, so
@@ -51,8 +50,7 @@ import { openKeyedRecordAt, record_header_bytes, sealKeyedRecordAt, valueByteLen
 
 /**
  * Bytes per shared slab: large enough that slabs are few (one per ~250 writes of a 1 KB item),
- * small enough that a value a reader still holds pins little memory after its slab is
- * compacted.
+ * small enough that compacting one (copying its live records) is a short pause.
  */
 const slab_bytes = 256 * 1024;
 /**
