@@ -16,8 +16,10 @@
  *
  *   node dist/bench/indexed-put.js [--seconds 5 --rounds 1 --concurrency 16 --servers dynabase]
  *
- * `--rounds N` repeats each timed run and reports each figure's median (the machine is shared);
- * `--servers` keeps the servers whose label contains one of the comma-separated words.
+ * `--rounds N` repeats each timed run and reports each figure's median (the machine is shared):
+ * all the servers run at once and the rounds alternate between them, so each server's median is
+ * taken under the same load; `--servers` keeps the servers whose label contains one of the
+ * comma-separated words.
  *
  * `--in-process N` measures Dynabase alone without a socket instead: windows of N puts through the
  * request core (`callInProcess`) at the same concurrency, memory then durable LMDB, `--rounds`
@@ -29,7 +31,7 @@
  * `--indexes none` runs the same puts on the same table without its three indexes: the
  * difference is what the indexes cost.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,7 +39,19 @@ import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { defaultConfig } from '../src/config.js';
 import { openService, type Service } from '../src/service.js';
-import { call, callInProcess, freePort, measureMedians, parseArgs, selectServers, serverFilterWords, waitUntilAnswering } from './bench-kit.js';
+import {
+  call,
+  callInProcess,
+  freePort,
+  measureMedians,
+  median,
+  parseArgs,
+  selectServers,
+  serverFilterWords,
+  waitUntilAnswering,
+  type HttpMeasurement,
+  type ServerUnderTest,
+} from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.get('seconds') ?? 5);
@@ -125,36 +139,29 @@ async function main(): Promise<void> {
   if (inProcessWindow !== undefined) return inProcess(inProcessWindow);
   const rows: string[] = [];
   const cpu = new Map<string, number>();
-  for (const server of servers) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
-    const port = await freePort();
-    const child = spawn(process.execPath, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
-    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
-    try {
-      await waitUntilAnswering(pool);
-      await call(pool, 'CreateTable', createTableRequest);
-      await waitForActive(pool);
-      for (let id = 0; id < item_count; id++) await call(pool, 'PutItem', putRequest(id, id));
-      let next = item_count;
-      const result = await measureMedians(
-        child,
-        pool,
-        'PutItem',
-        () => {
-          const version = next++;
+  const running: RunningServer[] = [];
+  try {
+    for (const server of servers) running.push(await startServer(server));
+    // Every server is up before the first timed run, and the rounds alternate between them
+    // (forward, then backward), so each one's median is taken under the same load of a shared
+    // machine; one server's rounds after another's saw different loads.
+    for (let round = 0; round < rounds; round++) {
+      for (const subject of round % 2 === 0 ? running : [...running].reverse()) {
+        const body = (): unknown => {
+          const version = subject.next++;
           return putRequest(version % item_count, version);
-        },
-        { seconds, rounds, concurrency },
-      );
-      await checkIndexes(pool, next);
-      cpu.set(server.label, result.cpuPerOp_us);
-      rows.push(`| ${server.label} | ${result.opsPerSecond.toFixed(0)} | ${result.p50_us.toFixed(0)}/${result.p99_us.toFixed(0)} | ${result.cpuPerOp_us.toFixed(1)} |`);
-    } finally {
-      await pool.close();
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(dataDir, { recursive: true, force: true });
+        };
+        subject.runs.push(await measureMedians(subject.child, subject.pool, 'PutItem', body, { seconds, rounds: 1, concurrency }));
+      }
     }
+    for (const subject of running) {
+      await checkIndexes(subject.pool, subject.next);
+      const of = (pick: (m: HttpMeasurement) => number): number => median(subject.runs.map(pick));
+      cpu.set(subject.label, of((m) => m.cpuPerOp_us));
+      rows.push(`| ${subject.label} | ${of((m) => m.opsPerSecond).toFixed(0)} | ${of((m) => m.p50_us).toFixed(0)}/${of((m) => m.p99_us).toFixed(0)} | ${of((m) => m.cpuPerOp_us).toFixed(1)} |`);
+    }
+  } finally {
+    for (const subject of running) await stopServer(subject);
   }
   console.log(
     `\nPutItem of 1 KB items on a table with 2 GSIs (KEYS_ONLY, ALL) and 1 LSI (INCLUDE), every index key moved by every put; ` +
@@ -191,6 +198,41 @@ async function checkIndexes(pool: Pool, next: number): Promise<void> {
   }
   const lsiCount = JSON.parse(await call(pool, 'Query', { TableName: 'indexed', IndexName: 'lsi1', KeyConditionExpression: 'pk = :h', ExpressionAttributeValues: { ':h': expected.pk }, Select: 'COUNT' })) as { Count: number };
   if (lsiCount.Count !== items_per_partition_key) throw new Error(`lsi1 holds ${lsiCount.Count} entries for ${expected.pk.S}, not ${items_per_partition_key}: stale entries were left`);
+}
+
+/** A server under test, running with the benchmark table and its items, and its timed runs. */
+interface RunningServer {
+  readonly label: string;
+  readonly child: ChildProcess;
+  readonly pool: Pool;
+  readonly dataDir: string;
+  next: number;
+  readonly runs: HttpMeasurement[];
+}
+
+async function startServer(server: ServerUnderTest): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
+  const running = { label: server.label, child, pool, dataDir, next: item_count, runs: [] };
+  try {
+    await waitUntilAnswering(pool);
+    await call(pool, 'CreateTable', createTableRequest);
+    await waitForActive(pool);
+    for (let id = 0; id < item_count; id++) await call(pool, 'PutItem', putRequest(id, id));
+    return running;
+  } catch (error) {
+    await stopServer(running);
+    throw error;
+  }
+}
+
+async function stopServer(running: RunningServer): Promise<void> {
+  await running.pool.close();
+  running.child.kill('SIGTERM');
+  if (running.child.exitCode === null && running.child.signalCode === null) await new Promise((resolve) => running.child.once('exit', resolve));
+  rmSync(running.dataDir, { recursive: true, force: true });
 }
 
 async function waitForActive(pool: Pool): Promise<void> {
