@@ -3,7 +3,9 @@
  * (default 15), interleaved (one spawn of every server per turn, so a burst of load on the shared
  * machine hits all of them alike), polls it with ListTables until it answers, and reports the
  * median, the quartiles and the minimum of the wall time from spawn to that first answer, and the
- * idle RSS then. `node -e 0` is measured the same way (its exit) as the floor the machine sets.
+ * idle RSS then. `node -e 0` is measured the same way (its exit) as the floor the machine sets,
+ * and "node floor" is the least a server can do: Node listening with node:net and answering every
+ * request head with a canned ListTables answer, measured like the servers.
  * Dynabase runs as `dynabase` does (package.json's `bin`, the esbuild bundle `npm run build`
  * makes) and as tsc's module graph `dist/src/main.js` ("unbundled"), which shows what the bundle
  * saves.
@@ -42,7 +44,17 @@ const baseline = args.get('baseline');
 
 const dynabaseMain = join(repoRoot, 'dist/src/main.js');
 const dynaliteCli = join(repoRoot, 'node_modules/dynalite/cli.js');
+/** The floor server: node:net, one canned 200 per request head (a CommonJS `-e` script, as light as Node starts). */
+const floorScript = `
+const answer = 'HTTP/1.1 200 OK\\r\\ncontent-type: application/x-amz-json-1.0\\r\\ncontent-length: 17\\r\\n\\r\\n{"TableNames":[]}';
+require('node:net').createServer((socket) => {
+  let head = '';
+  socket.on('data', (data) => { head += data; while (head.includes('\\r\\n\\r\\n')) { head = head.slice(head.indexOf('\\r\\n\\r\\n') + 4).replace(/^\\{\\}/, ''); socket.write(answer); } });
+}).listen(Number(process.argv[1]), '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+`;
 const allServers: ServerUnderTest[] = [
+  { label: 'node floor (node:net, canned answer)', args: (port) => ['-e', floorScript, String(port)] },
   { label: 'dynabase (memory)', args: (port) => [dynabaseBin, '--port', String(port), '--in-memory'] },
   { label: 'dynabase (disk)', args: (port, dir) => [dynabaseBin, '--port', String(port), '--data-dir', dir] },
   { label: 'dynabase unbundled (memory)', args: (port) => [dynabaseMain, '--port', String(port), '--in-memory'] },
