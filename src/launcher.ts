@@ -11,7 +11,8 @@
  *
  * The cache is made by the build (scripts/bundle.mjs starts the server once, asks it ListTables,
  * and waits for the file). V8 refuses a cache made by another V8 version or with other V8 flags
- * (`cachedDataRejected`): the bundle is then compiled as usual and, if the process is a server
+ * (`cachedDataRejected`), and the launcher ignores a cache older than the bundle (see
+ * `readCache`): the bundle is then compiled as usual and, if the process is a server
  * still running a second later, its own cache is written in place of the refused one (a
  * temporary file renamed over it, so concurrent starts never read half a file; a read-only
  * install just keeps compiling).
@@ -20,7 +21,7 @@
  * loaders load, not for `vm.Script`: with source maps on, the bundle is loaded by `require`,
  * without the cache.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,9 @@ const { bundle, cache } = commandFiles(dirname(fileURLToPath(import.meta.url)));
 
 function readCache(): Buffer | undefined {
   try {
+    // V8 matches a cache to its source by the source's length alone: a cache older than the
+    // bundle (the bundle rebuilt or replaced without it) could hold another bundle's bytecode.
+    if (statSync(cache).mtimeMs < statSync(bundle).mtimeMs) return undefined;
     return readFileSync(cache);
   } catch {
     return undefined;

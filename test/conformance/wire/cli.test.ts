@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -197,27 +197,44 @@ describe('the bundled dynabase command (package.json bin)', () => {
     assert.equal(compileCommand(bundle, readFileSync(cache)).cachedDataRejected, false);
   });
 
-  test('a code cache V8 refuses: the command still serves, then writes one V8 accepts in its place', async () => {
+  /**
+   * Runs the bin from a copy of dist/bin whose cache `spoil` has made unusable, and checks that the
+   * command serves, then writes a cache V8 accepts in its place (and no temporary file).
+   */
+  async function checkCacheReplaced(spoil: (cache: string) => void): Promise<void> {
     const copy = mkdtempSync(join(tmpdir(), 'dynabase-bin-copy-'));
     try {
-      for (const file of readdirSync(dirname(binJs))) if (!file.endsWith('.v8cache')) copyFileSync(join(dirname(binJs), file), join(copy, file));
+      for (const file of readdirSync(dirname(binJs))) copyFileSync(join(dirname(binJs), file), join(copy, file));
       const { bundle, cache } = commandFiles(copy);
-      const refused = Buffer.from('not a V8 code cache');
-      writeFileSync(cache, refused);
+      spoil(cache);
+      const spoiled = readFileSync(cache);
+      const spoiledMtime_ms = statSync(cache).mtimeMs;
       const running = await startCli(['--in-memory', '--port', '0', '--host', '127.0.0.1'], join(copy, basename(binJs)));
       try {
         const client = new DynamoDBClient({ endpoint: running.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
         assert.deepEqual((await client.send(new ListTablesCommand({}))).TableNames, []);
         client.destroy();
-        // The launcher writes its cache a second after the start: wait for it (a test timeout ends a hang).
-        while (readFileSync(cache).equals(refused)) await new Promise((resolve) => setTimeout(resolve, 50));
+        // The launcher writes its cache a second after the start: wait for it (30 s: a hang guard, not a timing).
+        for (let polls = 0; readFileSync(cache).equals(spoiled) && statSync(cache).mtimeMs === spoiledMtime_ms; polls++) {
+          if (polls === 600) assert.fail('the command wrote no code cache');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
       } finally {
         assert.equal(await running.stop('SIGTERM'), 0);
       }
-      assert.equal(compileCommand(bundle, readFileSync(cache)).cachedDataRejected, false);
       assert.deepEqual(readdirSync(copy).filter((file) => file.includes('.v8cache.')), [], 'no temporary file is left');
+      assert.equal(compileCommand(bundle, readFileSync(cache)).cachedDataRejected, false);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  }
+
+  test('a code cache V8 refuses: the command still serves, then writes one V8 accepts in its place', async () => {
+    await checkCacheReplaced((cache) => writeFileSync(cache, 'not a V8 code cache'));
+  });
+
+  test('a code cache older than the bundle is not used (V8 would match it by length alone), and is replaced', async () => {
+    const stale = new Date(Date.parse('2020-01-01T00:00:00Z'));
+    await checkCacheReplaced((cache) => utimesSync(cache, stale, stale));
   });
 });
