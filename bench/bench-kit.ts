@@ -185,6 +185,11 @@ export async function measureMedians(
       clientCpuPerOp_us: (client.user + client.system) / Math.max(1, latencies_us.length),
     });
   }
+  return medianMeasurement(runs);
+}
+
+/** Each figure's median over `runs` (figures of different runs may come from different runs). */
+export function medianMeasurement(runs: readonly HttpMeasurement[]): HttpMeasurement {
   const medianOf = (pick: (m: HttpMeasurement) => number): number => median(runs.map(pick));
   return {
     opsPerSecond: medianOf((m) => m.opsPerSecond),

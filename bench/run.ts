@@ -9,7 +9,10 @@
  * makes; `npm run bench` builds it). Usage: `npm run bench [-- --seconds 5 --concurrency 16 --servers dynabase]`
  * (`--servers` keeps the servers whose label contains one of the comma-separated words;
  * `--rounds N` repeats each timed run N times and reports the median of each figure, which steadies
- * the figures on a machine shared with other work).
+ * the figures on a machine shared with other work). Every server is started and filled before
+ * the first timed run, and each scenario's rounds alternate between the servers (forward, then
+ * backward), so the servers compared were measured under the same load; run one after another,
+ * a ratio of two servers measured minutes apart swung with the other work on the machine.
  *
  * Each PutItem writes a new version of its item (a changed `v`): rewriting an identical item is a
  * no-op for Dynabase (no change record, no commit), so it would not measure a write.
@@ -17,12 +20,24 @@
  * and when server and client together use every core, throughput is bounded by the machine, not
  * by the server alone; the server CPU µs/op is the figure that compares servers.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { call, conditionalUpdateBody, freePort, measureMedians, parseArgs, rssMegabytes, selectServers, waitUntilAnswering, type HttpMeasurement } from './bench-kit.js';
+import {
+  call,
+  conditionalUpdateBody,
+  freePort,
+  measureMedians,
+  medianMeasurement,
+  parseArgs,
+  rssMegabytes,
+  selectServers,
+  waitUntilAnswering,
+  type HttpMeasurement,
+  type ServerUnderTest,
+} from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.get('seconds') ?? 5);
@@ -40,50 +55,86 @@ const item1k = (id: number, version: number) => ({
   v: { N: String(version) },
 });
 
-async function main(): Promise<void> {
-  const rows: string[] = [];
-  const clientRows: string[] = [];
-  for (const server of servers) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
-    const port = await freePort();
-    const started_ns = process.hrtime.bigint();
-    const child = spawn(process.execPath, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
-    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
-    try {
-      await waitUntilAnswering(pool);
-      const startup_ms = Number(process.hrtime.bigint() - started_ns) / 1e6;
-      const idleRss_mb = rssMegabytes(child);
-      await call(pool, 'CreateTable', {
-        TableName: 'bench',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      });
-      await waitForActive(pool);
-      for (let i = 0; i < itemCount; i++) await call(pool, 'PutItem', { TableName: 'bench', Item: item1k(i, 0) });
+interface RunningServer {
+  readonly label: string;
+  readonly child: ChildProcess;
+  readonly pool: Pool;
+  readonly dataDir: string;
+  readonly startup_ms: number;
+  readonly idleRss_mb: number;
+  /** The running count the request bodies are made from. */
+  next: number;
+  readonly runs: { readonly get: HttpMeasurement[]; readonly put: HttpMeasurement[]; readonly update: HttpMeasurement[] };
+}
 
-      let next = 0;
-      const drive = { seconds, rounds, concurrency };
-      const get = await measureMedians(child, pool, 'GetItem', () => ({ TableName: 'bench', Key: { id: { S: `item-${next++ % itemCount}` } } }), drive);
-      const put = await measureMedians(child, pool, 'PutItem', () => ({ TableName: 'bench', Item: item1k(next % itemCount, next++) }), drive);
-      const update = await measureMedians(child, pool, 'UpdateItem', () => conditionalUpdateBody('bench', `item-${next++ % itemCount}`), drive);
-      rows.push(`| ${server.label} | ${startup_ms.toFixed(0)} | ${idleRss_mb.toFixed(0)} | ${format(get)} | ${format(put)} | ${format(update)} |`);
-      clientRows.push(`| ${server.label} | ${[get, put, update].map((m) => m.clientCpuPerOp_us.toFixed(1)).join(' | ')} |`);
-    } finally {
-      await pool.close();
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+/** Starts `server`, measures its start-up and idle RSS, and fills its table. */
+async function startServer(server: ServerUnderTest): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
+  const port = await freePort();
+  const started_ns = process.hrtime.bigint();
+  const child = spawn(process.execPath, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
+  try {
+    await waitUntilAnswering(pool);
+    const startup_ms = Number(process.hrtime.bigint() - started_ns) / 1e6;
+    const idleRss_mb = rssMegabytes(child);
+    await call(pool, 'CreateTable', {
+      TableName: 'bench',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    await waitForActive(pool);
+    for (let i = 0; i < itemCount; i++) await call(pool, 'PutItem', { TableName: 'bench', Item: item1k(i, 0) });
+    return { label: server.label, child, pool, dataDir, startup_ms, idleRss_mb, next: 0, runs: { get: [], put: [], update: [] } };
+  } catch (error) {
+    await stopServer(child, pool, dataDir);
+    throw error;
   }
-  console.log(`\n${seconds} s per scenario${rounds > 1 ? ` (median of ${rounds} rounds)` : ''}, concurrency ${concurrency}, 1 KB items, raw keep-alive HTTP (undici)\n`);
+}
+
+async function stopServer(child: ChildProcess, pool: Pool, dataDir: string): Promise<void> {
+  await pool.close();
+  child.kill('SIGTERM');
+  if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const scenarios: readonly { readonly name: keyof RunningServer['runs']; readonly target: string; readonly body: (subject: RunningServer) => unknown }[] = [
+  { name: 'get', target: 'GetItem', body: (subject) => ({ TableName: 'bench', Key: { id: { S: `item-${subject.next++ % itemCount}` } } }) },
+  { name: 'put', target: 'PutItem', body: (subject) => ({ TableName: 'bench', Item: item1k(subject.next % itemCount, subject.next++) }) },
+  { name: 'update', target: 'UpdateItem', body: (subject) => conditionalUpdateBody('bench', `item-${subject.next++ % itemCount}`) },
+];
+
+async function main(): Promise<void> {
+  const running: RunningServer[] = [];
+  try {
+    // Started one at a time, so each start-up and idle RSS is measured with nothing else running.
+    for (const server of servers) running.push(await startServer(server));
+    for (const scenario of scenarios) {
+      for (let round = 0; round < rounds; round++) {
+        for (const subject of round % 2 === 0 ? running : [...running].reverse()) {
+          const measured = await measureMedians(subject.child, subject.pool, scenario.target, () => scenario.body(subject), { seconds, rounds: 1, concurrency });
+          subject.runs[scenario.name].push(measured);
+        }
+      }
+    }
+  } finally {
+    for (const subject of running) await stopServer(subject.child, subject.pool, subject.dataDir);
+  }
+  console.log(`\n${seconds} s per scenario${rounds > 1 ? ` (median of ${rounds} rounds, alternating between the servers)` : ''}, concurrency ${concurrency}, 1 KB items, raw keep-alive HTTP (undici)\n`);
   console.log('| server | start-up ms | idle RSS MB | GetItem ops/s · p50/p99 µs · CPU µs/op | PutItem ops/s · p50/p99 µs · CPU µs/op | cond. UpdateItem SET×3 ops/s · p50/p99 µs · CPU µs/op |');
   console.log('|---|---|---|---|---|---|');
-  for (const row of rows) console.log(row);
+  const figures = running.map((subject) => ({ subject, get: medianMeasurement(subject.runs.get), put: medianMeasurement(subject.runs.put), update: medianMeasurement(subject.runs.update) }));
+  for (const { subject, get, put, update } of figures) {
+    console.log(`| ${subject.label} | ${subject.startup_ms.toFixed(0)} | ${subject.idleRss_mb.toFixed(0)} | ${format(get)} | ${format(put)} | ${format(update)} |`);
+  }
   console.log('\nClient (load generator) CPU µs/op, same runs:\n');
   console.log('| server | GetItem | PutItem | cond. UpdateItem |');
   console.log('|---|---|---|---|');
-  for (const row of clientRows) console.log(row);
+  for (const { subject, get, put, update } of figures) {
+    console.log(`| ${subject.label} | ${[get, put, update].map((m) => m.clientCpuPerOp_us.toFixed(1)).join(' | ')} |`);
+  }
 }
 
 function format(m: HttpMeasurement): string {
