@@ -44,7 +44,7 @@ import {
   callInProcess,
   freePort,
   measureMedians,
-  median,
+  medianMeasurement,
   parseArgs,
   selectServers,
   serverFilterWords,
@@ -156,9 +156,9 @@ async function main(): Promise<void> {
     }
     for (const subject of running) {
       await checkIndexes(subject.pool, subject.next);
-      const of = (pick: (m: HttpMeasurement) => number): number => median(subject.runs.map(pick));
-      cpu.set(subject.label, of((m) => m.cpuPerOp_us));
-      rows.push(`| ${subject.label} | ${of((m) => m.opsPerSecond).toFixed(0)} | ${of((m) => m.p50_us).toFixed(0)}/${of((m) => m.p99_us).toFixed(0)} | ${of((m) => m.cpuPerOp_us).toFixed(1)} |`);
+      const figures = medianMeasurement(subject.runs);
+      cpu.set(subject.label, figures.cpuPerOp_us);
+      rows.push(`| ${subject.label} | ${figures.opsPerSecond.toFixed(0)} | ${figures.p50_us.toFixed(0)}/${figures.p99_us.toFixed(0)} | ${figures.cpuPerOp_us.toFixed(1)} |`);
     }
   } finally {
     for (const subject of running) await stopServer(subject);
