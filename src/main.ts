@@ -169,7 +169,7 @@ type ClientFlagOptions = NonNullable<Parameters<typeof parseArgs>[0]>['options']
  * `--region` with their defaults — plus the command's own `options`; a malformed line is a
  * UsageError.
  */
-function parseClientFlags<O extends ClientFlagOptions>(command: string, argv: readonly string[], options: O) {
+function parseClientFlags(command: string, argv: readonly string[], options: ClientFlagOptions) {
   let parsed;
   try {
     parsed = parseArgs({

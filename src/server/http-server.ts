@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createServer } from 'node:net';
 import type { Service } from '../service.js';
 import { handleDynamoRequest } from './handle-dynamo-request.js';
-import { Http1Connection } from './http1-connection.js';
+import { Http1Connection, type AnswerRequest } from './http1-connection.js';
 
 /** An idle keep-alive connection is closed after this (node:http's `keepAliveTimeout`). */
 const keep_alive_timeout_ms = 5_000;
@@ -28,7 +28,7 @@ export interface HttpListener {
 
 export function listenHttp(service: Service, port: number, host: string): Promise<HttpListener> {
   const connections = new Set<Http1Connection>();
-  const answer = (request: Parameters<typeof handleDynamoRequest>[1]) => handleDynamoRequest(service, request);
+  const answer: AnswerRequest = (request) => handleDynamoRequest(service, request);
   const server = createServer((socket: Socket) => {
     const connection = new Http1Connection(socket, answer, performance.now());
     connections.add(connection);

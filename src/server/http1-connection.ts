@@ -120,7 +120,7 @@ function currentDateLine(): string {
 }
 
 /** Parses a request head (without its final empty line); undefined when it is malformed. */
-export function parseRequestHead(text: string): RequestHead | undefined {
+function parseRequestHead(text: string): RequestHead | undefined {
   let lineEnd = text.indexOf('\r\n');
   if (lineEnd < 0) lineEnd = text.length;
   const requestLine = text.slice(0, lineEnd);
@@ -207,9 +207,12 @@ export class Http1Connection {
   private pending: Buffer | undefined;
   private head: RequestHead | undefined;
   private framing: Framing | undefined;
-  /** Decoded chunks of a chunked body so far, and their total size. */
+  /**
+   * The body's pieces so far, and their total size: a chunked body's decoded chunks, or a length
+   * body arriving over several reads (kept apart and joined once, not re-joined as each arrives).
+   */
   private chunks: Buffer[] = [];
-  private chunkedSize_bytes = 0;
+  private bodySize_bytes = 0;
   /** Within a chunked body: a chunk's data still to come, then its CRLF. */
   private chunkRemaining_bytes = 0;
   private inTrailers = false;
@@ -326,7 +329,7 @@ export class Http1Connection {
     this.head = head;
     this.framing = framing;
     this.chunks = [];
-    this.chunkedSize_bytes = 0;
+    this.bodySize_bytes = 0;
     this.chunkRemaining_bytes = 0;
     this.inTrailers = false;
     return true;
@@ -335,9 +338,20 @@ export class Http1Connection {
   private readLengthBody(length: number): Buffer | undefined {
     if (length === 0) return no_body;
     const pending = this.pending;
-    if (pending === undefined || pending.length < length) return undefined;
-    const body = pending.length === length ? pending : pending.subarray(0, length);
-    this.consume(length);
+    if (pending === undefined) return undefined;
+    if (this.bodySize_bytes === 0 && pending.length >= length) {
+      // The whole body in what has arrived (the usual case): a view of it.
+      const body = pending.length === length ? pending : pending.subarray(0, length);
+      this.consume(length);
+      return body;
+    }
+    const take = Math.min(length - this.bodySize_bytes, pending.length);
+    this.chunks.push(pending.subarray(0, take));
+    this.bodySize_bytes += take;
+    this.consume(take);
+    if (this.bodySize_bytes < length) return undefined;
+    const body = Buffer.concat(this.chunks, length);
+    this.chunks = [];
     return body;
   }
 
@@ -352,7 +366,7 @@ export class Http1Connection {
         if (lineEnd < 0) return this.headTooLargeIf(pending.length > max_request_head_bytes);
         this.consume(lineEnd + 2);
         if (lineEnd === 0) {
-          const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.chunkedSize_bytes);
+          const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bodySize_bytes);
           this.chunks = [];
           return body;
         }
@@ -385,8 +399,8 @@ export class Http1Connection {
         this.inTrailers = true;
         continue;
       }
-      this.chunkedSize_bytes += size_bytes;
-      if (this.chunkedSize_bytes > max_request_body_bytes) {
+      this.bodySize_bytes += size_bytes;
+      if (this.bodySize_bytes > max_request_body_bytes) {
         this.refuseOversize(this.head!);
         return undefined;
       }
