@@ -661,12 +661,8 @@ class MemoryTables {
 
   usage(): MemoryStoreUsage {
     let held_bytes = 0;
-    let live_bytes = 0;
-    for (const slab of this.slabs) {
-      held_bytes += slab.bytes.length;
-      live_bytes += slab.live;
-    }
-    return { keys: this.byHash.size, live_bytes, slab_bytes: held_bytes, spare_bytes: this.spareSlabs.length * slab_bytes };
+    for (const slab of this.slabs) held_bytes += slab.bytes.length;
+    return { keys: this.byHash.size, live_bytes: this.live_bytes, slab_bytes: held_bytes, spare_bytes: this.spareSlabs.length * slab_bytes };
   }
 
   /** A slab with `size_bytes` free for a new key and record. */
@@ -701,7 +697,8 @@ class MemoryTables {
 
   /**
    * Copies the live records of a slab to the survivors' slab, after which nothing points into it
-   * and it is garbage. Runs between transactions only, so no undo log holds a place in it.
+   * and its memory is kept to be filled again (`spareSlabs`) or left to the garbage collector.
+   * Runs between transactions only, so no undo log holds a place in it.
    */
   private compact(slab: Slab): void {
     this.slabs.delete(slab);
