@@ -3,18 +3,19 @@
  * would cost more client CPU than the server spends), a free port, waiting for a server to
  * answer, the command-line flags, and a server process's CPU time and RSS from /proc.
  */
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pool } from 'undici';
+import { Pool } from 'undici';
 import { handleDynamoRequest } from '../src/server/handle-dynamo-request.js';
 import type { Service } from '../src/service.js';
 
 export const repoRoot = new URL('../..', import.meta.url).pathname;
 /** What the `dynabase` command runs (package.json's `bin`): the launcher of the bundle `npm run build` makes. */
 export const dynabaseBin = join(repoRoot, (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: { dynabase: string } }).bin.dynabase);
-const dynaliteCli = join(repoRoot, 'node_modules/dynalite/cli.js');
+export const dynaliteCli = join(repoRoot, 'node_modules/dynalite/cli.js');
 
 /** A server a benchmark spawns (with `process.execPath`) on `port`, its data (if any) in `dataDir`. */
 export interface ServerUnderTest {
@@ -23,7 +24,7 @@ export interface ServerUnderTest {
 }
 
 /** The servers the benchmarks compare, side by side. */
-export const bench_servers: readonly ServerUnderTest[] = [
+const bench_servers: readonly ServerUnderTest[] = [
   { label: 'dynabase (memory)', args: (port) => [dynabaseBin, '--port', String(port), '--in-memory'] },
   { label: 'dynalite (memory)', args: (port) => [dynaliteCli, '--port', String(port)] },
   { label: 'dynabase (disk, durable)', args: (port, dir) => [dynabaseBin, '--port', String(port), '--data-dir', dir] },
@@ -80,6 +81,39 @@ export function requestHeaders(target: string): Record<string, string> {
     'x-amz-date': '20260101T000000Z',
     authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=00',
   };
+}
+
+/** A server a benchmark started: its process, a keep-alive pool to it, its data directory, and how long it took to answer. */
+export interface SpawnedServer {
+  readonly child: ChildProcess;
+  readonly pool: Pool;
+  readonly dataDir: string;
+  readonly startup_ms: number;
+}
+
+/** Spawns `server` on a free port with a fresh data directory and waits until it answers (stopping it if it never does). */
+export async function spawnServer(server: ServerUnderTest, connections: number): Promise<SpawnedServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
+  const port = await freePort();
+  const started_ns = process.hrtime.bigint();
+  const child = spawn(process.execPath, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1 });
+  const spawned = { child, pool, dataDir, startup_ms: 0 };
+  try {
+    await waitUntilAnswering(pool);
+  } catch (error) {
+    await stopSpawned(spawned);
+    throw error;
+  }
+  return { ...spawned, startup_ms: Number(process.hrtime.bigint() - started_ns) / 1e6 };
+}
+
+/** Closes the pool, stops the process and removes its data directory. */
+export async function stopSpawned(spawned: SpawnedServer): Promise<void> {
+  await spawned.pool.close();
+  spawned.child.kill('SIGTERM');
+  if (spawned.child.exitCode === null && spawned.child.signalCode === null) await new Promise((resolve) => spawned.child.once('exit', resolve));
+  rmSync(spawned.dataDir, { recursive: true, force: true });
 }
 
 export async function waitUntilAnswering(pool: Pool): Promise<void> {

@@ -31,26 +31,26 @@
  * `--indexes none` runs the same puts on the same table without its three indexes: the
  * difference is what the indexes cost.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { defaultConfig } from '../src/config.js';
 import { openService, type Service } from '../src/service.js';
 import {
   call,
   callInProcess,
-  freePort,
   measureMedians,
   medianMeasurement,
   parseArgs,
   selectServers,
   serverFilterWords,
-  waitUntilAnswering,
+  spawnServer,
+  stopSpawned,
   type HttpMeasurement,
   type ServerUnderTest,
+  type SpawnedServer,
 } from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       rows.push(`| ${subject.label} | ${figures.opsPerSecond.toFixed(0)} | ${figures.p50_us.toFixed(0)}/${figures.p99_us.toFixed(0)} | ${figures.cpuPerOp_us.toFixed(1)} |`);
     }
   } finally {
-    for (const subject of running) await stopServer(subject);
+    for (const subject of running) await stopSpawned(subject);
   }
   console.log(
     `\nPutItem of 1 KB items on a table with 2 GSIs (KEYS_ONLY, ALL) and 1 LSI (INCLUDE), every index key moved by every put; ` +
@@ -201,38 +201,23 @@ async function checkIndexes(pool: Pool, next: number): Promise<void> {
 }
 
 /** A server under test, running with the benchmark table and its items, and its timed runs. */
-interface RunningServer {
+interface RunningServer extends SpawnedServer {
   readonly label: string;
-  readonly child: ChildProcess;
-  readonly pool: Pool;
-  readonly dataDir: string;
   next: number;
   readonly runs: HttpMeasurement[];
 }
 
 async function startServer(server: ServerUnderTest): Promise<RunningServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
-  const running = { label: server.label, child, pool, dataDir, next: item_count, runs: [] };
+  const spawned = await spawnServer(server, concurrency);
   try {
-    await waitUntilAnswering(pool);
-    await call(pool, 'CreateTable', createTableRequest);
-    await waitForActive(pool);
-    for (let id = 0; id < item_count; id++) await call(pool, 'PutItem', putRequest(id, id));
-    return running;
+    await call(spawned.pool, 'CreateTable', createTableRequest);
+    await waitForActive(spawned.pool);
+    for (let id = 0; id < item_count; id++) await call(spawned.pool, 'PutItem', putRequest(id, id));
+    return { ...spawned, label: server.label, next: item_count, runs: [] };
   } catch (error) {
-    await stopServer(running);
+    await stopSpawned(spawned);
     throw error;
   }
-}
-
-async function stopServer(running: RunningServer): Promise<void> {
-  await running.pool.close();
-  running.child.kill('SIGTERM');
-  if (running.child.exitCode === null && running.child.signalCode === null) await new Promise((resolve) => running.child.once('exit', resolve));
-  rmSync(running.dataDir, { recursive: true, force: true });
 }
 
 async function waitForActive(pool: Pool): Promise<void> {

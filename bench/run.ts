@@ -20,23 +20,20 @@
  * and when server and client together use every core, throughput is bounded by the machine, not
  * by the server alone; the server CPU µs/op is the figure that compares servers.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import {
   call,
   conditionalUpdateBody,
-  freePort,
   measureMedians,
   medianMeasurement,
   parseArgs,
   rssMegabytes,
   selectServers,
-  waitUntilAnswering,
+  spawnServer,
+  stopSpawned,
   type HttpMeasurement,
   type ServerUnderTest,
+  type SpawnedServer,
 } from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -55,12 +52,8 @@ const item1k = (id: number, version: number) => ({
   v: { N: String(version) },
 });
 
-interface RunningServer {
+interface RunningServer extends SpawnedServer {
   readonly label: string;
-  readonly child: ChildProcess;
-  readonly pool: Pool;
-  readonly dataDir: string;
-  readonly startup_ms: number;
   readonly idleRss_mb: number;
   /** The running count the request bodies are made from. */
   next: number;
@@ -69,15 +62,10 @@ interface RunningServer {
 
 /** Starts `server`, measures its start-up and idle RSS, and fills its table. */
 async function startServer(server: ServerUnderTest): Promise<RunningServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dynabase-bench-'));
-  const port = await freePort();
-  const started_ns = process.hrtime.bigint();
-  const child = spawn(process.execPath, server.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
+  const spawned = await spawnServer(server, concurrency);
+  const pool = spawned.pool;
   try {
-    await waitUntilAnswering(pool);
-    const startup_ms = Number(process.hrtime.bigint() - started_ns) / 1e6;
-    const idleRss_mb = rssMegabytes(child);
+    const idleRss_mb = rssMegabytes(spawned.child);
     await call(pool, 'CreateTable', {
       TableName: 'bench',
       AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
@@ -86,18 +74,11 @@ async function startServer(server: ServerUnderTest): Promise<RunningServer> {
     });
     await waitForActive(pool);
     for (let i = 0; i < itemCount; i++) await call(pool, 'PutItem', { TableName: 'bench', Item: item1k(i, 0) });
-    return { label: server.label, child, pool, dataDir, startup_ms, idleRss_mb, next: 0, runs: { get: [], put: [], update: [] } };
+    return { ...spawned, label: server.label, idleRss_mb, next: 0, runs: { get: [], put: [], update: [] } };
   } catch (error) {
-    await stopServer(child, pool, dataDir);
+    await stopSpawned(spawned);
     throw error;
   }
-}
-
-async function stopServer(child: ChildProcess, pool: Pool, dataDir: string): Promise<void> {
-  await pool.close();
-  child.kill('SIGTERM');
-  if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
-  rmSync(dataDir, { recursive: true, force: true });
 }
 
 const scenarios: readonly { readonly name: keyof RunningServer['runs']; readonly target: string; readonly body: (subject: RunningServer) => unknown }[] = [
@@ -120,7 +101,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    for (const subject of running) await stopServer(subject.child, subject.pool, subject.dataDir);
+    for (const subject of running) await stopSpawned(subject);
   }
   console.log(`\n${seconds} s per scenario${rounds > 1 ? ` (median of ${rounds} rounds, alternating between the servers)` : ''}, concurrency ${concurrency}, 1 KB items, raw keep-alive HTTP (undici)\n`);
   console.log('| server | start-up ms | idle RSS MB | GetItem ops/s · p50/p99 µs · CPU µs/op | PutItem ops/s · p50/p99 µs · CPU µs/op | cond. UpdateItem SET×3 ops/s · p50/p99 µs · CPU µs/op |');

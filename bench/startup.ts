@@ -31,19 +31,25 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
-import { dynabaseBin, freePort, parseArgs, repoRoot, requestHeaders, rssMegabytes, waitUntilAnswering } from './bench-kit.js';
-
-interface ServerUnderTest {
-  readonly label: string;
-  readonly args: (port: number, dataDir: string) => string[];
-}
+import {
+  dynabaseBin,
+  dynaliteCli,
+  freePort,
+  median,
+  parseArgs,
+  repoRoot,
+  requestHeaders,
+  rssMegabytes,
+  serverFilterWords,
+  waitUntilAnswering,
+  type ServerUnderTest,
+} from './bench-kit.js';
 
 const args = parseArgs(process.argv.slice(2));
 const spawns = Number(args.get('spawns') ?? 15);
 const baseline = args.get('baseline');
 
 const dynabaseMain = join(repoRoot, 'dist/src/main.js');
-const dynaliteCli = join(repoRoot, 'node_modules/dynalite/cli.js');
 /** The floor server: node:net, one canned 200 per request head (a CommonJS `-e` script, as light as Node starts). */
 const floorScript = `
 const answer = 'HTTP/1.1 200 OK\\r\\ncontent-type: application/x-amz-json-1.0\\r\\ncontent-length: 17\\r\\n\\r\\n{"TableNames":[]}';
@@ -72,7 +78,7 @@ if (baseline !== undefined) {
     { label: 'baseline dynabase (disk)', args: (port, dir) => [baselineMain, '--port', String(port), '--data-dir', dir] },
   );
 }
-const serverFilter = (args.get('servers') ?? '').split(',').filter((word) => word !== '');
+const serverFilter = serverFilterWords(args);
 const servers = allServers.filter((server) => serverFilter.length === 0 || serverFilter.some((word) => server.label.includes(word)));
 
 interface EmbeddedUnderTest {
@@ -196,10 +202,6 @@ function stop(child: ChildProcess): Promise<void> {
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
-}
-
-function median(values: readonly number[]): number {
-  return quantile([...values].sort((a, b) => a - b), 0.5);
 }
 
 async function main(): Promise<void> {
