@@ -25,6 +25,16 @@ interface Running {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
+/** The table names a ListTables through the AWS SDK returns from `endpoint`. */
+async function listTableNames(endpoint: string): Promise<string[] | undefined> {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
+  try {
+    return (await client.send(new ListTablesCommand({}))).TableNames;
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Starts the CLI (`script`, main.js by default) and resolves once it prints its listening line. */
 function startCli(args: string[], script = mainJs): Promise<Running> {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,9 +73,7 @@ describe('dynabase CLI', () => {
     assert.equal(unknown.status, 400);
     assert.deepEqual(await unknown.json(), { __type: 'com.amazon.coral.service#UnknownOperationException' });
     if (!missingActions('ListTables')) {
-      const client = new DynamoDBClient({ endpoint: running.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
-      assert.deepEqual((await client.send(new ListTablesCommand({}))).TableNames, []);
-      client.destroy();
+      assert.deepEqual(await listTableNames(running.endpoint), []);
     }
     assert.equal(await running.stop('SIGTERM'), 0);
   });
@@ -153,9 +161,7 @@ describe('the bundled dynabase command (package.json bin)', () => {
   test('serves in memory; SIGTERM exits 0', async () => {
     const running = await startCli(['--in-memory', '--port', '0', '--host', '127.0.0.1'], binJs);
     assert.match(running.line, /^Dynabase listening on http:\/\/127\.0\.0\.1:\d+ .*in memory$/);
-    const client = new DynamoDBClient({ endpoint: running.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
-    assert.deepEqual((await client.send(new ListTablesCommand({}))).TableNames, []);
-    client.destroy();
+    assert.deepEqual(await listTableNames(running.endpoint), []);
     assert.equal(await running.stop('SIGTERM'), 0);
   });
 
@@ -170,9 +176,7 @@ describe('the bundled dynabase command (package.json bin)', () => {
       client.destroy();
       assert.equal(await first.stop('SIGTERM'), 0);
       const second = await startCli(['--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1'], binJs);
-      const again = new DynamoDBClient({ endpoint: second.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
-      assert.deepEqual((await again.send(new ListTablesCommand({}))).TableNames, ['kept']);
-      again.destroy();
+      assert.deepEqual(await listTableNames(second.endpoint), ['kept']);
       assert.equal(await second.stop('SIGTERM'), 0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -211,9 +215,7 @@ describe('the bundled dynabase command (package.json bin)', () => {
       const spoiledMtime_ms = statSync(cache).mtimeMs;
       const running = await startCli(['--in-memory', '--port', '0', '--host', '127.0.0.1'], join(copy, basename(binJs)));
       try {
-        const client = new DynamoDBClient({ endpoint: running.endpoint, region: 'us-east-1', credentials: test_credentials, maxAttempts: 1 });
-        assert.deepEqual((await client.send(new ListTablesCommand({}))).TableNames, []);
-        client.destroy();
+        assert.deepEqual(await listTableNames(running.endpoint), []);
         // The launcher writes its cache a second after the start: wait for it (30 s: a hang guard, not a timing).
         for (let polls = 0; readFileSync(cache).equals(spoiled) && statSync(cache).mtimeMs === spoiledMtime_ms; polls++) {
           if (polls === 600) assert.fail('the command wrote no code cache');

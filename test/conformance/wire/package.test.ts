@@ -14,6 +14,7 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } fr
 import type { Dynabase, DynabaseOptions, InProcessRequestHandler, LambdaStreamEvent } from 'dynabase';
 import * as dynabasePackage from 'dynabase';
 import { ManualClock, startDynabase } from 'dynabase';
+import { tableDefinition } from '../../helpers/tables.js';
 import { test_credentials } from '../../helpers/test-server.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -25,13 +26,9 @@ const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf
 
 async function useTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-    }),
+    new CreateTableCommand(
+      tableDefinition({ TableName: tableName, key: { pk: 'S' }, BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }),
+    ),
   );
   await client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'one' }, n: { N: '1' } } }));
 }
