@@ -60,6 +60,7 @@ export function keyNames(shape: Pick<KeyShape, 'hashName' | 'rangeName'>): reado
  */
 export function scalarOf(value: AttributeValue | undefined, type: KeyAttributeType): string | undefined {
   if (value === undefined) return undefined;
-  const scalar = (value as { readonly [type: string]: unknown })[type];
+  // Named loads, not value[type]: a keyed load with a varying name is a slow generic lookup.
+  const scalar = type === 'S' ? (value as { readonly S?: unknown }).S : type === 'N' ? (value as { readonly N?: unknown }).N : (value as { readonly B?: unknown }).B;
   return typeof scalar === 'string' ? scalar : undefined;
 }

@@ -199,6 +199,21 @@ let keySlab = Buffer.allocUnsafeSlow(key_slab_bytes);
 let keySlabUsed = 0;
 
 /**
+ * Where the last entry key written in the slab keeps its head (the index prefix, partition-key
+ * hash and part) and what made it: the next key of the same index and partition-key value
+ * copies those bytes instead of hashing and encoding the value again. Handed-out slab bytes are
+ * never written again, so the head stays valid while its slab is the current one.
+ */
+const lastHead: { slab: Buffer | undefined; index: SecondaryIndex | undefined; ordinal: number; value: string; start: number; end: number } = {
+  slab: undefined,
+  index: undefined,
+  ordinal: -1,
+  value: '',
+  start: 0,
+  end: 0,
+};
+
+/**
  * The storage key of `item`'s entry in `index` (the item must be `inIndex`), closed by the item's
  * `entryKeyTail`: the index's prefix, the index partition-key hash and part, the index sort key
  * (`encodeKeyValue`), then the tail. An index sort key made mostly of 0x00 bytes doubles in the
@@ -225,17 +240,34 @@ export function entryKey(ordinal: number, index: SecondaryIndex, tail: Uint8Arra
     out = keySlab;
     start = keySlabUsed;
   }
-  out.set(prefix, start);
-  let at = start + prefix.length;
-  writePartitionKeyHash(shape.hashType, hashValue, out, at);
-  at = writePartitionKeyPart(shape.hashType, hashValue, out, at + partition_key_hash_bytes);
+  let at: number;
+  if (out === lastHead.slab && index === lastHead.index && ordinal === lastHead.ordinal && hashValue === lastHead.value) {
+    // The same index partition key as the key written last (an item's old and new entries, as
+    // a write makes them one after the other): its bytes, hash and part, are in the slab already.
+    out.copyWithin(start, lastHead.start, lastHead.end);
+    at = start + lastHead.end - lastHead.start;
+  } else {
+    out.set(prefix, start);
+    at = start + prefix.length;
+    writePartitionKeyHash(shape.hashType, hashValue, out, at);
+    at = writePartitionKeyPart(shape.hashType, hashValue, out, at + partition_key_hash_bytes);
+  }
+  const headEnd = at;
   if (rangeValue !== undefined) at = writeKeyValue(rangeType!, rangeValue, out, at);
   out.set(tail, at);
   const length = at + tail.length - start;
   if (length > max_key_bytes) {
     throw validationError(`One or more parameter values were invalid: The index key of index ${index.name} is too long to store`);
   }
-  if (out === keySlab) keySlabUsed += length;
+  if (out === keySlab) {
+    keySlabUsed += length;
+    lastHead.slab = out;
+    lastHead.index = index;
+    lastHead.ordinal = ordinal;
+    lastHead.value = hashValue;
+    lastHead.start = start;
+    lastHead.end = headEnd;
+  }
   return new Uint8Array(out.buffer, out.byteOffset + start, length);
 }
 

@@ -149,6 +149,27 @@ describe('writing key parts in place (index entry keys)', () => {
   });
 });
 
+describe('key value bytes as written (short ASCII values are copied by a loop, the rest by Buffer#write)', () => {
+  test('S and N values hold exactly their UTF-8 bytes, whether ASCII, mixed or long, at the 64-character boundary too', () => {
+    const values = ['', 'a', 'order-17', '\u007f', 'abc\u0080', 'abcé', '\u{1f600}', 'x'.repeat(63) + 'é', 'a'.repeat(64), 'a'.repeat(65), 'é'.repeat(64), `${'a'.repeat(40)}\ud800`];
+    for (const value of values) {
+      const utf8 = Buffer.from(value, 'utf8');
+      const escaped = Buffer.concat([Buffer.from([...utf8].flatMap((byte) => (byte === 0 ? [0, 0xff] : [byte]))), Buffer.of(0, 1)]);
+      assert.deepEqual(Buffer.from(encodeKeyValue('S', value)), escaped, JSON.stringify(value));
+      assert.deepEqual(Buffer.from(encodeSortKeyPart('S', value)), utf8, JSON.stringify(value));
+      const part = Buffer.from(encodePartitionKeyPart('S', value || 'k'));
+      assert.deepEqual(part.subarray(3), Buffer.from(value || 'k', 'utf8'), JSON.stringify(value));
+      assert.equal(part.readUInt16BE(1), Buffer.byteLength(value || 'k'));
+      const key = encodeKey({ hashName: 'h', hashType: 'S', rangeName: 'r', rangeType: 'S' }, { h: { S: value || 'k' }, r: { S: value } });
+      assert.deepEqual(Buffer.from(key.bytes), Buffer.concat([part, utf8]), JSON.stringify(value));
+    }
+    for (const number of ['0', '-12.5', '1E+5', '123456789012345678901234567890123456789'.slice(0, 38)]) {
+      const part = Buffer.from(encodePartitionKeyPart('N', number));
+      assert.deepEqual(part.subarray(3), Buffer.from(number, 'latin1'), number);
+    }
+  });
+});
+
 describe('encodeKey and decodeKey', () => {
   const shapes: KeyShape[] = [
     { hashName: 'pk', hashType: 'S' },

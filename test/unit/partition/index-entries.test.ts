@@ -64,6 +64,30 @@ describe('index entry keys', () => {
     );
   });
 
+  test('keys made one after another sharing an index partition-key value (a write\'s old and new entries) are each their full layout', () => {
+    // byPk and byLabel share their partition key attribute, so only the index tells their heads apart.
+    const sharing: SecondaryIndex[] = [
+      indexes[2]!,
+      { name: 'byLabel', kind: 'local', key: { hashName: 'pk', hashType: 'S', rangeName: 'sk', rangeType: 'S' }, projection: { kind: 'KEYS_ONLY' } },
+      indexes[0]!,
+    ];
+    const versions: Item[] = [];
+    for (let i = 0; i < 8; i++) versions.push({ pk: { S: `p${i % 2}` }, sk: { S: 's' }, owner: { S: `o${i % 3}` }, at: { N: String(i) }, label: { S: `v${i}` } });
+    // Past several slabs, so a shared head is also met right after a new slab begins.
+    for (let round = 0; round < 400; round++) {
+      for (const ordinal of [1, 2]) {
+        for (const index of sharing) {
+          const next = versions[round % versions.length]!;
+          const previous = versions[(round + 2) % versions.length]!;
+          for (const item of [next, previous, next]) {
+            const tail = entryKeyTail(encodeKey(tableKey, item).bytes);
+            assert.deepEqual(Buffer.from(entryKey(ordinal, index, tail, item)), Buffer.from(expectedEntryKey(ordinal, index, item)), `${index.name} ${ordinal} ${round}`);
+          }
+        }
+      }
+    }
+  });
+
   test('a key keeps its bytes while more are made (thousands: past several slabs), and a store copies it', () => {
     const index = indexes[0]!;
     const first = entryKey(1, index, Uint8Array.of(1, 2), items[0]!);
