@@ -15,7 +15,7 @@ import { max_partition_key_bytes, max_sort_key_bytes } from '../limits.js';
 import { scalarOf, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
 import { attributeMapsEqual, attributeValuesEqual } from '../model/compare.js';
 import { writeCapacityUnits } from '../model/capacity.js';
-import { attributeSize, itemSize } from '../model/item-size.js';
+import { attributeValueSize, itemSize, utf8Length } from '../model/item-size.js';
 import {
   encodeKey,
   encodeKeyValue,
@@ -52,29 +52,38 @@ export function inIndex(index: SecondaryIndex, item: Item): boolean {
 
 /**
  * The attributes a KEYS_ONLY or INCLUDE entry holds, each once, in entry order (table keys, index
- * keys, the INCLUDE list): worked out once per index definition (index definitions are immutable
- * and replaced on change), not on every write.
+ * keys, the INCLUDE list), with what writing and sizing an entry needs of each name (its JSON
+ * member head and its UTF-8 length): worked out once per index definition (index definitions are
+ * immutable and replaced on change), not on every write.
  */
-const entryNamesByIndex = new WeakMap<SecondaryIndex, readonly string[]>();
+interface EntryShape {
+  readonly names: readonly string[];
+  /** `"name":` for each name: a member of the entry's JSON without its separator. */
+  readonly memberHeads: readonly string[];
+  readonly nameSizes_bytes: readonly number[];
+}
 
-function entryNames(index: SecondaryIndex, tableKey: KeyShape): readonly string[] {
-  let names = entryNamesByIndex.get(index);
-  if (names === undefined) {
+const entryShapeByIndex = new WeakMap<SecondaryIndex, EntryShape>();
+
+function entryShape(index: SecondaryIndex, tableKey: KeyShape): EntryShape {
+  let shape = entryShapeByIndex.get(index);
+  if (shape === undefined) {
     const unique = new Set<string>([tableKey.hashName]);
     if (tableKey.rangeName !== undefined) unique.add(tableKey.rangeName);
     unique.add(index.key.hashName);
     if (index.key.rangeName !== undefined) unique.add(index.key.rangeName);
     if (index.projection.kind === 'INCLUDE') for (const name of index.projection.nonKeyAttributes) unique.add(name);
-    names = [...unique];
-    entryNamesByIndex.set(index, names);
+    const names = [...unique];
+    shape = { names, memberHeads: names.map((name) => `${JSON.stringify(name)}:`), nameSizes_bytes: names.map(utf8Length) };
+    entryShapeByIndex.set(index, shape);
   }
-  return names;
+  return shape;
 }
 
 /** What the index stores of an item it holds: table keys, index keys and the projected attributes. */
 export function projectEntry(index: SecondaryIndex, tableKey: KeyShape, item: Item): Item {
   if (index.projection.kind === 'ALL') return item;
-  const names = entryNames(index, tableKey);
+  const names = entryShape(index, tableKey).names;
   const entry: Record<string, AttributeValue> = {};
   for (let i = 0; i < names.length; i++) {
     const value = item[names[i]!];
@@ -84,16 +93,45 @@ export function projectEntry(index: SecondaryIndex, tableKey: KeyShape, item: It
 }
 
 /**
+ * `JSON.stringify(projectEntry(index, tableKey, item))` for a KEYS_ONLY or INCLUDE index, written
+ * member by member from the item's values: the same text (members in entry order, each value as
+ * JSON.stringify writes it) without an entry object for the serializer to walk. A value that is
+ * a string (S) or number (N), as key attributes are, is written around JSON.stringify of its
+ * string alone, which costs a fraction of stringifying the value object.
+ */
+export function projectedEntryJson(index: SecondaryIndex, tableKey: KeyShape, item: Item): string {
+  const shape = entryShape(index, tableKey);
+  const names = shape.names;
+  let json = '';
+  for (let i = 0; i < names.length; i++) {
+    const value = item[names[i]!];
+    if (value === undefined) continue;
+    json += (json === '' ? '{' : ',') + shape.memberHeads[i]! + attributeValueJson(value);
+  }
+  return json === '' ? '{}' : `${json}}`;
+}
+
+/** `JSON.stringify(value)` of a validated value (exactly one type member). */
+function attributeValueJson(value: AttributeValue): string {
+  const text = (value as { readonly S?: unknown }).S;
+  if (typeof text === 'string') return `{"S":${JSON.stringify(text)}}`;
+  const number = (value as { readonly N?: unknown }).N;
+  if (typeof number === 'string') return `{"N":${JSON.stringify(number)}}`;
+  return JSON.stringify(value);
+}
+
+/**
  * `itemSize(projectEntry(index, tableKey, item))` without building the entry; for ALL, the item's
  * size, `itemSize_bytes` when the caller knows it.
  */
 export function projectedSize(index: SecondaryIndex, tableKey: KeyShape, item: Item, itemSize_bytes?: number): number {
   if (index.projection.kind === 'ALL') return itemSize_bytes ?? itemSize(item);
-  const names = entryNames(index, tableKey);
+  const shape = entryShape(index, tableKey);
+  const names = shape.names;
   let size = 0;
   for (let i = 0; i < names.length; i++) {
     const value = item[names[i]!];
-    if (value !== undefined) size += attributeSize(names[i]!, value);
+    if (value !== undefined) size += shape.nameSizes_bytes[i]! + attributeValueSize(value);
   }
   return size;
 }
@@ -101,7 +139,7 @@ export function projectedSize(index: SecondaryIndex, tableKey: KeyShape, item: I
 /** Whether two items' entries in `index` hold the same attributes with equal values. */
 export function sameEntry(index: SecondaryIndex, tableKey: KeyShape, a: Item, b: Item): boolean {
   if (index.projection.kind === 'ALL') return attributeMapsEqual(a, b);
-  const names = entryNames(index, tableKey);
+  const names = entryShape(index, tableKey).names;
   for (let i = 0; i < names.length; i++) {
     const x = a[names[i]!];
     const y = b[names[i]!];
@@ -128,7 +166,7 @@ export function entryWriteUnits(oldSize_bytes: number | undefined, newSize_bytes
 /** The names an index entry can hold, or undefined for ALL (every attribute). */
 export function projectedNames(index: SecondaryIndex, tableKey: KeyShape): ReadonlySet<string> | undefined {
   if (index.projection.kind === 'ALL') return undefined;
-  return new Set(entryNames(index, tableKey));
+  return new Set(entryShape(index, tableKey).names);
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

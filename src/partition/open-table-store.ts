@@ -52,7 +52,7 @@ import {
   tablePartitionStateRange,
   writeU64,
 } from './layout.js';
-import { entryKey, entryKeyTail, entryWriteUnits, inIndex, indexQueryRange, indexScanRange, projectedSize, projectEntry, sameEntry } from './index-entries.js';
+import { entryKey, entryKeyTail, entryWriteUnits, inIndex, indexQueryRange, indexScanRange, projectedEntryJson, projectedSize, projectEntry, sameEntry } from './index-entries.js';
 import { queryKeyRange, readItems, readItemTexts, scanKeyRange } from './item-ranges.js';
 import {
   assertPartitionMap,
@@ -350,7 +350,7 @@ function maintainIndexes(
     }
     if (newKey !== undefined) {
       const all = index.projection.kind === 'ALL';
-      txn.put(newKey, all && facts.nextJson !== undefined ? facts.nextJson : JSON.stringify(projectEntry(index, tableKey, next!)));
+      txn.put(newKey, all ? (facts.nextJson ?? JSON.stringify(next)) : projectedEntryJson(index, tableKey, next!));
       newSize = projectedSize(index, tableKey, next!, facts.nextSize_bytes);
       countDelta++;
       sizeDelta += newSize;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { DynamoError } from '../../../src/errors.js';
 import type { Item, KeyShape } from '../../../src/model/attribute-value.js';
 import { encodeKey, encodeKeyValue, encodePartitionKeyPart, partitionKeyHash } from '../../../src/model/key-codec.js';
-import { entryKey, entryKeyTail } from '../../../src/partition/index-entries.js';
+import { entryKey, entryKeyTail, projectedEntryJson, projectedSize, projectEntry } from '../../../src/partition/index-entries.js';
+import { itemSize } from '../../../src/model/item-size.js';
 import { indexEntryKey } from '../../../src/partition/layout.js';
 import type { SecondaryIndex } from '../../../src/partition/table-store.js';
 import { max_key_bytes } from '../../../src/storage/kv-store.js';
@@ -97,5 +98,43 @@ describe('index entry keys', () => {
     // Plain Uint8Arrays, so `slice` (what the memory engine keeps) is a copy, not a view.
     assert.equal(Object.getPrototypeOf(first), Uint8Array.prototype);
     assert.notEqual(first.slice().buffer, first.buffer);
+  });
+});
+
+describe('projected index entries', () => {
+  const keysOnly: SecondaryIndex = { name: 'keys', kind: 'global', key: { hashName: 'owner', hashType: 'S', rangeName: 'at', rangeType: 'N' }, projection: { kind: 'KEYS_ONLY' } };
+  const include: SecondaryIndex = {
+    name: 'include',
+    kind: 'local',
+    key: { hashName: 'pk', hashType: 'S', rangeName: 'at', rangeType: 'N' },
+    projection: { kind: 'INCLUDE', nonKeyAttributes: ['"quoted"\\name', 'émoji\u{1f600}', 'set', 'doc', 'flag', 'nothing', 'bin', 'numbers', 'text'] },
+  };
+  const items: Item[] = [
+    { pk: { S: 'p' }, sk: { S: 's' }, owner: { S: 'o' }, at: { N: '-1.5E+10' }, text: { S: 'plain' } },
+    {
+      pk: { S: 'line\nbreak "quote" \\ \u0000 \u2028 \ud800 é' },
+      sk: { S: '\u{1f600}' },
+      owner: { S: '' },
+      at: { N: '0' },
+      '"quoted"\\name': { S: 'x' },
+      'émoji\u{1f600}': { N: '12' },
+      set: { SS: ['a', 'b"'] },
+      doc: { M: { inner: { L: [{ S: 'deep' }, { NULL: true }, { BOOL: false }, { BS: ['AAE='] }] } } },
+      flag: { BOOL: true },
+      nothing: { NULL: true },
+      bin: { B: 'AAEA/w==' },
+      numbers: { NS: ['1', '-2.5'] },
+      payload: { S: 'y'.repeat(500) },
+    },
+    { pk: { S: 'p' }, sk: { S: 's' }, at: { N: '3' } },
+  ];
+
+  test('the JSON written for an entry is JSON.stringify of the projected entry, byte for byte (the stored value format)', () => {
+    for (const index of [keysOnly, include]) {
+      for (const item of items) {
+        assert.equal(projectedEntryJson(index, tableKey, item), JSON.stringify(projectEntry(index, tableKey, item)), index.name);
+        assert.equal(projectedSize(index, tableKey, item), itemSize(projectEntry(index, tableKey, item)), index.name);
+      }
+    }
   });
 });
