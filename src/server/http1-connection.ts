@@ -70,12 +70,10 @@ const token_chars = new Uint8Array(128);
 for (let code = 0; code < 128; code++) token_chars[code] = token_pattern.test(String.fromCharCode(code)) ? 1 : 0;
 const tab_code = 0x09;
 const space_code = 0x20;
-const colon_code = 0x3a;
 const chunk_size_pattern = /^([0-9A-Fa-f]{1,8})[\t ]*(;.*)?$/;
 
 const crlf = Buffer.from('\r\n', 'latin1');
 const no_body = Buffer.alloc(0);
-const head_end = Buffer.from('\r\n\r\n', 'latin1');
 const continue_answer = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 
 /**
@@ -119,38 +117,94 @@ function currentDateLine(): string {
   return dateLine;
 }
 
+/**
+ * Methods and header field names a request usually carries (the AWS SDKs', boto3's and the CLI's,
+ * and those the core reads): recognised where they stand in the head, in any case, and stored
+ * under these constant strings, instead of a copy sliced out of the head (and lower-cased) for
+ * every field of every request. Any other name is sliced and lower-cased.
+ */
+const known_methods = ['POST', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
+const known_field_names = [
+  'accept',
+  'accept-encoding',
+  'access-control-request-headers',
+  'access-control-request-method',
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
+  'authorization',
+  'connection',
+  'content-length',
+  'content-type',
+  'date',
+  'expect',
+  'host',
+  'origin',
+  'transfer-encoding',
+  'user-agent',
+  'x-amz-content-sha256',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-target',
+  'x-amz-user-agent',
+];
+/** The known names by length, so a field is compared with the few of its own length. */
+const known_field_names_by_length: string[][] = [];
+for (const name of known_field_names) (known_field_names_by_length[name.length] ??= []).push(name);
+
+/** Whether `text` holds `name` (lower case) at `start`, in any case. */
+function holdsName(text: string, start: number, name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = text.charCodeAt(start + i);
+    if ((code >= 0x41 && code <= 0x5a ? code | 0x20 : code) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** A field name (tchars, no space before the colon: RFC 9112 §5.1) in lower case; undefined when it is not a token. */
+function fieldName(text: string, start: number, end: number): string | undefined {
+  const known = known_field_names_by_length[end - start];
+  if (known !== undefined) for (const name of known) if (holdsName(text, start, name)) return name;
+  let lowerCase = true;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || token_chars[code] === 0) return undefined;
+    if (code >= 0x41 && code <= 0x5a) lowerCase = false;
+  }
+  return lowerCase ? text.slice(start, end) : text.slice(start, end).toLowerCase();
+}
+
+/** The method, a token: one of the usual ones as its constant. */
+function methodName(text: string, end: number): string | undefined {
+  for (const method of known_methods) if (method.length === end && text.startsWith(method)) return method;
+  const method = text.slice(0, end);
+  return token_pattern.test(method) ? method : undefined;
+}
+
 /** Parses a request head (without its final empty line); undefined when it is malformed. */
 function parseRequestHead(text: string): RequestHead | undefined {
+  const length = text.length;
   let lineEnd = text.indexOf('\r\n');
-  if (lineEnd < 0) lineEnd = text.length;
-  const requestLine = text.slice(0, lineEnd);
-  const firstSpace = requestLine.indexOf(' ');
-  const lastSpace = requestLine.lastIndexOf(' ');
-  if (firstSpace <= 0 || lastSpace === firstSpace) return undefined;
-  const method = requestLine.slice(0, firstSpace);
-  const path = requestLine.slice(firstSpace + 1, lastSpace);
-  const version = requestLine.slice(lastSpace + 1);
-  if (!token_pattern.test(method) || path === '' || path.includes(' ')) return undefined;
-  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') return undefined;
+  if (lineEnd < 0) lineEnd = length;
+  // `METHOD target HTTP/1.x`: the target is everything between the first and the last space.
+  const firstSpace = text.indexOf(' ');
+  const lastSpace = text.lastIndexOf(' ', lineEnd - 1);
+  if (firstSpace <= 0 || firstSpace >= lineEnd || lastSpace === firstSpace) return undefined;
+  const method = methodName(text, firstSpace);
+  if (method === undefined || lastSpace === firstSpace + 1 || text.indexOf(' ', firstSpace + 1) !== lastSpace) return undefined;
+  const path = text.slice(firstSpace + 1, lastSpace);
+  if (lineEnd - lastSpace !== 9 || !text.startsWith('HTTP/1.', lastSpace + 1)) return undefined;
+  const minorVersion = text.charCodeAt(lineEnd - 1);
+  if (minorVersion !== 0x31 && minorVersion !== 0x30) return undefined;
 
   const headers: Record<string, string> = {};
-  const length = text.length;
   let start = lineEnd + 2;
   while (start < length) {
     let end = text.indexOf('\r\n', start);
     if (end < 0) end = length;
-    // The name: tchars up to the colon (no space before it, RFC 9112 §5.1). The AWS SDKs send
-    // lower-case names, kept as they are.
-    let colon = start;
-    let lowerCase = true;
-    for (; colon < end; colon++) {
-      const code = text.charCodeAt(colon);
-      if (code === colon_code) break;
-      if (code >= 128 || token_chars[code] === 0) return undefined;
-      if (code >= 0x41 && code <= 0x5a) lowerCase = false;
-    }
-    if (colon === start || colon === end) return undefined;
-    const name = lowerCase ? text.slice(start, colon) : text.slice(start, colon).toLowerCase();
+    const colon = text.indexOf(':', start);
+    if (colon <= start || colon >= end) return undefined;
+    const name = fieldName(text, start, colon);
+    if (name === undefined) return undefined;
     // The value, without the spaces and tabs around it; no control character within.
     let valueStart = colon + 1;
     let valueEnd = end;
@@ -168,20 +222,43 @@ function parseRequestHead(text: string): RequestHead | undefined {
     start = end + 2;
   }
 
-  const connection = headers['connection']?.toLowerCase();
-  const keepAlive = version === 'HTTP/1.1' ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
+  const connection = headers['connection'];
+  const keepAlive =
+    connection === 'keep-alive' || (connection === undefined ? minorVersion === 0x31 : minorVersion === 0x31 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive'));
   return { method, path, headers, keepAlive };
+}
+
+/**
+ * Where the CRLF CRLF ending a head starts in `bytes`, or -1. Scanned here rather than with
+ * `Buffer.indexOf`, whose call into C++ cost more than the search of a few hundred bytes: the
+ * byte under the window's last position says how far the pattern can move (Horspool), four
+ * bytes at a time through field text.
+ */
+function headEnd(bytes: Buffer): number {
+  const length = bytes.length;
+  let i = 3;
+  while (i < length) {
+    const code = bytes[i]!;
+    if (code === 0x0a) {
+      if (bytes[i - 1] === 0x0d && bytes[i - 2] === 0x0a && bytes[i - 3] === 0x0d) return i - 3;
+      i += 2;
+    } else i += code === 0x0d ? 1 : 4;
+  }
+  return -1;
 }
 
 function isBlank(code: number): boolean {
   return code === space_code || code === tab_code;
 }
 
-function hasToken(list: string | undefined, token: string): boolean {
-  if (list === undefined) return false;
-  for (const part of list.split(',')) if (part.trim() === token) return true;
+/** Whether the comma-separated `list` holds `token` (lower case), in any case. */
+function hasToken(list: string, token: string): boolean {
+  for (const part of list.split(',')) if (part.trim().toLowerCase() === token) return true;
   return false;
 }
+
+const no_length: Framing = { kind: 'length', length: 0 };
+const chunked: Framing = { kind: 'chunked' };
 
 /** How the body is framed; undefined when the head declares it ambiguously or malformed. */
 function framingOf(headers: Record<string, string>): Framing | undefined {
@@ -192,11 +269,19 @@ function framingOf(headers: Record<string, string>): Framing | undefined {
     const codings = transferEncoding.toLowerCase().split(',');
     // Only chunked is understood, and it must be the final coding (RFC 9112 §6.3).
     if (codings.length !== 1 || codings[0]!.trim() !== 'chunked') return undefined;
-    return { kind: 'chunked' };
+    return chunked;
   }
-  if (contentLength === undefined) return { kind: 'length', length: 0 };
-  if (!/^[0-9]{1,16}$/.test(contentLength)) return undefined;
-  return { kind: 'length', length: Number(contentLength) };
+  if (contentLength === undefined) return no_length;
+  // 1 to 16 decimal digits (a longer number cannot be a body Dynabase accepts anyway).
+  const digits = contentLength.length;
+  if (digits === 0 || digits > 16) return undefined;
+  let length = 0;
+  for (let i = 0; i < digits; i++) {
+    const digit = contentLength.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    length = length * 10 + digit;
+  }
+  return { kind: 'length', length };
 }
 
 /**
@@ -297,7 +382,7 @@ export class Http1Connection {
     while (this.pending !== undefined && this.pending.length >= 2 && this.pending[0] === 0x0d && this.pending[1] === 0x0a) this.consume(2);
     const pending = this.pending;
     if (pending === undefined) return false;
-    const end = pending.indexOf(head_end);
+    const end = headEnd(pending);
     if (end < 0) {
       if (pending.length > max_request_head_bytes) this.refuse(head_too_large_answer);
       return false;
@@ -312,7 +397,7 @@ export class Http1Connection {
       this.refuse(bad_request_answer);
       return false;
     }
-    this.consume(end + head_end.length);
+    this.consume(end + 4);
     const expect = head.headers['expect'];
     if (framing.kind === 'length' && framing.length > max_request_body_bytes) {
       // Refused from its declared length: no 100 Continue, and the body is never buffered.
