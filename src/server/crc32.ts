@@ -12,14 +12,16 @@
  */
 import { nodeZlib } from '../lazy-builtins.js';
 
-type Crc32Function = (data: Uint8Array) => number;
+/** zlib's takes bytes or a string (whose UTF-8 bytes it checksums). */
+type Crc32Function = (data: Uint8Array | string) => number;
 /**
  * zlib's CRC-32 once the first long body has loaded node:zlib (on demand: start-up and short
  * answers never need it, see lazy-builtins.ts); undefined on a Node without it.
  */
-let nativeCrc32: Crc32Function | undefined = (bytes) => {
+let nativeCrc32: Crc32Function | undefined = (data) => {
   nativeCrc32 = (nodeZlib() as { readonly crc32?: Crc32Function }).crc32;
-  return (nativeCrc32 ?? crc32Table)(bytes);
+  if (nativeCrc32 !== undefined) return nativeCrc32(data);
+  return crc32Table(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
 };
 /** Below this many bytes the JS loop beats the native call (see above). */
 const native_crc32_min_bytes = 64;
@@ -47,6 +49,25 @@ function buildTables(): Uint32Array {
 export function crc32(bytes: Uint8Array): number {
   if (nativeCrc32 !== undefined && bytes.length >= native_crc32_min_bytes) return nativeCrc32(bytes);
   return crc32Table(bytes);
+}
+
+/**
+ * The CRC-32 of `text`'s UTF-8 bytes, without making them: a short ASCII text (a UTF-8 byte per
+ * character) through the table, anything else natively (zlib encodes the string itself).
+ */
+export function crc32Text(text: string): number {
+  const length = text.length;
+  if (length < native_crc32_min_bytes || nativeCrc32 === undefined) {
+    const t = tables;
+    let crc = 0xffffffff;
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) return crc32(Buffer.from(text, 'utf8'));
+      crc = t[(crc ^ code) & 0xff]! ^ (crc >>> 8);
+    }
+    return (crc ^ 0xffffffff) >>> 0;
+  }
+  return nativeCrc32(text);
 }
 
 /** The CRC-32 in JavaScript, slicing-by-8 (exported so tests check it against the native one). */

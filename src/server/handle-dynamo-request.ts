@@ -19,7 +19,7 @@ import { max_request_body_bytes } from '../limits.js';
 import type { Service } from '../service.js';
 import type { HeaderValue } from './check-authentication.js';
 import { checkAuthentication } from './check-authentication.js';
-import { crc32 } from './crc32.js';
+import { crc32, crc32Text } from './crc32.js';
 import { errorEnvelopeJson, errorStatus } from './error-envelope.js';
 import { newRequestId } from './request-id.js';
 import { responseJson } from './response-json.js';
@@ -36,7 +36,11 @@ export interface DynamoHttpRequest {
 export interface DynamoHttpResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
-  readonly body: Uint8Array;
+  /**
+   * The body: bytes, or text sent as UTF-8 (a JSON answer stays the string it was serialised
+   * to; the socket encodes it with the head in one write, with no Buffer made for it).
+   */
+  readonly body: Uint8Array | string;
 }
 
 const amz_json_content_type = 'application/x-amz-json-1.0';
@@ -130,12 +134,11 @@ function mediaTypeOf(contentType: HeaderValue): string {
   return (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
-/** A response with `json` (any text) as its body, with its CRC32 and length. */
+/** A response with `json` (any text) as its body, with the CRC32 and length of its UTF-8 bytes. */
 export function jsonResponse(statusCode: number, json: string, headers: Record<string, string>): DynamoHttpResponse {
-  const body = Buffer.from(json, 'utf8');
-  headers['x-amz-crc32'] = String(crc32(body));
-  headers['Content-Length'] = String(body.length);
-  return { statusCode, headers, body };
+  headers['x-amz-crc32'] = String(crc32Text(json));
+  headers['Content-Length'] = String(Buffer.byteLength(json, 'utf8'));
+  return { statusCode, headers, body: json };
 }
 
 function errorResponse(error: DynamoError, headers: Record<string, string>): DynamoHttpResponse {

@@ -527,17 +527,28 @@ export class Http1Connection {
     text += currentDateLine();
     text += keepAlive ? 'Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n' : 'Connection: close\r\n\r\n';
     const body = head.method === 'HEAD' ? undefined : answer.body;
-    const headBytes = Buffer.byteLength(text, 'latin1');
-    const bytes = Buffer.allocUnsafe(headBytes + (body === undefined ? 0 : body.length));
-    bytes.write(text, 0, headBytes, 'latin1');
-    if (body !== undefined) bytes.set(body, headBytes);
+    // One write for head and body. A text body is encoded with the head, as UTF-8 (node writes a
+    // string of up to 16 KB from the stack, making no Buffer); the head is ASCII then, as every
+    // header sent with a text body is Dynabase's own. A head echoing request text (a CORS
+    // preflight's) goes out in latin1, as its bytes came in, with a byte body copied behind it.
+    let bytes: string | Buffer;
+    let encoding: BufferEncoding = 'latin1';
+    if (typeof body === 'string') {
+      bytes = text + body;
+      encoding = 'utf8';
+    } else if (body === undefined || body.length === 0) bytes = text;
+    else {
+      bytes = Buffer.allocUnsafe(text.length + body.length);
+      bytes.write(text, 0, 'latin1');
+      bytes.set(body, text.length);
+    }
     this.since_ms = performance.now();
     if (!keepAlive) {
-      this.socket.end(bytes);
+      this.socket.end(bytes, encoding);
       this.discarding = true;
       return;
     }
-    this.socket.write(bytes);
+    this.socket.write(bytes, encoding);
     if (this.socket.isPaused()) this.socket.resume();
     this.advance();
   }

@@ -51,7 +51,8 @@ export function createInProcessHandler(service: Service): InProcessRequestHandle
       for (const name in answer.headers) responseHeaders[name.toLowerCase()] = answer.headers[name]!;
       // A fresh view (no copy): the SDK re-prototypes the body it receives, and some answers
       // share one constant buffer.
-      const body = new Uint8Array(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);
+      const bytes = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
+      const body = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       return { response: { statusCode: answer.statusCode, headers: responseHeaders, body } };
     },
     updateHttpClientConfig() {},

@@ -39,6 +39,17 @@ const serializationText = '{"__type":"com.amazon.coral.service#SerializationExce
 const unknownOperationText = '{"__type":"com.amazon.coral.service#UnknownOperationException"}';
 const missingTokenText = '{"__type":"com.amazon.coral.service#MissingAuthenticationTokenException","message":"Request is missing Authentication Token"}';
 
+describe('answer framing', () => {
+  test('an answer with text beyond ASCII carries the length and CRC32 of its UTF-8 bytes', async () => {
+    // The table name is echoed in the ValidationException's message: two- and four-byte characters.
+    const response = await server.rawRequest('DescribeTable', { TableName: 'caf\u00e9-\u{1f600}' });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.text, /caf\u00e9-\u{1f600}/u);
+    assert.ok(Buffer.byteLength(response.text) > response.text.length);
+    assertFramed(response);
+  });
+});
+
 describe('methods, paths and content types', () => {
   test('GET answers the health line', async () => {
     for (const path of ['/', '/anything']) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import * as zlib from 'node:zlib';
-import { crc32, crc32Table } from '../../../src/server/crc32.js';
+import { crc32, crc32Table, crc32Text } from '../../../src/server/crc32.js';
 
 describe('crc32', () => {
   test('matches the x-amz-crc32 values DynamoDB sent for these bodies', () => {
@@ -41,6 +41,11 @@ describe('crc32', () => {
     }
     const view = randomBytes(1000).subarray(3, 904);
     assert.equal(crc32Table(view), slowCrc32(Uint8Array.from(view)));
+  });
+
+  test('the CRC-32 of a text is that of its UTF-8 bytes, short or long, ASCII or not', () => {
+    const texts = ['', '{}', 'a'.repeat(63), 'a'.repeat(64), 'a'.repeat(5000), 'caf\u00e9', `${'x'.repeat(70)}\u00e9`, '\u65e5\u672c', `${'y'.repeat(100)}\u{1f600}`];
+    for (const text of texts) assert.equal(crc32Text(text), slowCrc32(Buffer.from(text, 'utf8')), JSON.stringify(text.slice(0, 12)));
   });
 
   test('reads a view at an unaligned offset correctly', () => {

@@ -46,14 +46,18 @@ function send(request: Request): Promise<DynamoHttpResponse> {
   return handleDynamoRequest(service, { method: request.method ?? 'POST', path: request.path ?? '/', headers: request.headers ?? {}, body });
 }
 
+function bytes(response: DynamoHttpResponse): Buffer {
+  return typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : Buffer.from(response.body);
+}
+
 function text(response: DynamoHttpResponse): string {
-  return Buffer.from(response.body).toString('utf8');
+  return bytes(response).toString('utf8');
 }
 
 function assertFramed(response: DynamoHttpResponse): void {
   assert.match(response.headers['x-amzn-RequestId']!, /^[A-Z0-9]{52}$/);
-  assert.equal(response.headers['Content-Length'], String(response.body.length));
-  assert.equal(response.headers['x-amz-crc32'], String(crc32(response.body)));
+  assert.equal(response.headers['Content-Length'], String(bytes(response).length));
+  assert.equal(response.headers['x-amz-crc32'], String(crc32(bytes(response))));
 }
 
 function assertJsonError(response: DynamoHttpResponse, status: number, body: object, contentType = 'application/json'): void {
