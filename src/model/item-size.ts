@@ -59,6 +59,12 @@ export function base64DecodedLength(base64: string): number {
 
 /** The size DynamoDB charges for one attribute value (its name not included). */
 export function attributeValueSize(value: AttributeValue): number {
+  // Strings and numbers first, by named loads: most values are one of them, and `typeOf`
+  // enumerates the value's members.
+  const text = (value as { readonly S?: unknown }).S;
+  if (typeof text === 'string') return utf8Length(text);
+  const number = (value as { readonly N?: unknown }).N;
+  if (typeof number === 'string') return numberSizeBytes(number);
   const type = typeOf(value);
   switch (type) {
     case 'S':
