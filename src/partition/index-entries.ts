@@ -50,6 +50,35 @@ export function inIndex(index: SecondaryIndex, item: Item): boolean {
   return shape.rangeName === undefined || scalarOf(item[shape.rangeName], shape.rangeType!) !== undefined;
 }
 
+/** An item's index key values (wire-form strings): what its entry key is made of. */
+export interface IndexKeyValues {
+  readonly hash: string;
+  /** Undefined for an index without a sort key. */
+  readonly range: string | undefined;
+}
+
+/**
+ * `item`'s index key values, or undefined when it is not in the index (`inIndex`): a write reads
+ * them once per image, to place the entry, build its key and tell a moved key (`sameIndexKey`),
+ * rather than reading the attributes again for each.
+ */
+export function indexKeyValues(index: SecondaryIndex, item: Item): IndexKeyValues | undefined {
+  const shape = index.key;
+  const hash = scalarOf(item[shape.hashName], shape.hashType);
+  if (hash === undefined) return undefined;
+  if (shape.rangeName === undefined) return { hash, range: undefined };
+  const range = scalarOf(item[shape.rangeName], shape.rangeType!);
+  return range === undefined ? undefined : { hash, range };
+}
+
+/**
+ * Whether two images of one item have the same entry key in an index: the key encodes each value
+ * injectively and ends with the item's table key, so equal values are equal keys.
+ */
+export function sameIndexKey(a: IndexKeyValues, b: IndexKeyValues): boolean {
+  return a.hash === b.hash && a.range === b.range;
+}
+
 /**
  * The attributes a KEYS_ONLY or INCLUDE entry holds, each once, in entry order (table keys, index
  * keys, the INCLUDE list), with what writing and sizing an entry needs of each name (its JSON
@@ -259,11 +288,18 @@ const lastHead: { slab: Buffer | undefined; index: SecondaryIndex | undefined; o
  * docs/compatibility.md).
  */
 export function entryKey(ordinal: number, index: SecondaryIndex, tail: Uint8Array, item: Item): Uint8Array {
+  const values = indexKeyValues(index, item);
+  assert(values !== undefined, 'an entry key is made for an item in the index');
+  return entryKeyOfValues(ordinal, index, tail, values);
+}
+
+/** `entryKey` of an item whose `indexKeyValues` the caller has. */
+export function entryKeyOfValues(ordinal: number, index: SecondaryIndex, tail: Uint8Array, values: IndexKeyValues): Uint8Array {
   const shape = index.key;
   const prefix = entryPrefix(ordinal, index);
-  const hashValue = scalarOf(item[shape.hashName], shape.hashType)!;
+  const hashValue = values.hash;
   const rangeType = shape.rangeType;
-  const rangeValue = shape.rangeName === undefined ? undefined : scalarOf(item[shape.rangeName], rangeType!)!;
+  const rangeValue = values.range;
   const room =
     prefix.length + partition_key_hash_bytes + maxPartitionKeyPartBytes(hashValue) + (rangeValue === undefined ? 0 : maxKeyValueBytes(rangeType!, rangeValue)) + tail.length;
   let out: Buffer;
@@ -310,7 +346,7 @@ export function entryKey(ordinal: number, index: SecondaryIndex, tail: Uint8Arra
 }
 
 /** The entry key of an item given whole (its table key encoded here), e.g. a page's ExclusiveStartKey. */
-function entryKeyOf(ordinal: number, index: SecondaryIndex, tableKey: KeyShape, item: Item): Uint8Array {
+function entryKeyOfItem(ordinal: number, index: SecondaryIndex, tableKey: KeyShape, item: Item): Uint8Array {
   return entryKey(ordinal, index, entryKeyTail(encodeKey(tableKey, item).bytes), item);
 }
 
@@ -334,7 +370,7 @@ export function indexQueryRange(ordinal: number, index: SecondaryIndex, tableKey
     }
   }
   if (range.after !== undefined) {
-    const after = entryKeyOf(ordinal, index, tableKey, range.after);
+    const after = entryKeyOfItem(ordinal, index, tableKey, range.after);
     if (range.forward) start = maxKey(start, keyAfter(after));
     else end = minKey(end, after);
   }
@@ -346,6 +382,6 @@ export function indexScanRange(ordinal: number, index: SecondaryIndex, tableKey:
   const none = new Uint8Array(0);
   let start = indexEntryKey(ordinal, index.name, range.hashStart, none);
   const end = range.hashEnd === hash_space_end ? indexRange(ordinal, index.name).end : indexEntryKey(ordinal, index.name, range.hashEnd, none);
-  if (range.after !== undefined) start = maxKey(start, keyAfter(entryKeyOf(ordinal, index, tableKey, range.after)));
+  if (range.after !== undefined) start = maxKey(start, keyAfter(entryKeyOfItem(ordinal, index, tableKey, range.after)));
   return { start, end, reverse: false };
 }

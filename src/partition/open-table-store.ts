@@ -52,7 +52,21 @@ import {
   tablePartitionStateRange,
   writeU64,
 } from './layout.js';
-import { entryKey, entryKeyTail, entryWriteUnits, inIndex, indexQueryRange, indexScanRange, projectedEntryJson, projectedSize, projectEntry, sameEntry } from './index-entries.js';
+import {
+  entryKey,
+  entryKeyOfValues,
+  entryKeyTail,
+  entryWriteUnits,
+  inIndex,
+  indexKeyValues,
+  indexQueryRange,
+  indexScanRange,
+  projectedEntryJson,
+  projectedSize,
+  projectEntry,
+  sameEntry,
+  sameIndexKey,
+} from './index-entries.js';
 import { queryKeyRange, readItems, readItemTexts, scanKeyRange } from './item-ranges.js';
 import {
   assertPartitionMap,
@@ -323,25 +337,25 @@ function maintainIndexes(
   let totalSizeDelta = 0;
   for (let i = 0; i < indexes.length; i++) {
     const index = indexes[i]!;
-    const oldIn = previous !== undefined && inIndex(index, previous);
-    const newIn = next !== undefined && inIndex(index, next);
-    if (!oldIn && !newIn) continue;
-    const newKey = newIn ? entryKey(ordinal, index, tail, next) : undefined;
+    const oldValues = previous === undefined ? undefined : indexKeyValues(index, previous);
+    const newValues = next === undefined ? undefined : indexKeyValues(index, next);
+    if (oldValues === undefined && newValues === undefined) continue;
+    const newKey = newValues === undefined ? undefined : entryKeyOfValues(ordinal, index, tail, newValues);
     let countDelta = 0;
     let sizeDelta = 0;
     let sameKey = false;
     let charged = true;
     let oldSize: number | undefined;
     let newSize: number | undefined;
-    if (oldIn) {
-      const oldKey = entryKey(ordinal, index, tail, previous);
-      sameKey = newKey !== undefined && Buffer.compare(oldKey, newKey) === 0;
-      const unchanged = sameKey && sameEntry(index, tableKey, previous, next!);
+    if (oldValues !== undefined) {
+      sameKey = newValues !== undefined && sameIndexKey(oldValues, newValues);
+      const oldKey = sameKey ? newKey! : entryKeyOfValues(ordinal, index, tail, oldValues);
+      const unchanged = sameKey && sameEntry(index, tableKey, previous!, next!);
       const exists = backfilling?.has(index.name) === true ? txn.get(oldKey) !== undefined : true;
       if (unchanged && exists) continue;
       // Unchanged but not yet backfilled: the entry is written below, and costs nothing.
       charged = !unchanged;
-      oldSize = projectedSize(index, tableKey, previous, facts.previousSize_bytes);
+      oldSize = projectedSize(index, tableKey, previous!, facts.previousSize_bytes);
       if (exists) {
         if (!sameKey) txn.delete(oldKey);
         countDelta--;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DynamoError } from '../../../src/errors.js';
 import type { Item, KeyShape } from '../../../src/model/attribute-value.js';
 import { encodeKey, encodeKeyValue, encodePartitionKeyPart, partitionKeyHash } from '../../../src/model/key-codec.js';
-import { entryKey, entryKeyTail, projectedEntryJson, projectedSize, projectEntry } from '../../../src/partition/index-entries.js';
+import { entryKey, entryKeyOfValues, entryKeyTail, indexKeyValues, inIndex, projectedEntryJson, projectedSize, projectEntry, sameIndexKey } from '../../../src/partition/index-entries.js';
 import { itemSize } from '../../../src/model/item-size.js';
 import { indexEntryKey } from '../../../src/partition/layout.js';
 import type { SecondaryIndex } from '../../../src/partition/table-store.js';
@@ -84,6 +84,31 @@ describe('index entry keys', () => {
             const tail = entryKeyTail(encodeKey(tableKey, item).bytes);
             assert.deepEqual(Buffer.from(entryKey(ordinal, index, tail, item)), Buffer.from(expectedEntryKey(ordinal, index, item)), `${index.name} ${ordinal} ${round}`);
           }
+        }
+      }
+    }
+  });
+
+  test('index key values: absent for an item outside the index, equal exactly when the entry keys are', () => {
+    const images: Item[] = [
+      { pk: { S: 'p' }, sk: { S: 's' }, owner: { S: 'o' }, at: { N: '1' }, label: { S: 'a' }, blob: { B: 'AA==' } },
+      { pk: { S: 'p' }, sk: { S: 's' }, owner: { S: 'o' }, at: { N: '2' }, label: { S: 'a' } },
+      { pk: { S: 'p' }, sk: { S: 's' }, owner: { S: 'o2' }, at: { N: '1' }, label: { S: 'b' }, blob: { B: 'AA==' } },
+      { pk: { S: 'p' }, sk: { S: 's' }, owner: { N: '1' }, at: { N: '1' }, label: { S: 'a' }, blob: { S: 'AA==' } },
+      { pk: { S: 'p' }, sk: { S: 's' }, at: { S: '1' } },
+    ];
+    for (const index of indexes) {
+      for (const a of images) {
+        const aValues = indexKeyValues(index, a);
+        assert.equal(aValues !== undefined, inIndex(index, a), index.name);
+        if (aValues === undefined) continue;
+        const tail = entryKeyTail(encodeKey(tableKey, a).bytes);
+        assert.deepEqual(Buffer.from(entryKeyOfValues(1, index, tail, aValues)), Buffer.from(expectedEntryKey(1, index, a)));
+        for (const b of images) {
+          const bValues = indexKeyValues(index, b);
+          if (bValues === undefined) continue;
+          const same = Buffer.compare(Buffer.from(entryKey(1, index, tail, a)), Buffer.from(entryKey(1, index, tail, b))) === 0;
+          assert.equal(sameIndexKey(aValues, bValues), same, `${index.name} ${JSON.stringify(a)} ${JSON.stringify(b)}`);
         }
       }
     }
