@@ -114,8 +114,12 @@ class Slab {
 /** Where a deleted entry points: nowhere. */
 const no_slab = new Slab(Buffer.alloc(0));
 
-/** A stored key: its id and hash, and where its key bytes and then its record lie. */
+/**
+ * A stored key: its id and hash, where its key bytes and then its record lie, and the B+tree leaf
+ * that lists it (so a deletion finds its place without a search from the root).
+ */
 class Entry {
+  leaf: Leaf | null = null;
   constructor(
     readonly id: string,
     readonly hash: number,
@@ -222,10 +226,12 @@ class OrderedIndex {
     const index = searchLeaf(entries, entry.id, false);
     const appended = index === entries.length;
     entries.splice(index, 0, entry);
+    entry.leaf = leaf;
     if (entries.length <= node_max_width) return;
     // Appending to a full leaf (the next record of a log) moves only the new entry, so a log's
     // leaves stay full; otherwise the leaf splits in half.
     const right = new Leaf(entries.splice(appended ? entries.length - 1 : entries.length >>> 1));
+    for (const moved of right.entries) moved.leaf = right;
     right.prev = leaf;
     right.next = leaf.next;
     if (leaf.next !== null) leaf.next.prev = right;
@@ -252,13 +258,23 @@ class OrderedIndex {
     this.addChild(depth - 1, up, new Branch(rightSeparators, rightChildren), appended);
   }
 
-  delete(id: string): void {
+  /**
+   * Removes `entry`, found in the leaf it records: a scan of at most `node_max_width` references
+   * rather than a descent from the root comparing ids (each put on an indexed table deletes an
+   * entry per index it moves, and trimming a change log deletes a record per write). Only a leaf
+   * left narrow needs the path from the root, to merge.
+   */
+  delete(entry: Entry): void {
     this.version++;
-    const leaf = this.descend(id);
-    const index = searchLeaf(leaf.entries, id, false);
-    assert(index < leaf.entries.length && leaf.entries[index]!.id === id, 'a deleted key is in the ordered index');
+    const leaf = entry.leaf;
+    assert(leaf !== null, 'a deleted key is in the ordered index');
+    const index = leaf.entries.indexOf(entry);
+    assert(index >= 0, 'a deleted key is in the leaf it records');
     leaf.entries.splice(index, 1);
+    entry.leaf = null;
     if (leaf.entries.length >= node_min_width) return;
+    // Deleting moved no separator: the descent to the deleted id still ends at its leaf.
+    assert(this.descend(entry.id) === leaf, 'the path to a deleted id leads to its leaf');
     this.shrink(this.pathNodes.length - 1, leaf);
   }
 
@@ -284,6 +300,7 @@ class OrderedIndex {
     const right = parent.children[leftIndex + 1]!;
     if (left.leaf && right.leaf) {
       if (left.entries.length + right.entries.length > node_max_width) return;
+      for (const moved of right.entries) moved.leaf = left;
       left.entries = left.entries.concat(right.entries);
       unlink(right);
     } else if (!left.leaf && !right.leaf) {
@@ -623,7 +640,7 @@ class MemoryTables {
 
   private detach(entry: Entry): void {
     this.byHash.remove(entry);
-    this.ordered.delete(entry.id);
+    this.ordered.delete(entry);
     this.release(entry.slab, entry.end - entry.at);
     entry.slab = no_slab;
   }
