@@ -13,7 +13,7 @@
  */
 import { assertNever, DynamoError, validationError } from '../errors.js';
 import { max_page_read_bytes } from '../limits.js';
-import type { AttributeMap, Item, KeyShape } from '../model/attribute-value.js';
+import type { AttributeMap, AttributeValue, Item, KeyShape } from '../model/attribute-value.js';
 import { readCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeValue } from '../model/validate-item.js';
@@ -93,7 +93,15 @@ export function readPage(source: Iterable<string>, options: PageOptions): Page {
       if (!countOnly) items.push(projection !== undefined ? project(projection, item) : item === entry ? new JsonText(json) : item);
     }
     if (scannedCount === limit || readBytes >= max_page_read_bytes) {
-      lastEvaluatedKey = options.indexKeyShape === undefined ? keyOf(options.keyShape, entry) : { ...keyOf(options.keyShape, entry), ...keyOf(options.indexKeyShape, entry) };
+      // keyOf makes a new object: the index's key attributes are added to it one by one (a
+      // spread of two keys made V8 a new hidden class per page).
+      const key = keyOf(options.keyShape, entry) as Record<string, AttributeValue>;
+      const indexKeyShape = options.indexKeyShape;
+      if (indexKeyShape !== undefined) {
+        key[indexKeyShape.hashName] = entry[indexKeyShape.hashName]!;
+        if (indexKeyShape.rangeName !== undefined) key[indexKeyShape.rangeName] = entry[indexKeyShape.rangeName]!;
+      }
+      lastEvaluatedKey = key;
       break;
     }
   }

@@ -1120,12 +1120,14 @@ class KvTableStore implements TableStore {
     this.indexOf(entry, indexName);
     const value = this.kv.get(indexStatsKey(entry.ordinal, indexName));
     if (value === undefined) throw resourceNotFound();
-    const stats = decodeStats(value);
-    if (this.backfilling.get(entry.ordinal)?.has(indexName) !== true) return { ...stats, backfilling: false };
+    const { itemCount, sizeBytes } = decodeStats(value);
+    // One literal of every member (a spread with members added made V8 a new hidden class per
+    // call, and a Query on an index asks for these).
+    if (this.backfilling.get(entry.ordinal)?.has(indexName) !== true) return { itemCount, sizeBytes, backfilling: false, backfillReadItems: undefined };
     const cursor = this.kv.get(backfillKey(entry.ordinal, indexName));
     // No record: the backfill has read every item and is finishing.
     const backfillReadItems = cursor === undefined ? this.stats(entry.record).itemCount : backfillPosition(this.kv, entry.ordinal, cursor).readItems;
-    return { ...stats, backfilling: true, backfillReadItems };
+    return { itemCount, sizeBytes, backfilling: true, backfillReadItems };
   }
 
   private indexOf(entry: CatalogEntry, indexName: string): SecondaryIndex {
@@ -1213,7 +1215,7 @@ class KvTableStore implements TableStore {
     const first = afterSequence === undefined ? 0 : parseSequenceNumber(afterSequence) + 1;
     const range = logRange(entry.ordinal, partitionId, first);
     const changes: ChangeRecord[] = [];
-    for (const { value } of this.kv.range(limit === undefined ? range : { ...range, limit })) {
+    for (const { value } of this.kv.range({ start: range.start, end: range.end, limit })) {
       changes.push(JSON.parse(utf8(value)) as ChangeRecord);
     }
     return changes;
@@ -1227,7 +1229,8 @@ class KvTableStore implements TableStore {
 
   trimChanges(table: TableRecord, partitionId: string, before_ms: number, limit: number): Promise<number> {
     const entry = this.entryOf(table);
-    const range = { ...logRange(entry.ordinal, partitionId, 0), limit };
+    const log = logRange(entry.ordinal, partitionId, 0);
+    const range = { start: log.start, end: log.end, limit };
     return this.kv.write((txn): number => {
       // Collected first so no iterator runs over its own deletes; records are in time order.
       const expired: Uint8Array[] = [];
