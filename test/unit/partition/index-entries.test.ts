@@ -152,6 +152,9 @@ describe('projected index entries', () => {
       payload: { S: 'y'.repeat(500) },
     },
     { pk: { S: 'p' }, sk: { S: 's' }, at: { N: '3' } },
+    // Around the length up to which strings are checked by a loop, and characters at the edges of what JSON escapes.
+    { pk: { S: 'a'.repeat(64) }, sk: { S: `${'b'.repeat(63)}"` }, owner: { S: `${'c'.repeat(63)}\u001f` }, at: { N: '-0.5' }, text: { S: '\u007f\u0020\ue000\udfff' } },
+    { pk: { S: `${'d'.repeat(65)}\\` }, sk: { S: '\udbff\udfff' }, owner: { S: 'x\\y' }, at: { N: '1E+125' }, text: { S: 'é中' } },
   ];
 
   test('the JSON written for an entry is JSON.stringify of the projected entry, byte for byte (the stored value format)', () => {
