@@ -9,10 +9,10 @@ import { DynamoError } from '../errors.js';
 
 const missing_token_message = 'Request is missing Authentication Token';
 const supported_algorithm = 'AWS4-HMAC-SHA256';
-/** `X-Amz-Date` is ISO-8601 basic format, e.g. 20130609T094515Z. */
-const amz_date_pattern = /^\d{8}T\d{6}Z$/;
-const comma_code = 0x2c;
-const space_code = 0x20;
+const t_code = 0x54;
+const z_code = 0x5a;
+const digit_0_code = 0x30;
+const digit_9_code = 0x39;
 const semicolon_code = 0x3b;
 const slash_code = 0x2f;
 const host_name = 'host';
@@ -57,61 +57,88 @@ function checkQueryAuthentication(parameters: URLSearchParams): DynamoError | un
 
 function checkAuthorizationHeader(authorization: string, amzDate: string | undefined, date: string | undefined): DynamoError | undefined {
   // `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`: the pairs may be
-  // separated by commas, spaces or both. Scanned by hand: every request passes here, and a
-  // regular-expression split allocates an array of every token.
+  // separated by commas, spaces or both. Every request passes here, so the text is not split:
+  // the separators are found by indexOf (one search for each kind, renewed once passed) and the
+  // pairs recognised in place; a value is cut out of the text only for an error message.
   const text = authorization.trim();
-  let credential: string | undefined;
-  let signature: string | undefined;
-  let signedHeaders: string | undefined;
-  let algorithm = '';
+  const length = text.length;
+  let algorithmEnd = 0;
+  let credential: Range | undefined;
+  let signature: Range | undefined;
+  let signedHeaders: Range | undefined;
+  let nextComma = indexOrLength(text, ',', 0);
+  let nextSpace = indexOrLength(text, ' ', 0);
   let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : comma_code;
-    if (code !== comma_code && code !== space_code) continue;
-    if (i > start) {
-      if (start === 0) algorithm = text.slice(0, i);
-      else {
-        const equals = text.indexOf('=', start);
-        if (equals >= 0 && equals < i) {
-          const name = text.slice(start, equals);
-          if (name === 'Credential') credential = text.slice(equals + 1, i);
-          else if (name === 'Signature') signature = text.slice(equals + 1, i);
-          else if (name === 'SignedHeaders') signedHeaders = text.slice(equals + 1, i);
-        }
-      }
+  while (start <= length) {
+    const end = nextComma < nextSpace ? nextComma : nextSpace;
+    if (end > start) {
+      if (start === 0) algorithmEnd = end;
+      else if (text.startsWith(credential_prefix, start) && credential_prefix.length <= end - start) credential = { start: start + credential_prefix.length, end };
+      else if (text.startsWith(signature_prefix, start) && signature_prefix.length <= end - start) signature = { start: start + signature_prefix.length, end };
+      else if (text.startsWith(signed_headers_prefix, start) && signed_headers_prefix.length <= end - start) signedHeaders = { start: start + signed_headers_prefix.length, end };
     }
-    start = i + 1;
+    start = end + 1;
+    if (nextComma < start) nextComma = indexOrLength(text, ',', start);
+    if (nextSpace < start) nextSpace = indexOrLength(text, ' ', start);
   }
 
   let message = '';
-  if (!credential) message += "Authorization header requires 'Credential' parameter. ";
-  if (!signature) message += "Authorization header requires 'Signature' parameter. ";
+  if (credential === undefined || credential.end === credential.start) message += "Authorization header requires 'Credential' parameter. ";
+  if (signature === undefined || signature.end === signature.start) message += "Authorization header requires 'Signature' parameter. ";
   // DynamoDB accepts an empty SignedHeaders at this stage; the Host check below rejects it.
   if (signedHeaders === undefined) message += "Authorization header requires 'SignedHeaders' parameter. ";
   if (!amzDate && !date) message += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
   if (message !== '') return new DynamoError('IncompleteSignatureException', `${message}Authorization=${authorization}`);
 
-  if (amzDate && !amz_date_pattern.test(amzDate)) {
+  if (amzDate && !isAmzDate(amzDate)) {
     return new DynamoError('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
   }
-  if (!signsHost(signedHeaders!)) {
+  if (!signsHost(text, signedHeaders!)) {
     return new DynamoError('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
   }
-  if (algorithm !== supported_algorithm) {
+  if (algorithmEnd !== supported_algorithm.length || !text.startsWith(supported_algorithm)) {
+    const algorithm = text.slice(0, algorithmEnd);
     return new DynamoError('IncompleteSignatureException', `Unsupported AWS 'algorithm': '${algorithm}' (only ${supported_algorithm} for now). `);
   }
-  if (credentialElements(credential!) !== 5) {
-    return new DynamoError('IncompleteSignatureException', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
+  if (credentialElements(text, credential!) !== 5) {
+    const value = text.slice(credential!.start, credential!.end);
+    return new DynamoError('IncompleteSignatureException', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${value}'`);
   }
   return undefined;
 }
 
-/** Whether the `;`-separated header names include `host`, in any case (scanned: no array per request). */
-function signsHost(signedHeaders: string): boolean {
-  let start = 0;
-  for (let i = 0; i <= signedHeaders.length; i++) {
-    if (i < signedHeaders.length && signedHeaders.charCodeAt(i) !== semicolon_code) continue;
-    if (i - start === host_name.length && isHostName(signedHeaders, start)) return true;
+/** Where a pair's value lies in the Authorization text. */
+interface Range {
+  readonly start: number;
+  readonly end: number;
+}
+
+const credential_prefix = 'Credential=';
+const signature_prefix = 'Signature=';
+const signed_headers_prefix = 'SignedHeaders=';
+
+function indexOrLength(text: string, search: string, from: number): number {
+  const index = text.indexOf(search, from);
+  return index < 0 ? text.length : index;
+}
+
+/** `X-Amz-Date` in ISO-8601 basic format: `yyyyMMddTHHmmssZ`, e.g. 20130609T094515Z. */
+function isAmzDate(value: string): boolean {
+  if (value.length !== 16 || value.charCodeAt(8) !== t_code || value.charCodeAt(15) !== z_code) return false;
+  for (let i = 0; i < 15; i++) {
+    if (i === 8) continue;
+    const code = value.charCodeAt(i);
+    if (code < digit_0_code || code > digit_9_code) return false;
+  }
+  return true;
+}
+
+/** Whether the `;`-separated header names in `range` of `text` include `host`, in any case (scanned: no array per request). */
+function signsHost(text: string, range: Range): boolean {
+  let start = range.start;
+  for (let i = start; i <= range.end; i++) {
+    if (i < range.end && text.charCodeAt(i) !== semicolon_code) continue;
+    if (i - start === host_name.length && isHostName(text, start)) return true;
     start = i + 1;
   }
   return false;
@@ -124,10 +151,10 @@ function isHostName(text: string, start: number): boolean {
 }
 
 /** The number of `/`-delimited elements of a credential scope; trailing slashes are ignored (`keyid/date/region/service/term/` is accepted). */
-function credentialElements(credential: string): number {
-  let end = credential.length;
-  while (end > 0 && credential.charCodeAt(end - 1) === slash_code) end--;
+function credentialElements(text: string, range: Range): number {
+  let end = range.end;
+  while (end > range.start && text.charCodeAt(end - 1) === slash_code) end--;
   let elements = 1;
-  for (let i = 0; i < end; i++) if (credential.charCodeAt(i) === slash_code) elements++;
+  for (let slash = text.indexOf('/', range.start); slash >= 0 && slash < end; slash = text.indexOf('/', slash + 1)) elements++;
   return elements;
 }
