@@ -92,7 +92,8 @@ async function route(service: Service, request: DynamoHttpRequest, headers: Reco
   let parsed: unknown;
   if (body.length > 0) {
     try {
-      parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+      // The socket's bodies are Buffers already (decoded without wrapping them in another).
+      parsed = JSON.parse(body instanceof Buffer ? body.toString() : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString());
     } catch {
       return errorResponse(new DynamoError('SerializationException', undefined), headers);
     }
