@@ -62,7 +62,9 @@ export async function handleDynamoRequest(service: Service, request: DynamoHttpR
   const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
   if (request.headers['origin'] !== undefined) headers['Access-Control-Allow-Origin'] = '*';
   try {
-    return await route(service, request, headers);
+    const routed = route(service, request, headers);
+    if (routed instanceof ActionCall) return jsonResponse(200, responseJson(await routed.action.run(service.context, routed.body)), headers);
+    return await routed;
   } catch (error) {
     if (error instanceof DynamoError) return errorResponse(error, headers);
     // A bug, a failed assertion or a corrupt record: never the client's fault, never a crash.
@@ -73,7 +75,19 @@ export async function handleDynamoRequest(service: Service, request: DynamoHttpR
   }
 }
 
-async function route(service: Service, request: DynamoHttpRequest, headers: Record<string, string>): Promise<DynamoHttpResponse> {
+/**
+ * A request past the front door: the action to run on its body. `route` returns it rather than
+ * awaiting the action itself, so that an answer reaches the socket one promise hop sooner.
+ */
+class ActionCall {
+  constructor(
+    readonly action: Action,
+    readonly body: JsonObject,
+  ) {}
+}
+
+/** The front door's checks, in DynamoDB's order: their answer, or the action to run. */
+function route(service: Service, request: DynamoHttpRequest, headers: Record<string, string>): DynamoHttpResponse | Promise<DynamoHttpResponse> | ActionCall {
   const requestHeaders = request.headers;
   const body = request.body;
   if (body.length > max_request_body_bytes) return entityTooLarge(headers);
@@ -113,8 +127,7 @@ async function route(service: Service, request: DynamoHttpRequest, headers: Reco
   }
   if (Array.isArray(parsed)) return errorResponse(new DynamoError('SerializationException', 'Start of list found where not expected'), headers);
 
-  const result = await action.run(service.context, parsed as JsonObject);
-  return jsonResponse(200, responseJson(result), headers);
+  return new ActionCall(action, parsed as JsonObject);
 }
 
 /**
