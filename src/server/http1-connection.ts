@@ -307,8 +307,26 @@ export class Http1Connection {
   private discarding = false;
   /** The server is closing: end the connection after the answer in progress. */
   private draining = false;
-  /** When the current request's first byte arrived, or when the connection became idle. */
+  /**
+   * When the current request's first byte arrived, or when the connection became idle, as the
+   * first timeout check after it saw the clock (`sinceSeen` false until then): up to a check
+   * interval late, so a timeout fires late rather than early, and no request reads the clock.
+   */
   private since_ms: number;
+  private sinceSeen = true;
+  /** The request being answered, and what is called with its answer (made once, not per request). */
+  private answered: RequestHead | undefined;
+  private readonly onAnswer = (answer: DynamoHttpResponse): void => {
+    const head = this.answered!;
+    this.answered = undefined;
+    this.respond(head, answer);
+  };
+  private readonly onFailure = (error: unknown): void => {
+    // handleDynamoRequest never rejects; this is a last line of defence so that no request is
+    // ever left hanging.
+    process.stderr.write(`dynabase: unexpected failure answering a request: ${String(error)}\n`);
+    this.refuse(bareAnswer(500));
+  };
 
   constructor(
     private readonly socket: Socket,
@@ -330,6 +348,10 @@ export class Http1Connection {
 
   /** Whether the connection has timed out at `now_ms` (and has been told so). */
   checkTimeout(now_ms: number, keepAliveTimeout_ms: number, headersTimeout_ms: number, requestTimeout_ms: number): void {
+    if (!this.sinceSeen) {
+      this.since_ms = now_ms;
+      this.sinceSeen = true;
+    }
     if (this.answering || this.socket.destroyed) return;
     const waited_ms = now_ms - this.since_ms;
     if (this.pending === undefined && this.head === undefined) {
@@ -350,7 +372,7 @@ export class Http1Connection {
     if (this.discarding) return;
     if (this.pending === undefined) {
       this.pending = chunk;
-      if (this.head === undefined) this.since_ms = performance.now();
+      if (this.head === undefined) this.sinceSeen = false;
     } else {
       this.pending = Buffer.concat([this.pending, chunk], this.pending.length + chunk.length);
     }
@@ -507,15 +529,8 @@ export class Http1Connection {
     this.head = undefined;
     this.framing = undefined;
     this.answering = true;
-    this.answer({ method: head.method, path: head.path, headers: head.headers, body }).then(
-      (answer) => this.respond(head, answer),
-      (error: unknown) => {
-        // handleDynamoRequest never rejects; this is a last line of defence so that no request
-        // is ever left hanging.
-        process.stderr.write(`dynabase: unexpected failure answering a request: ${String(error)}\n`);
-        this.refuse(bareAnswer(500));
-      },
-    );
+    this.answered = head;
+    this.answer({ method: head.method, path: head.path, headers: head.headers, body }).then(this.onAnswer, this.onFailure);
   }
 
   private respond(head: RequestHead, answer: DynamoHttpResponse): void {
@@ -542,7 +557,7 @@ export class Http1Connection {
       bytes.write(text, 0, 'latin1');
       bytes.set(body, text.length);
     }
-    this.since_ms = performance.now();
+    this.sinceSeen = false;
     if (!keepAlive) {
       this.socket.end(bytes, encoding);
       this.discarding = true;
