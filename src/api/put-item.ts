@@ -67,6 +67,7 @@ export const putItem: Action = {
         enforceCondition(condition, previous, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
         return item;
       },
+      { item, size_bytes: newSize_bytes },
     );
 
     const attributes = body.ReturnValues === 'ALL_OLD' ? outcome.previous : undefined;

@@ -10,7 +10,7 @@ import { writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import type { AdmissionControl, CapacityKind, PartitionSlot, Verdict } from '../partition/admission-control.js';
 import { admitted, reported, throttled } from '../partition/admission-control.js';
-import type { ItemMutation, TableRecord, WriteOptions, WriteOutcome } from '../partition/table-store.js';
+import type { ItemMutation, SizedItem, TableRecord, WriteOptions, WriteOutcome } from '../partition/table-store.js';
 import { assertItemNotInTransaction, none, throttledReason, transactionCanceled } from '../txn/transaction-coordinator.js';
 import type { JsonObject, ServiceContext } from './action.js';
 import { readCapacityUnits } from '../model/capacity.js';
@@ -171,6 +171,12 @@ function chargeFailedWrite(admission: AdmissionControl, slot: PartitionSlot, ver
 /** A write answering no ItemCollectionMetrics: the store need not read an unchanged collection's size. */
 const without_item_collection_metrics: WriteOptions = { itemCollectionMetrics: false };
 
+/** The store's options for a single-item write: whether it answers ItemCollectionMetrics, and the next item's size when known. */
+function writeOptions(itemCollectionMetrics: boolean, sizedNext: SizedItem | undefined): WriteOptions | undefined {
+  if (sizedNext === undefined) return itemCollectionMetrics ? undefined : without_item_collection_metrics;
+  return itemCollectionMetrics ? { sizedNext } : { itemCollectionMetrics: false, sizedNext };
+}
+
 /** What a single-item write returns to its action: the store's outcome and the response's ConsumedCapacity. */
 export interface AdmittedItemWrite {
   readonly outcome: WriteOutcome;
@@ -193,6 +199,7 @@ export async function admittedItemWrite(
   key: Item,
   request: { readonly TableName: string; readonly ReturnConsumedCapacity?: string | undefined; readonly ReturnItemCollectionMetrics?: string | undefined },
   mutation: ItemMutation,
+  sizedNext?: SizedItem,
 ): Promise<AdmittedItemWrite> {
   const admission = context.admission;
   const slot = admission.slotOf(table, key);
@@ -206,7 +213,7 @@ export async function admittedItemWrite(
       const next = mutation(previous);
       if (checkIndexBackPressure(admission, table, previous, next) !== admitted) verdict = reported;
       return next;
-    }, request.ReturnItemCollectionMetrics === 'SIZE' ? undefined : without_item_collection_metrics);
+    }, writeOptions(request.ReturnItemCollectionMetrics === 'SIZE', sizedNext));
   } catch (error) {
     chargeFailedWrite(admission, slot, verdict, error, seen);
     throw error;

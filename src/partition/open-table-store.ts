@@ -757,7 +757,8 @@ class KvTableStore implements TableStore {
 
       const state = decodePartitionState(stateBytes);
       const previousSize = previous === undefined ? 0 : itemSize(previous);
-      const nextSize = next === undefined ? 0 : itemSize(next);
+      const sizedNext = options?.sizedNext;
+      const nextSize = next === undefined ? 0 : sizedNext !== undefined && sizedNext.item === next ? sizedNext.size_bytes : itemSize(next);
       const countDelta = (next === undefined ? 0 : 1) - (previous === undefined ? 0 : 1);
       const partitionSize = state.sizeBytes + nextSize - previousSize;
       const sequence = state.logHead + 1;

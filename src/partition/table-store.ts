@@ -146,6 +146,18 @@ export interface WriteOptions {
    * `itemCollectionSize_bytes`). A write that changes it reads it anyway, for the size limit.
    */
   readonly itemCollectionMetrics?: boolean;
+  /**
+   * The item the mutation returns and its size, when the caller has both (PutItem sizes its item
+   * for the 400 KB limit): the write takes the size from here rather than walking the item again.
+   * Only for this very object: a mutation returning any other item has it sized.
+   */
+  readonly sizedNext?: SizedItem;
+}
+
+/** An item and its size (`itemSize`). */
+export interface SizedItem {
+  readonly item: Item;
+  readonly size_bytes: number;
 }
 
 /**

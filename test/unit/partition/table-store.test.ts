@@ -144,6 +144,24 @@ for (const engine of engines) {
         assert.equal(store.getItemJson(table, key), undefined);
       }));
 
+    test('a write takes the next item\'s size from sizedNext only for that very object', () =>
+      withStore(async (store) => {
+        await store.saveTable(tableRecord('sized', hashKey));
+        const table = store.getTable('sized')!;
+        const key = { id: s('a') };
+        const item = { id: s('a'), name: s('Ada') };
+        const other = { id: s('a'), name: s('Grace Hopper') };
+        // The caller's figure is taken as given for its item (PutItem's, from the 400 KB check)...
+        const sized = await store.writeItem(table, key, () => item, { sizedNext: { item, size_bytes: itemSize(item) } });
+        assert.equal(sized.nextSize_bytes, itemSize(item));
+        // ...and not for another item the mutation returns instead, even an equal copy.
+        const wrong = { item, size_bytes: 1 };
+        assert.equal((await store.writeItem(table, key, () => other, { sizedNext: wrong })).nextSize_bytes, itemSize(other));
+        assert.equal((await store.writeItem(table, key, () => ({ ...item }), { sizedNext: wrong })).nextSize_bytes, itemSize(item));
+        // The statistics follow the sizes the writes used.
+        assert.equal(store.stats(table).sizeBytes, itemSize(item));
+      }));
+
     test('the change log records INSERT, MODIFY and REMOVE in order, with images, keys and clock time', () =>
       withStore(async (store, clock) => {
         await store.saveTable(tableRecord('log', hashKey, initialPartitions, [streamEpoch('NEW_AND_OLD_IMAGES')]));
