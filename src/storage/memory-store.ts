@@ -21,7 +21,8 @@
  * - The ordered index is a B+tree over the ids (`OrderedIndex`): wide leaves, linked both ways
  *   for ranges; latin1 strings compare, natively, in the keys' unsigned byte order, a proper
  *   prefix first. An insert at the end of a leaf (a log's next record) splits it unevenly, so
- *   logs fill their leaves.
+ *   logs fill their leaves. Each entry records its leaf, so a deletion (an index entry moved, a
+ *   log record trimmed) finds its place without a descent from the root.
  * - Keys and records are packed into shared slabs (`Slab`, large Buffers) instead of one
  *   allocation each: a store of millions of records holds a few hundred ArrayBuffers, and an
  *   entry is a small object with offsets. When the slabs hold too many dead bytes, a commit
