@@ -13,7 +13,7 @@
  */
 import { assertNever, DynamoError, validationError } from '../errors.js';
 import { max_page_read_bytes } from '../limits.js';
-import type { AttributeMap, AttributeValue, Item, KeyShape } from '../model/attribute-value.js';
+import { addAttribute, type AttributeMap, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
 import { readCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeValue } from '../model/validate-item.js';
@@ -98,8 +98,8 @@ export function readPage(source: Iterable<string>, options: PageOptions): Page {
       const key = keyOf(options.keyShape, entry) as Record<string, AttributeValue>;
       const indexKeyShape = options.indexKeyShape;
       if (indexKeyShape !== undefined) {
-        key[indexKeyShape.hashName] = entry[indexKeyShape.hashName]!;
-        if (indexKeyShape.rangeName !== undefined) key[indexKeyShape.rangeName] = entry[indexKeyShape.rangeName]!;
+        addAttribute(key, indexKeyShape.hashName, entry[indexKeyShape.hashName]!);
+        if (indexKeyShape.rangeName !== undefined) addAttribute(key, indexKeyShape.rangeName, entry[indexKeyShape.rangeName]!);
       }
       lastEvaluatedKey = key;
       break;

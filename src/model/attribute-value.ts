@@ -31,6 +31,16 @@ export type KeyAttributeType = 'S' | 'N' | 'B';
 export const attributeTypes: readonly AttributeType[] = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'];
 
 /** The type tag of a validated value. */
+/**
+ * Adds attribute `name` to a map being built. Any string is a valid attribute name, `__proto__`
+ * included, and assigning that one to an ordinary object would set its prototype instead of
+ * adding a member (JSON.parse and computed keys in literals add it as a member, as here).
+ */
+export function addAttribute(map: Record<string, AttributeValue>, name: string, value: AttributeValue): void {
+  if (name === '__proto__') Object.defineProperty(map, name, { value, enumerable: true, writable: true, configurable: true });
+  else map[name] = value;
+}
+
 export function typeOf(value: AttributeValue): AttributeType {
   for (const key in value) return key as AttributeType;
   throw new Error('attribute value without a type');
