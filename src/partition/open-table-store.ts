@@ -196,9 +196,10 @@ interface JoinedWrite {
 /**
  * What a table's change records store besides kind, keys, time and sequence number: the images
  * its enabled stream's view type carries (API reference, StreamSpecification.StreamViewType), and
- * nothing else. A record written while no stream is enabled is marked `noStream`: it is part of no
- * stream, so a stream enabled later starts after it (DynamoDB: a stream holds the changes made
- * after it was enabled). GSIs use the write's images in memory, so they need none stored.
+ * nothing else. A change made while no stream is enabled is not stored at all: no stream will
+ * ever return it (DynamoDB: a stream holds the changes made after it was enabled), and the
+ * partition's log head still counts it, so a stream enabled later continues the numbering. GSIs
+ * use the write's images in memory, so they need none stored.
  */
 interface StoredImages {
   readonly streamed: boolean;
@@ -410,16 +411,6 @@ function utf8(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }
 
-/** How the stored JSON of a record outside any stream ends (see `changeRecordJson`). */
-const no_stream_tail = Buffer.from(',"noStream":true}', 'latin1');
-
-function endsWithNoStreamTail(bytes: Uint8Array): boolean {
-  const from = bytes.length - no_stream_tail.length;
-  if (from < 0) return false;
-  for (let i = 0; i < no_stream_tail.length; i++) if (bytes[from + i] !== no_stream_tail[i]) return false;
-  return true;
-}
-
 /** A change record without its images. */
 type ChangeRecordHeader = Omit<ChangeRecord, 'oldImage' | 'newImage'>;
 
@@ -427,19 +418,16 @@ type ChangeRecordHeader = Omit<ChangeRecord, 'oldImage' | 'newImage'>;
  * A change record's stored JSON, written member by member (JSON.stringify of the header object
  * was ~1 µs of every write, mostly its generic walk), with the images it keeps spliced in from
  * the item JSON already at hand (the previous item as stored, the next as just written) rather
- * than serialised again. Readers parse the record, so member order carries no meaning, except
- * that `noStream` comes last: its JSON then ends with `no_stream_tail` (what lets the trimmer skip
- * parsing it). The sequence number (decimal digits) and the kind (a keyword) need no escaping.
+ * than serialised again. Readers parse the record, so member order carries no meaning. The
+ * sequence number (decimal digits) and the kind (a keyword) need no escaping.
  */
 function changeRecordJson(header: ChangeRecordHeader, oldImageJson: string | undefined, newImageJson: string | undefined): string {
-  assert(header.noStream !== true || (oldImageJson === undefined && newImageJson === undefined), 'a record outside any stream keeps no image');
   let json =
     `{"sequenceNumber":"${header.sequenceNumber}","partitionId":${JSON.stringify(header.partitionId)},"kind":"${header.kind}",` +
     `"time_ms":${header.time_ms},"keys":${JSON.stringify(header.keys)}`;
   if (header.byService === true) json += ',"byService":true';
   if (oldImageJson !== undefined) json += `,"oldImage":${oldImageJson}`;
   if (newImageJson !== undefined) json += `,"newImage":${newImageJson}`;
-  if (header.noStream === true) json += ',"noStream":true';
   return `${json}}`;
 }
 
@@ -778,12 +766,12 @@ class KvTableStore implements TableStore {
         time_ms: this.clock.now(),
         keys: keyOf(shape, next ?? previous!),
         byService: byService ? true : undefined,
-        noStream: images.streamed ? undefined : true,
       };
-      txn.put(
-        logKey(ordinal, partition.id, sequence),
-        changeRecordJson(header, images.old ? previousJson : undefined, images.new ? nextJson : undefined),
-      );
+      // A change no stream will return is not stored: the log head above still counts it, so a
+      // stream enabled later continues the partition's numbering.
+      if (images.streamed) {
+        txn.put(logKey(ordinal, partition.id, sequence), changeRecordJson(header, images.old ? previousJson : undefined, images.new ? nextJson : undefined));
+      }
 
       const written: { -readonly [K in keyof WriteOutcome]: WriteOutcome[K] } = { previous, next, previousSize_bytes: previousSize, nextSize_bytes: nextSize };
       const indexes = current.record.indexes;
@@ -806,7 +794,6 @@ class KvTableStore implements TableStore {
             time_ms: header.time_ms,
             keys: header.keys,
             byService: header.byService,
-            noStream: header.noStream,
             oldImage: previous,
             newImage: next,
           };
@@ -1236,11 +1223,10 @@ class KvTableStore implements TableStore {
       // Collected first so no iterator runs over its own deletes; records are in time order.
       const expired: Uint8Array[] = [];
       for (const { key, value } of txn.range(range)) {
-        // A table without a stream trims a record per write: recognised by its tail, unparsed.
-        if (!endsWithNoStreamTail(value)) {
-          const change = JSON.parse(utf8(value)) as ChangeRecord;
-          if (change.noStream !== true && change.time_ms >= before_ms) break;
-        }
+        const change = JSON.parse(utf8(value)) as ChangeRecord;
+        // `noStream`: a record stored outside any stream by an earlier version (changes made with
+        // no stream enabled are no longer stored); no reader returns it.
+        if (change.noStream !== true && change.time_ms >= before_ms) break;
         expired.push(key);
       }
       for (const key of expired) txn.delete(key);

@@ -105,7 +105,10 @@ export interface ChangeRecord {
   readonly newImage?: Item;
   /** Set for deletions made by the service itself (TTL). */
   readonly byService?: boolean;
-  /** Written while the table had no enabled stream: part of no stream. */
+  /**
+   * Stored by versions before 2026-11-30 for a change made while the table had no enabled stream
+   * (part of no stream; such changes are no longer stored). Data directories may still hold some.
+   */
   readonly noStream?: boolean;
 }
 
@@ -380,8 +383,8 @@ export interface TableStore {
   changeLogHead(table: TableRecord, partitionId: string): number;
   /**
    * Deletes the oldest records of the partition's change log, at most `limit` of them, while they
-   * were written before `before_ms` (24-hour retention) or belong to no stream (`noStream`: no
-   * reader will ever return them); resolves to how many went. Only a prefix of the log goes, so
+   * were written before `before_ms` (24-hour retention) or belong to no stream (`noStream`, from
+   * an earlier version: no reader will ever return them); resolves to how many went. Only a prefix of the log goes, so
    * readers see a trimmed log as they see one trimmed by age. The log head is kept, so sequence
    * numbers never go back.
    */

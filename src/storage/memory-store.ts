@@ -7,8 +7,9 @@
  * every read, so corruption is reported the same way.
  *
  * Shape, chosen for what the partition layer does with it: every item write reads the item and
- * its partition's state, rewrites both and appends a change record to its partition's log, kept
- * 24 hours, so the store grows by one key per write while most operations touch existing keys.
+ * its partition's state and rewrites both; on a table with a stream it also appends a change
+ * record to its partition's log, kept 24 hours, so the store grows by one key per write while most
+ * operations touch existing keys.
  * - A hash index answers `get` and the rewrite of an existing key without any ordered search;
  *   only a new key, a deletion and a range use the ordered index. It hashes a key by its CRC32C
  *   (the same function the record's checksum starts with), a few times cheaper than making a
@@ -262,7 +263,7 @@ class OrderedIndex {
   /**
    * Removes `entry`, found in the leaf it records: a scan of at most `node_max_width` references
    * rather than a descent from the root comparing ids (each put on an indexed table deletes an
-   * entry per index it moves, and trimming a change log deletes a record per write). Only a leaf
+   * entry per index it moves, and trimming a stream's change log deletes a record per write). Only a leaf
    * left narrow needs the path from the root, to merge.
    */
   delete(entry: Entry): void {

@@ -2,9 +2,10 @@
  * Stream retention: change-log records older than 24 hours are deleted, in bounded batches (each
  * its own write transaction). Readers already treat such records as trimmed by their age
  * (stream-view.ts), so when the deletion happens changes only the space used, never what a
- * reader sees. Records written while no stream was enabled (`noStream`) are part of no stream and
- * go at the first pass once they lead their log: a table without a stream keeps no history, in
- * memory or on disk, beyond its partitions' log heads.
+ * reader sees. A change made while no stream is enabled is not stored at all, so a table without
+ * a stream keeps no history, in memory or on disk, beyond its partitions' log heads; records an
+ * earlier version stored outside any stream (`noStream`) go at the first pass once they lead
+ * their log.
  */
 import type { ServiceContext } from '../api/action.js';
 import { DynamoError } from '../errors.js';

@@ -12,11 +12,13 @@ import type { Item, KeyShape } from '../../../src/model/attribute-value.js';
 import { itemSize } from '../../../src/model/item-size.js';
 import { encodeKey } from '../../../src/model/key-codec.js';
 import {
+  catalogKey,
   catalogRange,
   decodeCounter,
   decodePartitionState,
   encodeCounter,
   encodeStats,
+  logKey,
   metaKey,
   partitionStateKey,
   retiredLogHeadKey,
@@ -186,14 +188,16 @@ for (const engine of engines) {
         assert.deepEqual(store.readChanges(table, 'no-such-partition'), []);
       }));
 
-    test('change records keep only the images the enabled stream carries, and none without a stream', () =>
+    test('change records keep only the images the enabled stream carries; without a stream none is stored', () =>
       withStore(async (store, clock) => {
         const key = { id: s('a') };
         const v1 = { id: s('a'), n: n('1') };
         const v2 = { id: s('a'), n: n('2') };
-        const cases: [string, readonly StreamEpoch[] | undefined, object, object, object][] = [
-          ['none', undefined, { noStream: true }, { noStream: true }, { noStream: true }],
-          ['disabled', [streamEpoch('NEW_AND_OLD_IMAGES', 1_600_000_000_000)], { noStream: true }, { noStream: true }, { noStream: true }],
+        // Per table: the stream, then what each of an INSERT, a MODIFY and a REMOVE stores
+        // besides its header (undefined: no record at all).
+        const cases: [string, readonly StreamEpoch[] | undefined, object | undefined, object | undefined, object | undefined][] = [
+          ['none', undefined, undefined, undefined, undefined],
+          ['disabled', [streamEpoch('NEW_AND_OLD_IMAGES', 1_600_000_000_000)], undefined, undefined, undefined],
           ['keys', [streamEpoch('KEYS_ONLY')], {}, {}, {}],
           ['new', [streamEpoch('NEW_IMAGE')], { newImage: v1 }, { newImage: v2 }, {}],
           ['old', [streamEpoch('OLD_IMAGE')], {}, { oldImage: v1 }, { oldImage: v2 }],
@@ -205,29 +209,36 @@ for (const engine of engines) {
           await store.writeItem(table, key, () => v1);
           await store.writeItem(table, key, () => v2);
           await store.writeItem(table, key, () => undefined);
-          const header = (sequence: number, kind: string) => ({
-            sequenceNumber: String(sequence).padStart(21, '0'),
-            partitionId: '0',
-            kind,
-            time_ms: clock.now(),
-            keys: key,
-          });
+          const record = (sequence: number, kind: string, images: object | undefined) =>
+            images === undefined ? [] : [{ sequenceNumber: String(sequence).padStart(21, '0'), partitionId: '0', kind, time_ms: clock.now(), keys: key, ...images }];
           assert.deepEqual(
             store.readChanges(table, '0'),
-            [
-              { ...header(1, 'INSERT'), ...insert },
-              { ...header(2, 'MODIFY'), ...modify },
-              { ...header(3, 'REMOVE'), ...remove },
-            ],
+            [...record(1, 'INSERT', insert), ...record(2, 'MODIFY', modify), ...record(3, 'REMOVE', remove)],
             name,
           );
+          // Stored or not, every change took its sequence number.
+          assert.equal(store.changeLogHead(table, '0'), 3, name);
         }
-        // Enabling a stream later: records from then on keep its images.
+        // Enabling a stream later: records from then on are stored, with its images, numbered on.
         const none = store.getTable('none')!;
         await store.saveTable({ ...none, streams: [streamEpoch('NEW_IMAGE')] });
         await store.writeItem(none, key, () => v1);
-        assert.deepEqual(store.readChanges(none, '0', '000000000000000000003'), [{ ...store.readChanges(none, '0')[3]!, newImage: v1 }]);
-        assert.equal(store.readChanges(none, '0')[3]!.noStream, undefined);
+        assert.deepEqual(store.readChanges(none, '0'), [
+          { sequenceNumber: '000000000000000000004', partitionId: '0', kind: 'INSERT', time_ms: clock.now(), keys: key, newImage: v1 },
+        ]);
+      }));
+
+    test('a record an earlier version stored outside any stream (noStream) goes at the next trim and no stream returns it', () =>
+      withStore(async (store, clock, kv) => {
+        await store.saveTable(tableRecord('legacy', hashKey));
+        const table = store.getTable('legacy')!;
+        const { ordinal } = JSON.parse(Buffer.from(kv.get(catalogKey('legacy'))!).toString('utf8')) as { ordinal: number };
+        const legacy = { sequenceNumber: '000000000000000000001', partitionId: '0', kind: 'INSERT', time_ms: clock.now(), keys: { id: s('a') }, noStream: true };
+        await kv.write((txn) => txn.put(logKey(ordinal, '0', 1), JSON.stringify(legacy)));
+        assert.deepEqual(store.readChanges(table, '0'), [legacy]);
+        // Young as it is, it goes: only records in a stream are kept 24 hours.
+        assert.equal(await store.trimChanges(table, '0', clock.now() - 24 * 3600_000, 100), 1);
+        assert.deepEqual(store.readChanges(table, '0'), []);
       }));
 
     test('a write committed while a stream is being enabled keeps both images', () =>
@@ -247,7 +258,7 @@ for (const engine of engines) {
 
     test('writes that change nothing append no change record and leave stats alone', () =>
       withStore(async (store) => {
-        await store.saveTable(tableRecord('noop', hashKey));
+        await store.saveTable(tableRecord('noop', hashKey, initialPartitions, [streamEpoch('KEYS_ONLY')]));
         const table = store.getTable('noop')!;
         const key = { id: s('a') };
         await store.writeItem(table, key, () => ({ id: s('a'), set: { NS: ['1', '2'] }, m: { M: { x: s('1'), y: s('2') } } }));
@@ -265,7 +276,7 @@ for (const engine of engines) {
 
     test('a mutation that throws writes nothing and its error reaches the caller', () =>
       withStore(async (store) => {
-        await store.saveTable(tableRecord('cond', hashKey));
+        await store.saveTable(tableRecord('cond', hashKey, initialPartitions, [streamEpoch('KEYS_ONLY')]));
         const table = store.getTable('cond')!;
         const key = { id: s('a') };
         await store.writeItem(table, key, () => ({ id: s('a'), v: n('1') }));
@@ -344,7 +355,7 @@ for (const engine of engines) {
     test('writes route their change records to the partition holding the key hash', () =>
       withStore(async (store) => {
         const partitions = splitPartition(initialPartitions[0]!, '8000000000000000');
-        await store.saveTable(tableRecord('split', hashKey, partitions));
+        await store.saveTable(tableRecord('split', hashKey, partitions, [streamEpoch('KEYS_ONLY')]));
         const table = store.getTable('split')!;
         const ids = Array.from({ length: 40 }, (_, i) => `item-${i}`);
         for (const id of ids) await store.writeItem(table, { id: s(id) }, () => ({ id: s(id) }));
@@ -367,7 +378,7 @@ for (const engine of engines) {
         const keep = store.getTable('keep')!;
         await store.writeItem(keep, { id: s('k') }, () => ({ id: s('k') }));
         const withKeep = snapshot();
-        await store.saveTable(tableRecord('doomed', compositeKey, splitPartition(initialPartitions[0]!, '4000000000000000')));
+        await store.saveTable(tableRecord('doomed', compositeKey, splitPartition(initialPartitions[0]!, '4000000000000000'), [streamEpoch('KEYS_ONLY')]));
         const doomed = store.getTable('doomed')!;
         for (let i = 0; i < 25; i++) await store.writeItem(doomed, { pk: s(`p${i}`), sk: n(String(i)) }, () => ({ pk: s(`p${i}`), sk: n(String(i)) }));
         await store.dropTable('doomed');
@@ -404,7 +415,7 @@ for (const engine of engines) {
 
     test('partition statistics follow every write; a split divides them exactly and keeps every item', () =>
       withStore(async (store) => {
-        await store.saveTable(tableRecord('parts', hashKey));
+        await store.saveTable(tableRecord('parts', hashKey, initialPartitions, [streamEpoch('KEYS_ONLY')]));
         const table = store.getTable('parts')!;
         const ids = Array.from({ length: 50 }, (_, i) => `item-${i}`);
         for (const id of ids) await store.writeItem(table, { id: s(id) }, () => ({ id: s(id), v: s('x'.repeat(10)) }));
@@ -469,7 +480,7 @@ for (const engine of engines) {
           const { kv, reopen } = await engine.open();
           const clock = new ManualClock(1_700_000_000_000);
           let store = await openTableStore(kv, clock);
-          await store.saveTable(tableRecord('persist', compositeKey));
+          await store.saveTable(tableRecord('persist', compositeKey, initialPartitions, [streamEpoch('KEYS_ONLY')]));
           await store.saveTable(tableRecord('other', hashKey));
           let table = store.getTable('persist')!;
           for (let i = 0; i < 10; i++) await store.writeItem(table, { pk: s('p'), sk: n(String(i)) }, () => ({ pk: s('p'), sk: n(String(i)), v: s('x') }));
