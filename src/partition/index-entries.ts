@@ -12,7 +12,7 @@
 import { assert, validationError } from '../errors.js';
 import { nodeCrypto } from '../lazy-builtins.js';
 import { max_partition_key_bytes, max_sort_key_bytes } from '../limits.js';
-import { scalarOf, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
+import { addAttribute, scalarOf, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
 import { attributeMapsEqual, attributeValuesEqual } from '../model/compare.js';
 import { writeCapacityUnits } from '../model/capacity.js';
 import { attributeValueSize, itemSize, utf8Length } from '../model/item-size.js';
@@ -116,15 +116,16 @@ export function projectEntry(index: SecondaryIndex, tableKey: KeyShape, item: It
   const entry: Record<string, AttributeValue> = {};
   for (let i = 0; i < names.length; i++) {
     const value = item[names[i]!];
-    if (value !== undefined) entry[names[i]!] = value;
+    if (value !== undefined) addAttribute(entry, names[i]!, value);
   }
   return entry;
 }
 
 /**
- * `JSON.stringify(projectEntry(index, tableKey, item))` for a KEYS_ONLY or INCLUDE index, written
- * member by member from the item's values: the same text (members in entry order, each value as
- * JSON.stringify writes it) without an entry object for the serializer to walk. A value that is
+ * The stored JSON of a KEYS_ONLY or INCLUDE index's entry (`projectEntry`), written member by
+ * member from the item's values, without an entry object for the serializer to walk: the same
+ * JSON value as `JSON.stringify(projectEntry(...))`, members in entry order (an object would put
+ * integer-like names such as "10" first), each value as JSON.stringify writes it. A value that is
  * a string (S) or number (N), as key attributes are, is written around JSON.stringify of its
  * string alone, which costs a fraction of stringifying the value object.
  */

@@ -63,7 +63,6 @@ import {
   indexScanRange,
   projectedEntryJson,
   projectedSize,
-  projectEntry,
   sameEntry,
   sameIndexKey,
 } from './index-entries.js';
@@ -1173,14 +1172,15 @@ class KvTableStore implements TableStore {
     let countDelta = 0;
     let sizeDelta = 0;
     for (const { value } of batch) {
-      const item = JSON.parse(utf8(value)) as Item;
+      const json = utf8(value);
+      const item = JSON.parse(json) as Item;
       if (!inIndex(index, item)) continue;
       const key = entryKey(ordinal, index, entryKeyTail(encodeKey(entry.record.key, item).bytes), item);
       if (txn.get(key) !== undefined) continue;
-      const projected = projectEntry(index, entry.record.key, item);
-      txn.put(key, JSON.stringify(projected));
+      // The entry a write would store (`maintainIndexes`): an ALL entry is the item's JSON.
+      txn.put(key, index.projection.kind === 'ALL' ? json : projectedEntryJson(index, entry.record.key, item));
       countDelta++;
-      sizeDelta += itemSize(projected);
+      sizeDelta += projectedSize(index, entry.record.key, item);
     }
     if (countDelta !== 0) addIndexStats(txn, indexStatsKey(ordinal, indexName), countDelta, sizeDelta);
     if (batch.length < backfill_batch_items) {
