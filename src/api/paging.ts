@@ -13,7 +13,7 @@
  */
 import { assertNever, DynamoError, validationError } from '../errors.js';
 import { max_page_read_bytes } from '../limits.js';
-import { addAttribute, type AttributeMap, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
+import { setOwnMember, type AttributeMap, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
 import { readCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import { validateAttributeValue } from '../model/validate-item.js';
@@ -98,8 +98,8 @@ export function readPage(source: Iterable<string>, options: PageOptions): Page {
       const key = keyOf(options.keyShape, entry) as Record<string, AttributeValue>;
       const indexKeyShape = options.indexKeyShape;
       if (indexKeyShape !== undefined) {
-        addAttribute(key, indexKeyShape.hashName, entry[indexKeyShape.hashName]!);
-        if (indexKeyShape.rangeName !== undefined) addAttribute(key, indexKeyShape.rangeName, entry[indexKeyShape.rangeName]!);
+        setOwnMember(key, indexKeyShape.hashName, entry[indexKeyShape.hashName]!);
+        if (indexKeyShape.rangeName !== undefined) setOwnMember(key, indexKeyShape.rangeName, entry[indexKeyShape.rangeName]!);
       }
       lastEvaluatedKey = key;
       break;
@@ -193,7 +193,7 @@ export function validateStartKeyValues(startKey: AttributeMap | undefined): Item
   const validated: Record<string, ReturnType<typeof validateAttributeValue>> = {};
   for (const name in startKey) {
     try {
-      validated[name] = validateAttributeValue(startKey[name]);
+      setOwnMember(validated, name, validateAttributeValue(startKey[name]));
     } catch (error) {
       if (error instanceof DynamoError && error.errorName === 'ValidationException' && !unprefixed_start_key_messages.test(error.message)) {
         throw validationError(`The provided starting key is invalid: ${error.message}`);

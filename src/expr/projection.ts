@@ -5,7 +5,7 @@
  * as a shorter list in index order (`l[3], l[1]` yields `{l: {L: [l[1], l[3]]}}`). Paths that do
  * not exist in the item are left out; an item with none of them projects to `{}`.
  */
-import type { AttributeValue, Item } from '../model/attribute-value.js';
+import { setOwnMember, type AttributeValue, type Item } from '../model/attribute-value.js';
 import type { DocumentPath, ResolvedProjection } from './resolved.js';
 
 /** A tree of requested paths: a leaf takes the whole value, an inner node selects inside it. */
@@ -43,7 +43,7 @@ function select(value: AttributeValue, selection: Selection): AttributeValue | u
       if (typeof step !== 'string' || !Object.hasOwn(value.M, step)) continue;
       const picked = child === true ? value.M[step]! : select(value.M[step]!, child);
       if (picked === undefined) continue;
-      map[step] = picked;
+      setOwnMember(map, step, picked);
       any = true;
     }
     return any ? { M: map } : undefined;
@@ -69,7 +69,7 @@ export function project(paths: ResolvedProjection, item: Item): Item {
   for (const [step, child] of buildSelection(paths)) {
     if (typeof step !== 'string' || !Object.hasOwn(item, step)) continue;
     const picked = child === true ? item[step]! : select(item[step]!, child);
-    if (picked !== undefined) result[step] = picked;
+    if (picked !== undefined) setOwnMember(result, step, picked);
   }
   return result;
 }

@@ -20,7 +20,7 @@
  */
 import { assertNever, validationError } from '../errors.js';
 import { max_item_size_bytes } from '../limits.js';
-import type { AttributeValue, Item } from '../model/attribute-value.js';
+import { setOwnMember, type AttributeValue, type Item } from '../model/attribute-value.js';
 import { binariesEqual } from '../model/compare.js';
 import { itemSize } from '../model/item-size.js';
 import { addNumbers, compareNumbers, subtractNumbers } from '../model/number.js';
@@ -173,13 +173,13 @@ function applyToMap(map: Readonly<Record<string, AttributeValue>>, children: Map
     if (typeof step !== 'string') throw invalidPath();
     const change = node.change;
     if (change !== undefined) {
-      if (change.kind === 'put') result[step] = change.value;
+      if (change.kind === 'put') setOwnMember(result, step, change.value);
       else if (change.kind === 'remove') delete result[step];
       continue;
     }
     const existing = Object.hasOwn(result, step) ? result[step] : undefined;
     if (existing === undefined) throw invalidPath();
-    result[step] = applyToValue(existing, node.children!);
+    setOwnMember(result, step, applyToValue(existing, node.children!));
   }
   return result;
 }

@@ -32,13 +32,14 @@ export const attributeTypes: readonly AttributeType[] = ['S', 'N', 'B', 'SS', 'N
 
 /** The type tag of a validated value. */
 /**
- * Adds attribute `name` to a map being built. Any string is a valid attribute name, `__proto__`
- * included, and assigning that one to an ordinary object would set its prototype instead of
- * adding a member (JSON.parse and computed keys in literals add it as a member, as here).
+ * Sets member `name` of an object being built from names a client chose (attribute names, map
+ * keys). Any string is a valid attribute name, `__proto__` included, and assigning that one to an
+ * ordinary object would set its prototype instead of adding a member (JSON.parse, spreads and
+ * computed keys in literals add it as a member, as this does).
  */
-export function addAttribute(map: Record<string, AttributeValue>, name: string, value: AttributeValue): void {
-  if (name === '__proto__') Object.defineProperty(map, name, { value, enumerable: true, writable: true, configurable: true });
-  else map[name] = value;
+export function setOwnMember<T>(object: Record<string, T>, name: string, value: T): void {
+  if (name === '__proto__') Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+  else object[name] = value;
 }
 
 export function typeOf(value: AttributeValue): AttributeType {

@@ -23,7 +23,7 @@
 import { assert, assertNever } from '../errors.js';
 import { nodeCrypto } from '../lazy-builtins.js';
 import { max_number_exponent, max_number_precision_digits, max_sort_key_bytes, min_number_exponent } from '../limits.js';
-import type { AttributeValue, Item, KeyAttributeType, KeyShape } from './attribute-value.js';
+import { setOwnMember, type AttributeValue, type Item, type KeyAttributeType, type KeyShape } from './attribute-value.js';
 import { base64DecodedLength, utf8Length } from './item-size.js';
 import { formatCanonical, numberParts } from './number.js';
 
@@ -477,7 +477,7 @@ export function decodeKey(shape: KeyShape, bytes: Uint8Array): Item | undefined 
   if (shape.rangeName !== undefined && shape.rangeType !== undefined) {
     const rangeValue =
       shape.rangeType === 'N' ? readNumber(bytes, tailStart).value : keyValueFromBytes(shape.rangeType, bytes, tailStart, bytes.length);
-    key[shape.rangeName] = keyAttribute(shape.rangeType, rangeValue);
+    setOwnMember(key, shape.rangeName, keyAttribute(shape.rangeType, rangeValue));
   } else {
     assert(tailStart === bytes.length, 'no sort key after the partition key');
   }

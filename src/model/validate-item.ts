@@ -17,7 +17,7 @@
  */
 import { serializationError, validationError } from '../errors.js';
 import { max_document_depth, max_item_size_bytes, max_partition_key_bytes, max_sort_key_bytes } from '../limits.js';
-import type { AttributeMap, AttributeValue, Item, KeyAttributeType, KeyShape } from './attribute-value.js';
+import { setOwnMember, type AttributeMap, type AttributeValue, type Item, type KeyAttributeType, type KeyShape } from './attribute-value.js';
 import { base64DecodedLength, itemSize, utf8Length } from './item-size.js';
 import { canonicalNumber } from './number.js';
 
@@ -134,7 +134,7 @@ function validateMap(member: unknown, depth: number): AttributeMap {
     const entry = member[name];
     const validated = validateValue(entry, depth + 1);
     if (validated !== entry && copy === undefined) copy = { ...(member as { [name: string]: AttributeValue }) };
-    if (copy !== undefined) copy[name] = validated;
+    if (copy !== undefined) setOwnMember(copy, name, validated);
   }
   return copy ?? (member as AttributeMap);
 }
@@ -229,7 +229,7 @@ export function validateAttributeMap(map: unknown): AttributeMap {
     const value = map[name];
     const validated = validateValue(value, 1);
     if (validated !== value && copy === undefined) copy = { ...(map as { [name: string]: AttributeValue }) };
-    if (copy !== undefined) copy[name] = validated;
+    if (copy !== undefined) setOwnMember(copy, name, validated);
   }
   return copy ?? (map as AttributeMap);
 }

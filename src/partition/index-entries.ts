@@ -12,7 +12,7 @@
 import { assert, validationError } from '../errors.js';
 import { nodeCrypto } from '../lazy-builtins.js';
 import { max_partition_key_bytes, max_sort_key_bytes } from '../limits.js';
-import { addAttribute, scalarOf, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
+import { setOwnMember, scalarOf, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
 import { attributeMapsEqual, attributeValuesEqual } from '../model/compare.js';
 import { writeCapacityUnits } from '../model/capacity.js';
 import { attributeValueSize, itemSize, utf8Length } from '../model/item-size.js';
@@ -116,7 +116,7 @@ export function projectEntry(index: SecondaryIndex, tableKey: KeyShape, item: It
   const entry: Record<string, AttributeValue> = {};
   for (let i = 0; i < names.length; i++) {
     const value = item[names[i]!];
-    if (value !== undefined) addAttribute(entry, names[i]!, value);
+    if (value !== undefined) setOwnMember(entry, names[i]!, value);
   }
   return entry;
 }

@@ -5,7 +5,7 @@
  * (partitions). Each partition owns its items and its change log. The catalog (table records and
  * their partition maps) is persisted in the same store, so it survives restarts.
  */
-import { addAttribute, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
+import { setOwnMember, type AttributeValue, type Item, type KeyShape } from '../model/attribute-value.js';
 
 /** One partition: the half-open range [hashStart, hashEnd) of the 64-bit key-hash space. */
 export interface PartitionRange {
@@ -396,6 +396,6 @@ export interface TableStore {
 /** Extracts the key attributes of `item` for `shape` (item assumed validated). */
 export function keyOf(shape: KeyShape, item: Item): Item {
   const key: Record<string, AttributeValue> = { [shape.hashName]: item[shape.hashName]! };
-  if (shape.rangeName !== undefined) addAttribute(key, shape.rangeName, item[shape.rangeName]!);
+  if (shape.rangeName !== undefined) setOwnMember(key, shape.rangeName, item[shape.rangeName]!);
   return key;
 }

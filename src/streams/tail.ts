@@ -13,6 +13,7 @@
 import type { LambdaStreamRecord, StartingPosition, StreamConsumer } from './stream-consumer.js';
 import { startStreamConsumer } from './stream-consumer.js';
 import { httpStreamsApi } from './streams-api.js';
+import { setOwnMember } from '../model/attribute-value.js';
 
 type Wire = Record<string, unknown>;
 
@@ -36,7 +37,7 @@ function plainValue(value: Wire): unknown {
 
 function plainItem(item: Record<string, Wire>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name in item) out[name] = plainValue(item[name]!);
+  for (const name in item) setOwnMember(out, name, plainValue(item[name]!));
   return out;
 }
 

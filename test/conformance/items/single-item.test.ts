@@ -196,3 +196,44 @@ describe('errors', () => {
     assert.deepEqual(got.Item, { pk: { S: 'keep' }, v: { N: '1' } });
   });
 });
+
+describe('an attribute named __proto__', () => {
+  // Any string is an attribute name. The AWS SDK for JavaScript loses this one (its deserializer
+  // assigns members, which sets an object's prototype), so these requests and answers go as raw
+  // JSON: the answers are compared as text.
+  async function call(operation: string, json: string): Promise<string> {
+    const response = await server.rawRequest(operation, JSON.parse(json));
+    assert.equal(response.statusCode, 200, response.text);
+    return response.text;
+  }
+
+  test('is stored, projected, updated (also into a new item and a new map member) and returned like any other', async () => {
+    const names = '"ExpressionAttributeNames":{"#p":"__proto__"}';
+    await call('PutItem', '{"TableName":"items","Item":{"pk":{"S":"proto"},"__proto__":{"S":"v1"},"m":{"M":{"__proto__":{"N":"1"}}}}}');
+    assert.equal(
+      await call('GetItem', `{"TableName":"items","Key":{"pk":{"S":"proto"}},"ProjectionExpression":"#p, m.#p",${names}}`),
+      '{"Item":{"__proto__":{"S":"v1"},"m":{"M":{"__proto__":{"N":"1"}}}}}',
+    );
+    assert.equal(await call('GetItem', '{"TableName":"items","Key":{"pk":{"S":"proto"}},"AttributesToGet":["__proto__"]}'), '{"Item":{"__proto__":{"S":"v1"}}}');
+    assert.equal(
+      await call('UpdateItem', `{"TableName":"items","Key":{"pk":{"S":"proto"}},"UpdateExpression":"SET #p = :v",${names},"ExpressionAttributeValues":{":v":{"S":"v2"}},"ReturnValues":"UPDATED_OLD"}`),
+      '{"Attributes":{"__proto__":{"S":"v1"}}}',
+    );
+    // A new item made by an update (this answered 500 when the member was assigned).
+    assert.equal(
+      await call(
+        'UpdateItem',
+        `{"TableName":"items","Key":{"pk":{"S":"proto-new"}},"UpdateExpression":"SET #p = :v, #q = :m",${names.replace('}', ',"#q":"q"}')},"ExpressionAttributeValues":{":v":{"S":"new"},":m":{"M":{}}},"ReturnValues":"ALL_NEW"}`,
+      ),
+      '{"Attributes":{"pk":{"S":"proto-new"},"__proto__":{"S":"new"},"q":{"M":{}}}}',
+    );
+    assert.equal(
+      await call('UpdateItem', `{"TableName":"items","Key":{"pk":{"S":"proto-new"}},"UpdateExpression":"SET q.#p = :v",${names},"ExpressionAttributeValues":{":v":{"N":"7"}},"ReturnValues":"UPDATED_NEW"}`),
+      '{"Attributes":{"q":{"M":{"__proto__":{"N":"7"}}}}}',
+    );
+    assert.equal(
+      await call('BatchGetItem', `{"RequestItems":{"items":{"Keys":[{"pk":{"S":"proto-new"}}],"ProjectionExpression":"#p",${names}}}}`),
+      '{"Responses":{"items":[{"__proto__":{"S":"new"}}]},"UnprocessedKeys":{}}',
+    );
+  });
+});
