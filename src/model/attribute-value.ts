@@ -30,7 +30,6 @@ export type KeyAttributeType = 'S' | 'N' | 'B';
 
 export const attributeTypes: readonly AttributeType[] = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'];
 
-/** The type tag of a validated value. */
 /**
  * Sets member `name` of an object being built from names a client chose (attribute names, map
  * keys). Any string is a valid attribute name, `__proto__` included, and assigning that one to an
@@ -42,6 +41,7 @@ export function setOwnMember<T>(object: Record<string, T>, name: string, value: 
   else object[name] = value;
 }
 
+/** The type tag of a validated value. */
 export function typeOf(value: AttributeValue): AttributeType {
   for (const key in value) return key as AttributeType;
   throw new Error('attribute value without a type');

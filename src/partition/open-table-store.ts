@@ -755,21 +755,26 @@ class KvTableStore implements TableStore {
       // While a save of the table's stream settings is in flight, keep everything: the record may
       // fall in the stream about to open.
       const images = this.streamChanges.has(table.id) ? both_images : current.images;
-      // Every member present, in one order, in the header and the record GSIs consume: objects of
-      // one shape share one hidden class. (A spread of a header whose members varied made V8 a new
-      // hidden class per write, two per indexed write, and left the readers megamorphic.)
-      const header: ChangeRecordHeader = {
-        sequenceNumber: formatSequenceNumber(sequence),
-        partitionId: partition.id,
-        kind,
-        time_ms: this.clock.now(),
-        keys: keyOf(shape, next ?? previous!),
-        byService: byService ? true : undefined,
-      };
-      // A change no stream will return is not stored: the log head above still counts it, so a
-      // stream enabled later continues the partition's numbering.
+      // The change record, made only for a stream to store or GSIs to consume: a change no stream
+      // will return is not stored (the log head above still counts it, so a stream enabled later
+      // continues the partition's numbering). Every member present, in one order: objects of one
+      // shape share one hidden class (a spread of a header whose members varied made V8 a new
+      // hidden class per write, two per indexed write, and left the readers megamorphic).
+      const change: ChangeRecord | undefined =
+        images.streamed || current.globals.length > 0
+          ? {
+              sequenceNumber: formatSequenceNumber(sequence),
+              partitionId: partition.id,
+              kind,
+              time_ms: this.clock.now(),
+              keys: keyOf(shape, next ?? previous!),
+              byService: byService ? true : undefined,
+              oldImage: previous,
+              newImage: next,
+            }
+          : undefined;
       if (images.streamed) {
-        txn.put(logKey(ordinal, partition.id, sequence), changeRecordJson(header, images.old ? previousJson : undefined, images.new ? nextJson : undefined));
+        txn.put(logKey(ordinal, partition.id, sequence), changeRecordJson(change!, images.old ? previousJson : undefined, images.new ? nextJson : undefined));
       }
 
       const written: { -readonly [K in keyof WriteOutcome]: WriteOutcome[K] } = { previous, next, previousSize_bytes: previousSize, nextSize_bytes: nextSize };
@@ -786,17 +791,7 @@ class KvTableStore implements TableStore {
           }
         }
         if (current.globals.length > 0) {
-          const change: ChangeRecord = {
-            sequenceNumber: header.sequenceNumber,
-            partitionId: header.partitionId,
-            kind: header.kind,
-            time_ms: header.time_ms,
-            keys: header.keys,
-            byService: header.byService,
-            oldImage: previous,
-            newImage: next,
-          };
-          applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, current.globalPositions, change, facts, backfilling, units);
+          applyChangeToGlobalIndexes(txn, ordinal, shape, current.globals, current.globalPositions, change!, facts, backfilling, units);
         }
         written.indexWriteUnits = { indexes, units };
       }

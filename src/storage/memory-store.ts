@@ -15,8 +15,9 @@
  *   (the same function the record's checksum starts with), a few times cheaper than making a
  *   string of the key to look it up by, and confirms a match against the entry's id. It is a
  *   table of its own (`HashIndex`), not a Map: keys churn (each indexed write moves its index
- *   entries, each write appends a log record that trimming deletes), and a Map leaves a hole per
- *   deletion that it reclaims by rebuilding its whole table, a fresh large array each time.
+ *   entries, each write to a table with a stream appends a log record that trimming deletes),
+ *   and a Map leaves a hole per deletion that it reclaims by rebuilding its whole table, a fresh
+ *   large array each time.
  * - Each entry keeps its key's bytes as a one-byte-per-char (latin1) string, its id: the ordered
  *   index compares ids, which V8 does natively.
  * - The ordered index is a B+tree over the ids (`OrderedIndex`): wide leaves, linked both ways
@@ -263,8 +264,8 @@ class OrderedIndex {
   /**
    * Removes `entry`, found in the leaf it records: a scan of at most `node_max_width` references
    * rather than a descent from the root comparing ids (each put on an indexed table deletes an
-   * entry per index it moves, and trimming a stream's change log deletes a record per write). Only a leaf
-   * left narrow needs the path from the root, to merge.
+   * entry per index it moves, and trimming a stream's change log deletes a record per write).
+   * Only a leaf left narrow needs the path from the root, to merge.
    */
   delete(entry: Entry): void {
     this.version++;
@@ -275,8 +276,10 @@ class OrderedIndex {
     leaf.entries.splice(index, 1);
     entry.leaf = null;
     if (leaf.entries.length >= node_min_width) return;
-    // Deleting moved no separator: the descent to the deleted id still ends at its leaf.
-    assert(this.descend(entry.id) === leaf, 'the path to a deleted id leads to its leaf');
+    // The path to merge along. Deleting moved no separator: the descent to the deleted id still
+    // ends at its leaf.
+    const reached = this.descend(entry.id);
+    assert(reached === leaf, 'the path to a deleted id leads to its leaf');
     this.shrink(this.pathNodes.length - 1, leaf);
   }
 
