@@ -124,6 +124,9 @@ export const batchWriteItem: Action = {
     // (the table's, or a GSI's back-pressure).
     let firstThrottle: DynamoError | undefined;
     const written: { tableName: string; table: TableRecord; key: Item; outcome: WriteOutcome }[] = [];
+    // Unless the request asks for ItemCollectionMetrics, the store need not read an item
+    // collection's size a write leaves unchanged.
+    const options = { itemCollectionMetrics: body.ReturnItemCollectionMetrics === 'SIZE' };
     for (const { table, tableName, writes } of plan) {
       const left: JsonObject[] = [];
       const done = await Promise.all(
@@ -137,7 +140,7 @@ export const batchWriteItem: Action = {
               assertItemNotInTransaction(context.store, table, write.key);
               if (checkIndexBackPressure(admission, table, previous, next) !== admitted) verdict = reported;
               return next;
-            });
+            }, options);
             return { slot, verdict, outcome };
           } catch (error) {
             admission.release(slot, 'write', verdict, write_reserved_units);

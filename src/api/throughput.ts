@@ -10,7 +10,7 @@ import { writeCapacityUnits } from '../model/capacity.js';
 import { itemSize } from '../model/item-size.js';
 import type { AdmissionControl, CapacityKind, PartitionSlot, Verdict } from '../partition/admission-control.js';
 import { admitted, reported, throttled } from '../partition/admission-control.js';
-import type { ItemMutation, SizedItem, TableRecord, WriteOptions, WriteOutcome } from '../partition/table-store.js';
+import type { ItemMutation, SizedItem, TableRecord, WriteOutcome } from '../partition/table-store.js';
 import { assertItemNotInTransaction, none, throttledReason, transactionCanceled } from '../txn/transaction-coordinator.js';
 import type { JsonObject, ServiceContext } from './action.js';
 import { readCapacityUnits } from '../model/capacity.js';
@@ -96,7 +96,9 @@ export function indexWriteUnitsOf(table: TableRecord, outcome: WriteOutcome): re
   if (indexes === undefined || indexes.length === 0) return undefined;
   const fromStore = outcome.indexWriteUnits;
   if (fromStore !== undefined && fromStore.indexes === indexes) return fromStore.units;
-  if (outcome.previous === outcome.next) return indexes.map(() => 0);
+  // The store reports no units for a write that changed nothing, nor when the table no longer has
+  // the indexes: nothing was written to any index.
+  if (fromStore === undefined) return indexes.map(() => 0);
   return indexes.map((index) =>
     indexWriteUnits(index, table.key, outcome.previous, outcome.next, outcome.previousSize_bytes, outcome.nextSize_bytes),
   );
@@ -168,15 +170,6 @@ function chargeFailedWrite(admission: AdmissionControl, slot: PartitionSlot, ver
   admission.charge(slot, 'write', writeCapacityUnits(previous === undefined ? 0 : itemSize(previous)), verdict, write_reserved_units);
 }
 
-/** A write answering no ItemCollectionMetrics: the store need not read an unchanged collection's size. */
-const without_item_collection_metrics: WriteOptions = { itemCollectionMetrics: false };
-
-/** The store's options for a single-item write: whether it answers ItemCollectionMetrics, and the next item's size when known. */
-function writeOptions(itemCollectionMetrics: boolean, sizedNext: SizedItem | undefined): WriteOptions | undefined {
-  if (sizedNext === undefined) return itemCollectionMetrics ? undefined : without_item_collection_metrics;
-  return itemCollectionMetrics ? { sizedNext } : { itemCollectionMetrics: false, sizedNext };
-}
-
 /** What a single-item write returns to its action: the store's outcome and the response's ConsumedCapacity. */
 export interface AdmittedItemWrite {
   readonly outcome: WriteOutcome;
@@ -213,7 +206,7 @@ export async function admittedItemWrite(
       const next = mutation(previous);
       if (checkIndexBackPressure(admission, table, previous, next) !== admitted) verdict = reported;
       return next;
-    }, writeOptions(request.ReturnItemCollectionMetrics === 'SIZE', sizedNext));
+    }, { itemCollectionMetrics: request.ReturnItemCollectionMetrics === 'SIZE', sizedNext });
   } catch (error) {
     chargeFailedWrite(admission, slot, verdict, error, seen);
     throw error;

@@ -53,11 +53,9 @@ import {
   writeU64,
 } from './layout.js';
 import {
-  entryKey,
   entryKeyOfValues,
   entryKeyTail,
   entryWriteUnits,
-  inIndex,
   indexKeyValues,
   indexQueryRange,
   indexScanRange,
@@ -1169,8 +1167,9 @@ class KvTableStore implements TableStore {
     for (const { value } of batch) {
       const json = utf8(value);
       const item = JSON.parse(json) as Item;
-      if (!inIndex(index, item)) continue;
-      const key = entryKey(ordinal, index, entryKeyTail(encodeKey(entry.record.key, item).bytes), item);
+      const values = indexKeyValues(index, item);
+      if (values === undefined) continue;
+      const key = entryKeyOfValues(ordinal, index, entryKeyTail(encodeKey(entry.record.key, item).bytes), values);
       if (txn.get(key) !== undefined) continue;
       // The entry a write would store (`maintainIndexes`): an ALL entry is the item's JSON.
       txn.put(key, index.projection.kind === 'ALL' ? json : projectedEntryJson(index, entry.record.key, item));
