@@ -40,10 +40,11 @@ export function checkAuthentication(headers: Readonly<Record<string, HeaderValue
   }
   // An empty header, or one that is not SigV4 at all (e.g. `AWS4` without the dash), is treated
   // as no token.
-  if (authorization === undefined || !authorization.trim().startsWith('AWS4-')) {
+  const text = authorization?.trim();
+  if (text === undefined || !text.startsWith('AWS4-')) {
     return new DynamoError('MissingAuthenticationTokenException', missing_token_message);
   }
-  return checkAuthorizationHeader(authorization, single(headers['x-amz-date']), single(headers['date']));
+  return checkAuthorizationHeader(authorization!, text, single(headers['x-amz-date']), single(headers['date']));
 }
 
 function checkQueryAuthentication(parameters: URLSearchParams): DynamoError | undefined {
@@ -55,12 +56,12 @@ function checkQueryAuthentication(parameters: URLSearchParams): DynamoError | un
   return new DynamoError('IncompleteSignatureException', `${message}Re-examine the query-string parameters.`);
 }
 
-function checkAuthorizationHeader(authorization: string, amzDate: string | undefined, date: string | undefined): DynamoError | undefined {
+/** `text` is `authorization` trimmed; an error message quotes the header as sent. */
+function checkAuthorizationHeader(authorization: string, text: string, amzDate: string | undefined, date: string | undefined): DynamoError | undefined {
   // `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`: the pairs may be
   // separated by commas, spaces or both. Every request passes here, so the text is not split:
   // the separators are found by indexOf (one search for each kind, renewed once passed) and the
   // pairs recognised in place; a value is cut out of the text only for an error message.
-  const text = authorization.trim();
   const length = text.length;
   let algorithmEnd = 0;
   let credential: Range | undefined;
@@ -73,9 +74,10 @@ function checkAuthorizationHeader(authorization: string, amzDate: string | undef
     const end = nextComma < nextSpace ? nextComma : nextSpace;
     if (end > start) {
       if (start === 0) algorithmEnd = end;
-      else if (text.startsWith(credential_prefix, start) && credential_prefix.length <= end - start) credential = { start: start + credential_prefix.length, end };
-      else if (text.startsWith(signature_prefix, start) && signature_prefix.length <= end - start) signature = { start: start + signature_prefix.length, end };
-      else if (text.startsWith(signed_headers_prefix, start) && signed_headers_prefix.length <= end - start) signedHeaders = { start: start + signed_headers_prefix.length, end };
+      // No prefix holds a separator, so one found at `start` lies wholly before `end`.
+      else if (text.startsWith(credential_prefix, start)) credential = { start: start + credential_prefix.length, end };
+      else if (text.startsWith(signature_prefix, start)) signature = { start: start + signature_prefix.length, end };
+      else if (text.startsWith(signed_headers_prefix, start)) signedHeaders = { start: start + signed_headers_prefix.length, end };
     }
     start = end + 1;
     if (nextComma < start) nextComma = indexOrLength(text, ',', start);

@@ -104,6 +104,9 @@ const head_too_large_answer = bareAnswer(431);
 const expectation_failed_answer = bareAnswer(417);
 const request_timeout_answer = bareAnswer(408);
 
+/** `since_ms` before the first timeout check has stamped it (a time no clock gives). */
+const not_yet_seen = -1;
+
 /** The `Date` header every answer carries (RFC 9110 §6.6.1), formatted at most once a second. */
 let dateSecond = -1;
 let dateLine = '';
@@ -309,11 +312,10 @@ export class Http1Connection {
   private draining = false;
   /**
    * When the current request's first byte arrived, or when the connection became idle, as the
-   * first timeout check after it saw the clock (`sinceSeen` false until then): up to a check
+   * first timeout check after it saw the clock (`not_yet_seen` until then): up to a check
    * interval late, so a timeout fires late rather than early, and no request reads the clock.
    */
   private since_ms: number;
-  private sinceSeen = true;
   /** The request being answered, and what is called with its answer (made once, not per request). */
   private answered: RequestHead | undefined;
   private readonly onAnswer = (answer: DynamoHttpResponse): void => {
@@ -348,10 +350,7 @@ export class Http1Connection {
 
   /** Whether the connection has timed out at `now_ms` (and has been told so). */
   checkTimeout(now_ms: number, keepAliveTimeout_ms: number, headersTimeout_ms: number, requestTimeout_ms: number): void {
-    if (!this.sinceSeen) {
-      this.since_ms = now_ms;
-      this.sinceSeen = true;
-    }
+    if (this.since_ms === not_yet_seen) this.since_ms = now_ms;
     if (this.answering || this.socket.destroyed) return;
     const waited_ms = now_ms - this.since_ms;
     if (this.pending === undefined && this.head === undefined) {
@@ -372,7 +371,7 @@ export class Http1Connection {
     if (this.discarding) return;
     if (this.pending === undefined) {
       this.pending = chunk;
-      if (this.head === undefined) this.sinceSeen = false;
+      if (this.head === undefined) this.since_ms = not_yet_seen;
     } else {
       this.pending = Buffer.concat([this.pending, chunk], this.pending.length + chunk.length);
     }
@@ -557,7 +556,7 @@ export class Http1Connection {
       bytes.write(text, 0, 'latin1');
       bytes.set(body, text.length);
     }
-    this.sinceSeen = false;
+    this.since_ms = not_yet_seen;
     if (!keepAlive) {
       this.socket.end(bytes, encoding);
       this.discarding = true;
